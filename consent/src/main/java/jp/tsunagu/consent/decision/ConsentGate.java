@@ -1,0 +1,145 @@
+package jp.tsunagu.consent.decision;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers "may service S have item I of citizen C for purpose P now?", one per member (node).
+ *
+ * <p>Decisions come from a per-member cache of {@link ConsentSnapshot}s keyed by link. The cache
+ * is kept correct against concurrent invalidation by identity: a miss first places a fresh
+ * {@code Pending} marker for the link (or adopts one already there), then reads the ledger, then
+ * installs the result with an atomic {@code replace(key, marker, entry)}. An invalidation removes
+ * the link's entry whatever it is. So a read that began before an invalidation can never be
+ * installed after it, and every decision that starts after an invalidation has completed on this
+ * member is based on a ledger read that started after the change committed.
+ */
+public final class ConsentGate implements DecisionCacheListener {
+  private final DecisionRepository repository;
+  private final Clock clock;
+  private final GateOptions options;
+  private final long maxAgeMillis;
+  private final ConcurrentHashMap<ConsentKey, Object> cache = new ConcurrentHashMap<>();
+
+  public ConsentGate(DecisionRepository repository, Clock clock, GateOptions options) {
+    this.repository = repository;
+    this.clock = clock;
+    this.options = options;
+    this.maxAgeMillis = options.maxAge().toMillis();
+  }
+
+  /** The decision for one item. */
+  public Future<Decision> decide(ConsentKey key, String item, String purpose) {
+    Decision cached = decideIfCached(key, item, purpose);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return snapshot(key).map(s -> s.evaluate(item, purpose, clock.millis()));
+  }
+
+  public Future<Decision> decide(String tenantId, String citizenId, String serviceId, String item, String purpose) {
+    return decide(new ConsentKey(tenantId, citizenId, serviceId), item, purpose);
+  }
+
+  /** The decision for each of {@code items}, all from the same snapshot. */
+  public Future<Map<String, Decision>> decideItems(ConsentKey key, Set<String> items, String purpose) {
+    return snapshot(key).map(s -> {
+      long now = clock.millis();
+      Map<String, Decision> decisions = new HashMap<>();
+      items.forEach(item -> decisions.put(item, s.evaluate(item, purpose, now)));
+      return decisions;
+    });
+  }
+
+  /** The decision from the cache, or null when the link is not cached (the caller then calls decide). */
+  public Decision decideIfCached(ConsentKey key, String item, String purpose) {
+    long now = clock.millis();
+    if (cache.get(key) instanceof Cached c && now - c.loadedAtMillis < maxAgeMillis) {
+      return c.snapshot.evaluate(item, purpose, now);
+    }
+    return null;
+  }
+
+  @Override
+  public void invalidateLocally(Invalidation invalidation) {
+    switch (invalidation) {
+      case Invalidation.Link link -> cache.remove(link.key());
+      case Invalidation.Service s -> cache.keySet()
+          .removeIf(k -> k.serviceId().equals(s.serviceId()) && k.tenantId().equals(s.tenantId()));
+      case Invalidation.All all -> cache.clear();
+    }
+  }
+
+  /** Number of links cached or being loaded. */
+  public int cachedLinks() {
+    return cache.size();
+  }
+
+  private Future<ConsentSnapshot> snapshot(ConsentKey key) {
+    long now = clock.millis();
+    while (true) {
+      Object current = cache.get(key);
+      if (current instanceof Cached c && now - c.loadedAtMillis < maxAgeMillis) {
+        return Future.succeededFuture(c.snapshot);
+      }
+      Object marker = claim(key, current);
+      if (marker != null) {
+        return load(key, marker);
+      }
+    }
+  }
+
+  /** The marker this load will install against, or null if the entry changed meanwhile. */
+  private Object claim(ConsentKey key, Object current) {
+    if (current == null) {
+      Pending pending = new Pending();
+      return cache.putIfAbsent(key, pending) == null ? pending : null;
+    }
+    if (current instanceof Pending) {
+      return current;
+    }
+    Pending pending = new Pending();
+    return cache.replace(key, current, pending) ? pending : null;
+  }
+
+  private Future<ConsentSnapshot> load(ConsentKey key, Object marker) {
+    return repository.snapshot(key)
+        .onSuccess(snapshot -> install(key, marker, new Cached(snapshot, clock.millis())))
+        .onFailure(failure -> cache.remove(key, marker));
+  }
+
+  private void install(ConsentKey key, Object marker, Cached entry) {
+    if (cache.replace(key, marker, entry) && cache.size() > options.maxEntries()) {
+      evictSome();
+    }
+  }
+
+  /** Drops about a tenth of the entries; dropping is always safe, it only costs a reload. */
+  private void evictSome() {
+    int toDrop = Math.max(1, options.maxEntries() / 10);
+    Iterator<ConsentKey> keys = cache.keySet().iterator();
+    while (toDrop-- > 0 && keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
+  }
+
+  /** Marks a load in progress; compared by identity. */
+  private static final class Pending {}
+
+  /** A loaded snapshot; compared by identity. */
+  private static final class Cached {
+    final ConsentSnapshot snapshot;
+    final long loadedAtMillis;
+
+    Cached(ConsentSnapshot snapshot, long loadedAtMillis) {
+      this.snapshot = snapshot;
+      this.loadedAtMillis = loadedAtMillis;
+    }
+  }
+}
