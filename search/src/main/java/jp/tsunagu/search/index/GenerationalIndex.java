@@ -1,0 +1,315 @@
+package jp.tsunagu.search.index;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import jp.tsunagu.search.SearchException;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherFactory;
+
+/**
+ * A derived index that lives in numbered generations under one root directory
+ * ({@code root/gen-000001}, {@code root/CURRENT} names the live one). Searches and writes go to
+ * the live generation; a rebuild fills the next generation from a stream while searches keep
+ * answering from the live one, then swaps atomically.
+ *
+ * <p>Writes that arrive during a rebuild go to the live generation and are replayed onto the new
+ * one just before the swap, so they are neither lost nor overwritten by older data from the
+ * stream. Thread-safe.
+ */
+public final class GenerationalIndex<S extends IndexSearcher> implements Closeable {
+
+  private static final String CURRENT = "CURRENT";
+
+  private final Path root;
+  private final Analyzer analyzer;
+  private final SearcherFactory searchers;
+  private final AtomicReference<IndexGeneration<S>> live = new AtomicReference<>();
+  private final AtomicReference<Queue<Function<IndexGeneration<S>, Long>>> pending = new AtomicReference<>();
+  private final ReadWriteLock swapLock = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  /**
+   * Opens the live generation under {@code root} (creating the first one if none), removing
+   * generations left behind by an interrupted rebuild.
+   *
+   * @param analyzer the writer's analyzer for fields that are given as text rather than tokens
+   * @param searchers creates the searcher type {@code S} on every refresh
+   */
+  public GenerationalIndex(Path root, Analyzer analyzer, SearcherFactory searchers) {
+    this.root = root;
+    this.analyzer = analyzer;
+    this.searchers = searchers;
+    try {
+      Files.createDirectories(root);
+      Path current = root.resolve(CURRENT);
+      long number = Files.exists(current) ? Long.parseLong(Files.readString(current).trim()) : 1;
+      removeGenerationsOtherThan(number);
+      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers));
+      if (!Files.exists(current)) {
+        writeCurrent(number);
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new SearchException("cannot open index at " + root, e);
+    }
+  }
+
+  /** Adds or replaces the document whose id term is {@code id}. */
+  public WriteToken update(Term id, Supplier<Iterable<? extends IndexableField>> document) {
+    return write(g -> g.update(id, document.get()));
+  }
+
+  /** Deletes the document whose id term is {@code id}; deleting what is absent succeeds. */
+  public WriteToken delete(Term id) {
+    return write(g -> g.delete(id));
+  }
+
+  private WriteToken write(IoFunction<IndexGeneration<S>, Long> operation) {
+    swapLock.readLock().lock();
+    try {
+      IndexGeneration<S> generation = acquire();
+      try {
+        long sequence = operation.apply(generation);
+        Queue<Function<IndexGeneration<S>, Long>> replay = pending.get();
+        if (replay != null) {
+          replay.add(g -> {
+            try {
+              return operation.apply(g);
+            } catch (IOException e) {
+              throw new SearchException("replay onto the new generation failed", e);
+            }
+          });
+        }
+        return new WriteToken(generation.number(), sequence);
+      } finally {
+        generation.release();
+      }
+    } catch (IOException e) {
+      throw new SearchException("index write failed at " + root, e);
+    } finally {
+      swapLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Waits until the write behind {@code token} is visible to searches. A write made to a
+   * generation that a rebuild has since replaced is visible already.
+   *
+   * @return true when visible, false when the timeout passed first
+   */
+  public boolean awaitSearchable(WriteToken token, Duration timeout) throws InterruptedException {
+    IndexGeneration<S> generation = acquire();
+    try {
+      if (generation.number() != token.generation()) {
+        return true;
+      }
+      return generation.awaitSearchable(token.sequence(), timeout.toMillis());
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /** Runs {@code work} with a searcher of the live generation, released afterwards. */
+  public <T> T search(SearcherFunction<S, T> work) {
+    IndexGeneration<S> generation = acquire();
+    try {
+      return generation.search(work);
+    } catch (IOException e) {
+      throw new SearchException("index read failed at " + root, e);
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /** Commits with the platform's checkpoint (for example the last applied change id). */
+  public void commit(long sequence) {
+    IndexGeneration<S> generation = acquire();
+    try {
+      generation.commit(sequence);
+    } catch (IOException e) {
+      throw new SearchException("commit failed at " + root, e);
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /** The checkpoint of the last commit, or -1 if nothing was ever committed. */
+  public long committedSequence() {
+    IndexGeneration<S> generation = acquire();
+    try {
+      return generation.committedSequence();
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /** The number of the live generation (1, 2, …), which grows with every rebuild. */
+  public long generation() {
+    IndexGeneration<S> generation = acquire();
+    try {
+      return generation.number();
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /**
+   * Builds a new generation from {@code documents} and swaps it in. Blocks the calling thread
+   * until done; searches and writes continue meanwhile. One rebuild at a time.
+   *
+   * @param documents id term and document supplier pairs, streamed once
+   * @param sequence the checkpoint the stream is consistent with, committed with the new generation
+   * @param progress updated as documents are written
+   */
+  public void rebuild(Stream<Rebuilt> documents, long sequence, RebuildProgress progress) {
+    Queue<Function<IndexGeneration<S>, Long>> replay = new ConcurrentLinkedQueue<>();
+    if (!pending.compareAndSet(null, replay)) {
+      throw new IllegalStateException("a rebuild of " + root + " is already running");
+    }
+    IndexGeneration<S> next = null;
+    try {
+      long number = generation() + 1;
+      removeGenerationsOtherThan(number - 1);
+      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers);
+      next.deleteAll();
+      Iterator<Rebuilt> it = documents.iterator();
+      while (it.hasNext()) {
+        Rebuilt doc = it.next();
+        next.update(doc.id(), doc.document().get());
+        progress.advance();
+      }
+      swapIn(next, replay, sequence);
+      progress.finish();
+    } catch (IOException | RuntimeException e) {
+      pending.set(null);
+      if (next != null && live.get() != next) {
+        abandonQuietly(next);
+      }
+      throw e instanceof SearchException se ? se : new SearchException("rebuild of " + root + " failed", e);
+    }
+  }
+
+  private void swapIn(IndexGeneration<S> next, Queue<Function<IndexGeneration<S>, Long>> replay, long sequence)
+      throws IOException {
+    swapLock.writeLock().lock();
+    try {
+      for (Function<IndexGeneration<S>, Long> op; (op = replay.poll()) != null; ) {
+        op.apply(next);
+      }
+      next.commit(sequence);
+      next.refresh();
+      writeCurrent(next.number());
+      IndexGeneration<S> old = live.getAndSet(next);
+      pending.set(null);
+      old.close();
+    } finally {
+      swapLock.writeLock().unlock();
+    }
+  }
+
+  /** An id term and a supplier of the document to index under it. */
+  public record Rebuilt(Term id, Supplier<Iterable<? extends IndexableField>> document) {}
+
+  private IndexGeneration<S> acquire() {
+    while (true) {
+      if (closed) {
+        throw new IllegalStateException("index at " + root + " is closed");
+      }
+      IndexGeneration<S> generation = live.get();
+      if (generation.tryAcquire()) {
+        return generation;
+      }
+    }
+  }
+
+  private void releaseQuietly(IndexGeneration<S> generation) {
+    try {
+      generation.release();
+    } catch (IOException e) {
+      throw new SearchException("closing a retired generation of " + root + " failed", e);
+    }
+  }
+
+  private static void abandonQuietly(IndexGeneration<?> generation) {
+    try {
+      generation.abandon();
+      deleteTree(generation.path());
+    } catch (IOException | RuntimeException ignored) {
+      // The next open removes the directory.
+    }
+  }
+
+  private Path generationPath(long number) {
+    return root.resolve(String.format("gen-%06d", number));
+  }
+
+  private void writeCurrent(long number) throws IOException {
+    Path tmp = root.resolve(CURRENT + ".tmp");
+    Files.writeString(tmp, Long.toString(number), StandardCharsets.US_ASCII);
+    try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(tmp, root.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void removeGenerationsOtherThan(long keep) throws IOException {
+    try (Stream<Path> children = Files.list(root)) {
+      for (Path child : children.toList()) {
+        String name = child.getFileName().toString();
+        if (name.startsWith("gen-") && !child.equals(generationPath(keep))) {
+          deleteTree(child);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
+   * Closes the live generation: reopen thread, searcher manager, writer (committing with the
+   * last checkpoint given to {@link #commit}), directory. Searches still running finish first.
+   */
+  @Override
+  public void close() throws IOException {
+    swapLock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      live.get().close();
+    } finally {
+      swapLock.writeLock().unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoFunction<A, B> {
+    B apply(A a) throws IOException;
+  }
+}

@@ -1,0 +1,177 @@
+package jp.tsunagu.search.page;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jp.tsunagu.search.analysis.AnalysisRegistry;
+import jp.tsunagu.search.analysis.Readings;
+import jp.tsunagu.search.analysis.TenantAnalysis;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Turns a {@link PageQuery} into a Lucene query.
+ *
+ * <p>Each word is matched across title (×4), summary (×2) and body (×1) as one BM25F field; the
+ * same word's katakana reading is matched across the reading twins at half weight, so 子供 finds
+ * こども, and a word typed in kana is also looked up whole among readings; English pages are matched through their own fields. A recency clause adds up to {@value
+ * #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value #RECENCY_PIVOT_DAYS}
+ * days ago. Tenants whose analysis differs get their own sub-query, each restricted to them.
+ */
+final class PageQueries {
+
+  static final float RECENCY_WEIGHT = 1.5f;
+  static final int RECENCY_PIVOT_DAYS = 60;
+  static final float READING_WEIGHT = 0.5f;
+
+  private static final Map<String, Float> SURFACE = fields(PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
+  private static final Map<String, Float> READING =
+      fields(PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);
+  private static final Map<String, Float> ENGLISH = fields(PageFields.TITLE_EN, PageFields.SUMMARY_EN, PageFields.BODY_EN);
+
+  private final AnalysisRegistry analysis;
+
+  PageQueries(AnalysisRegistry analysis) {
+    this.analysis = analysis;
+  }
+
+  private static Map<String, Float> fields(String title, String summary, String body) {
+    Map<String, Float> m = new java.util.LinkedHashMap<>();
+    m.put(title, 4f);
+    m.put(summary, 2f);
+    m.put(body, 1f);
+    return m;
+  }
+
+  /** The full query: text, tenants, filters and recency; excludes {@code pinnedKeys}. */
+  Query build(PageQuery request, Set<String> pinnedKeys) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    q.add(textForTenants(request.query(), request.tenants()), Occur.MUST);
+    request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
+    for (String key : pinnedKeys) {
+      q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
+    }
+    if (!request.query().isEmpty()) {
+      long pivot = Duration.ofDays(RECENCY_PIVOT_DAYS).toMillis();
+      q.add(LongField.newDistanceFeatureQuery(PageFields.UPDATED, RECENCY_WEIGHT, request.now().toEpochMilli(), pivot),
+          Occur.SHOULD);
+    }
+    return q.build();
+  }
+
+  /** The text part for the tenants, grouped by their analysis. */
+  Query textForTenants(UserQuery query, Set<String> tenants) {
+    Map<TenantAnalysis, List<String>> byAnalysis = new IdentityHashMap<>();
+    for (String tenant : tenants) {
+      byAnalysis.computeIfAbsent(analysis.forTenant(tenant), k -> new ArrayList<>()).add(tenant);
+    }
+    if (byAnalysis.size() == 1) {
+      TenantAnalysis only = byAnalysis.keySet().iterator().next();
+      return new BooleanQuery.Builder()
+          .add(text(query, only), Occur.MUST)
+          .add(tenantFilter(tenants), Occur.FILTER)
+          .build();
+    }
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    byAnalysis.forEach((tenantAnalysis, codes) -> any.add(new BooleanQuery.Builder()
+        .add(text(query, tenantAnalysis), Occur.MUST)
+        .add(tenantFilter(codes), Occur.FILTER)
+        .build(), Occur.SHOULD));
+    return any.build();
+  }
+
+  /** The text part alone, analysed as one tenant would: every group must match, exclusions must not. */
+  Query text(UserQuery query, TenantAnalysis tenant) {
+    if (query.isEmpty()) {
+      return new MatchAllDocsQuery();
+    }
+    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE);
+    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING);
+    CrossFieldQueryBuilder english = new CrossFieldQueryBuilder(analysis.english(), ENGLISH);
+    BooleanQuery.Builder all = new BooleanQuery.Builder();
+    int required = 0;
+    for (List<UserQuery.Clause> group : query.groups()) {
+      BooleanQuery.Builder any = new BooleanQuery.Builder();
+      int alternatives = 0;
+      for (UserQuery.Clause clause : group) {
+        Query q = clause(clause, surface, reading, english);
+        if (q != null) {
+          any.add(q, Occur.SHOULD);
+          alternatives++;
+        }
+      }
+      if (alternatives > 0) {
+        all.add(any.build(), Occur.MUST);
+        required++;
+      }
+    }
+    if (required == 0) {
+      // Only stop words or punctuation: nothing to look for.
+      return new MatchNoDocsQuery("the query has no searchable words");
+    }
+    for (UserQuery.Clause clause : query.excluded()) {
+      Query q = clause(clause, surface, reading, english);
+      if (q != null) {
+        all.add(q, Occur.MUST_NOT);
+      }
+    }
+    return all.build();
+  }
+
+  private static Query clause(UserQuery.Clause clause, CrossFieldQueryBuilder surface,
+      CrossFieldQueryBuilder reading, CrossFieldQueryBuilder english) {
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    int added = 0;
+    Query s = clause.phrase() ? surface.phrase(clause.text()) : surface.allTerms(clause.text());
+    if (s != null) {
+      any.add(s, Occur.SHOULD);
+      added++;
+    }
+    Query r = clause.phrase() ? reading.phrase(clause.text()) : reading.allTerms(clause.text());
+    if (r != null) {
+      any.add(new BoostQuery(r, READING_WEIGHT), Occur.SHOULD);
+      added++;
+    }
+    if (!clause.phrase() && Readings.isKana(clause.text())) {
+      // Kana typed for a word the dictionary keeps whole (a local place name): its reading.
+      any.add(new BoostQuery(reading.wholeTerm(Readings.toKatakana(clause.text())), READING_WEIGHT), Occur.SHOULD);
+      added++;
+    }
+    Query e = clause.phrase() ? english.phrase(clause.text()) : english.allTerms(clause.text());
+    if (e != null) {
+      any.add(e, Occur.SHOULD);
+      added++;
+    }
+    // A word made only of stop words or punctuation is left out of the query.
+    return added == 0 ? null : any.build();
+  }
+
+  static Query tenantFilter(java.util.Collection<String> tenants) {
+    return new TermInSetQuery(PageFields.TENANT, tenants.stream().map(BytesRef::new).toList());
+  }
+
+  static Query filter(PageFacet facet, List<String> values, PageQuery request) {
+    if (facet == PageFacet.PUBLISHED) {
+      BooleanQuery.Builder any = new BooleanQuery.Builder();
+      for (String code : values) {
+        PublishedRange range = PublishedRange.ofCode(code);
+        any.add(LongField.newRangeQuery(PageFields.PUBLISHED, range.from(request.now()), range.to(request.now())),
+            Occur.SHOULD);
+      }
+      return any.build();
+    }
+    return new TermInSetQuery(facet.apiName(), values.stream().map(BytesRef::new).toList());
+  }
+}

@@ -1,0 +1,208 @@
+package jp.tsunagu.search.page;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import jp.tsunagu.search.analysis.AnalysisRegistry;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.facet.FacetResult;
+import org.apache.lucene.facet.Facets;
+import org.apache.lucene.facet.FacetsCollector;
+import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.LabelAndValue;
+import org.apache.lucene.facet.MultiLongValuesSource;
+import org.apache.lucene.facet.range.LongRange;
+import org.apache.lucene.facet.range.LongRangeFacetCounts;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.util.BytesRef;
+
+/** Runs one {@link PageQuery} against an acquired {@link PageSearcher}. Stateless; thread-safe. */
+final class PageSearch {
+
+  static final int MAX_FACET_VALUES = 30;
+  static final int SNIPPET_CHARS = 160;
+  private static final Sort NEWEST_FIRST =
+      new Sort(new SortedNumericSortField(PageFields.UPDATED, SortField.Type.LONG, true));
+
+  private final AnalysisRegistry analysis;
+  private final PageQueries queries;
+  private final BestBets bestBets;
+  private final SpellCorrector spelling;
+
+  PageSearch(AnalysisRegistry analysis, BestBets bestBets) {
+    this.analysis = analysis;
+    this.queries = new PageQueries(analysis);
+    this.bestBets = bestBets;
+    this.spelling = new SpellCorrector(analysis);
+  }
+
+  PageQueries queries() {
+    return queries;
+  }
+
+  PageResults run(PageSearcher searcher, PageQuery request) throws IOException {
+    Set<String> pinnedKeys = bestBets.pinnedKeys(request.tenants(), request.text());
+    Query query = queries.build(request, pinnedKeys);
+    int window = request.offset() + request.limit();
+    FacetsCollectorManager.FacetsResult found = request.query().isEmpty()
+        ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
+        : FacetsCollectorManager.search(searcher, query, window, new FacetsCollectorManager());
+    TopDocs top = found.topDocs();
+    ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(request.offset(), top.scoreDocs.length),
+        top.scoreDocs.length);
+    String[] snippets = request.highlight() && !request.query().isEmpty() ? snippets(searcher, query, page) : null;
+    List<PageHit> hits = new ArrayList<>(page.length);
+    StoredFields stored = searcher.storedFields();
+    for (int i = 0; i < page.length; i++) {
+      hits.add(hit(stored.document(page[i].doc), page[i].score, snippets == null ? null : snippets[i], false));
+    }
+    List<PageHit> pinned = request.offset() == 0 ? pinned(searcher, pinnedKeys) : List.of();
+    long total = top.totalHits.value();
+    Optional<String> didYouMean = total < 3 && !request.query().isEmpty()
+        ? spelling.suggest(searcher, request.text(), request.tenants())
+        : Optional.empty();
+    return new PageResults(total, pinned, hits, facets(searcher, found.facetsCollector(), request), didYouMean);
+  }
+
+  private String[] snippets(PageSearcher searcher, Query query, ScoreDoc[] page) throws IOException {
+    if (page.length == 0) {
+      return new String[0];
+    }
+    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analysis.english())
+        .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "…", true))
+        .withMaxLength(20_000)
+        .withMaxNoHighlightPassages(0)
+        .build();
+    int[] docs = new int[page.length];
+    for (int i = 0; i < page.length; i++) {
+      docs[i] = page[i].doc;
+    }
+    String[] fields = {PageFields.BODY, PageFields.BODY_EN};
+    Map<String, String[]> byField = highlighter.highlightFields(fields, query, docs, new int[] {1, 1});
+    String[] result = new String[page.length];
+    for (int i = 0; i < page.length; i++) {
+      String ja = byField.get(PageFields.BODY)[i];
+      result[i] = ja != null ? ja : byField.get(PageFields.BODY_EN)[i];
+    }
+    return result;
+  }
+
+  private List<PageHit> pinned(PageSearcher searcher, Set<String> keys) throws IOException {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Query byKey = new TermInSetQuery(PageFields.KEY, keys.stream().map(BytesRef::new).toList());
+    TopDocs top = searcher.search(byKey, keys.size());
+    Map<String, PageHit> found = new LinkedHashMap<>();
+    StoredFields stored = searcher.storedFields();
+    for (ScoreDoc sd : top.scoreDocs) {
+      PageHit hit = hit(stored.document(sd.doc), 0f, null, true);
+      found.put(hit.tenant() + "/" + hit.id(), hit);
+    }
+    List<PageHit> ordered = new ArrayList<>();
+    for (String key : keys) {
+      PageHit hit = found.get(key);
+      if (hit != null) {
+        ordered.add(hit);
+      }
+    }
+    return ordered;
+  }
+
+  static PageHit hit(Document doc, float score, String snippet, boolean pinned) {
+    boolean english = doc.get(PageFields.TITLE) == null && doc.get(PageFields.TITLE_EN) != null;
+    String title = english ? doc.get(PageFields.TITLE_EN) : doc.get(PageFields.TITLE);
+    String summary = english ? doc.get(PageFields.SUMMARY_EN) : doc.get(PageFields.SUMMARY);
+    if (snippet == null) {
+      String body = english ? doc.get(PageFields.BODY_EN) : doc.get(PageFields.BODY);
+      String plain = summary != null && !summary.isBlank() ? summary : body == null ? "" : body;
+      snippet = escape(plain.length() > SNIPPET_CHARS ? plain.substring(0, SNIPPET_CHARS) + "…" : plain);
+    }
+    return new PageHit(
+        doc.get(PageFields.TENANT),
+        doc.get(PageFields.ID),
+        doc.get(PageFields.URL),
+        title,
+        summary,
+        snippet,
+        doc.get(PageFields.CATEGORY),
+        Instant.ofEpochMilli(doc.getField(PageFields.PUBLISHED).numericValue().longValue()),
+        Instant.ofEpochMilli(doc.getField(PageFields.UPDATED).numericValue().longValue()),
+        score,
+        pinned);
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  private Map<String, List<FacetCount>> facets(PageSearcher searcher, FacetsCollector collected, PageQuery request)
+      throws IOException {
+    Map<String, List<FacetCount>> out = new LinkedHashMap<>();
+    if (request.facets().isEmpty()) {
+      return out;
+    }
+    Facets counts = searcher.facetState() == null ? null : new SortedSetDocValuesFacetCounts(searcher.facetState(), collected);
+    for (PageFacet facet : PageFacet.values()) {
+      if (!request.facets().contains(facet)) {
+        continue;
+      }
+      if (facet == PageFacet.PUBLISHED) {
+        out.put(facet.apiName(), publishedCounts(collected, request.now()));
+        continue;
+      }
+      List<FacetCount> values = new ArrayList<>();
+      FacetResult result = counts == null ? null : topChildren(counts, facet.apiName());
+      if (result != null) {
+        for (LabelAndValue lv : result.labelValues) {
+          values.add(new FacetCount(lv.label, lv.value.longValue()));
+        }
+      }
+      out.put(facet.apiName(), List.copyOf(values));
+    }
+    return out;
+  }
+
+  private static FacetResult topChildren(Facets counts, String dim) throws IOException {
+    try {
+      return counts.getTopChildren(MAX_FACET_VALUES, dim);
+    } catch (IllegalArgumentException noValuesYet) {
+      // The dimension exists in the configuration but no page has a value for it yet.
+      return null;
+    }
+  }
+
+  private static List<FacetCount> publishedCounts(FacetsCollector collected, Instant now) throws IOException {
+    PublishedRange[] ranges = PublishedRange.values();
+    LongRange[] longRanges = new LongRange[ranges.length];
+    for (int i = 0; i < ranges.length; i++) {
+      longRanges[i] = new LongRange(ranges[i].code(), ranges[i].from(now), true, ranges[i].to(now), true);
+    }
+    LongRangeFacetCounts counts = new LongRangeFacetCounts(PageFields.PUBLISHED,
+        MultiLongValuesSource.fromLongField(PageFields.PUBLISHED), collected, longRanges);
+    FacetResult result = counts.getAllChildren(PageFields.PUBLISHED);
+    List<FacetCount> values = new ArrayList<>();
+    for (LabelAndValue lv : result.labelValues) {
+      values.add(new FacetCount(lv.label, lv.value.longValue()));
+    }
+    return List.copyOf(values);
+  }
+}
