@@ -1,0 +1,185 @@
+package jp.tsunagu.platform;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jp.tsunagu.platform.account.AccountService;
+import jp.tsunagu.platform.audit.AuditLog;
+import jp.tsunagu.platform.cluster.ClusterNode;
+import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.db.Database;
+import jp.tsunagu.platform.db.EmbeddedDatabase;
+import jp.tsunagu.platform.db.Migrations;
+import jp.tsunagu.platform.http.Auth;
+import jp.tsunagu.platform.http.HttpVerticle;
+import jp.tsunagu.platform.mail.MailOutbox;
+import jp.tsunagu.platform.mail.MailSender;
+import jp.tsunagu.platform.ratelimit.RateLimiter;
+import jp.tsunagu.platform.residence.ResidenceService;
+import jp.tsunagu.platform.security.PasswordHasher;
+import jp.tsunagu.platform.staff.StaffService;
+import jp.tsunagu.platform.tenant.TenantService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One platform node: PostgreSQL (embedded when none is configured), migrations, the Hazelcast
+ * cluster member, the domain services and the HTTP verticles. {@link #stop()} finishes in-flight
+ * requests before it closes anything.
+ */
+public final class Platform {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  private final TsunaguConfig config;
+  private EmbeddedDatabase embedded;
+  private ClusterNode node;
+  private Pool pool;
+  private WorkerExecutor passwordWorkers;
+  private MailSender mailSender;
+  private Services services;
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
+
+  private Platform(TsunaguConfig config) {
+    this.config = config;
+  }
+
+  /** Starts a node and completes when it serves HTTP. Blocking steps run off the caller's thread. */
+  public static Future<Platform> start(TsunaguConfig config) {
+    Platform platform = new Platform(config);
+    return platform.boot().map(platform);
+  }
+
+  private Future<Void> boot() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Database db = database();
+    AtomicBoolean migrated = new AtomicBoolean(false);
+    // Migrations (JDBC, blocking) run while the cluster member starts.
+    Promise<Void> migration = Promise.promise();
+    Thread.ofPlatform().name("tsunagu-migrations").start(() -> {
+      try {
+        Migrations.apply(db);
+        migrated.set(true);
+        migration.complete();
+      } catch (RuntimeException e) {
+        migration.fail(e);
+      }
+    });
+    return ClusterNode.start(config, registry)
+        .onSuccess(n -> node = n)
+        .compose(n -> migration.future())
+        .compose(v -> {
+          Vertx vertx = node.vertx();
+          pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
+          services = services(vertx, registry, migrated);
+          mailSender = new MailSender(vertx, pool, config);
+          if (!config.get(TsunaguConfig.SMTP_HOST).isEmpty()) {
+            mailSender.start(1000);
+          }
+          return deployHttp(vertx);
+        })
+        .compose(v -> config.get(TsunaguConfig.DEMO) ? new DemoSeeder(services).seed() : Future.succeededFuture())
+        .onFailure(err -> stop());
+  }
+
+  private Database database() {
+    String url = config.get(TsunaguConfig.DB_URL);
+    if (!url.isEmpty()) {
+      return Database.fromUrl(url);
+    }
+    embedded = EmbeddedDatabase.start(Path.of(config.get(TsunaguConfig.DB_EMBEDDED_DATA_DIR)));
+    return embedded.database();
+  }
+
+  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated) {
+    Clock clock = Clock.systemUTC();
+    passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
+        30, TimeUnit.SECONDS);
+    PasswordHasher hasher = new PasswordHasher(passwordWorkers, config.get(TsunaguConfig.ARGON2_MEMORY_KIB),
+        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM));
+    RateLimiter limiter = new RateLimiter(vertx, node.hazelcast().getMap(ClusterNode.RATE_LIMIT_MAP), clock);
+    String publicUrl = config.publicUrl();
+    AccountService accounts = new AccountService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),
+        publicUrl, clock);
+    StaffService staff = new StaffService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN));
+    ResidenceService residence = new ResidenceService(pool, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
+        config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
+    LOG.info("password hashing: {}", hasher.parameters());
+    return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
+        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff));
+  }
+
+  private Future<Void> deployHttp(Vertx vertx) {
+    int instances = config.get(TsunaguConfig.HTTP_INSTANCES);
+    List<HttpVerticle> verticles = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+          HttpVerticle v = new HttpVerticle(services);
+          synchronized (verticles) {
+            verticles.add(v);
+          }
+          return v;
+        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP))
+        .onSuccess(id -> {
+          deployments.add(id);
+          port = verticles.get(0).port();
+          LOG.info("HTTP on port {} ({} event-loop instances); public URL {}", port, instances, config.publicUrl());
+        })
+        .mapEmpty();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Vertx vertx() {
+    return node.vertx();
+  }
+
+  public TsunaguConfig config() {
+    return config;
+  }
+
+  public MailSender mailSender() {
+    return mailSender;
+  }
+
+  /** Stops accepting requests, lets in-flight ones finish, then closes everything in order. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    if (node != null) {
+      for (String id : deployments) {
+        chain = chain.compose(v -> node.vertx().undeploy(id).recover(e -> Future.succeededFuture()));
+      }
+      chain = chain.compose(v -> {
+        if (mailSender != null) {
+          mailSender.stop();
+        }
+        if (passwordWorkers != null) {
+          passwordWorkers.close();
+        }
+        return pool == null ? Future.succeededFuture() : pool.close().recover(e -> Future.succeededFuture());
+      }).compose(v -> node.close().recover(e -> Future.succeededFuture()));
+    }
+    return chain.onComplete(ar -> {
+      if (embedded != null) {
+        embedded.close();
+      }
+    });
+  }
+}

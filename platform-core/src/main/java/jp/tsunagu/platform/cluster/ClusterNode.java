@@ -1,0 +1,88 @@
+package jp.tsunagu.platform.cluster;
+
+import com.hazelcast.config.Config;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Arrays;
+import jp.tsunagu.platform.config.TsunaguConfig;
+
+/**
+ * Starts this node's clustered Vert.x on a Hazelcast member. A single node needs no configuration;
+ * more nodes list each other in {@code cluster.members} and join over TCP (multicast is off).
+ */
+public final class ClusterNode {
+
+  /** Hazelcast map holding rate-limit buckets, shared by all nodes. */
+  public static final String RATE_LIMIT_MAP = "tsunagu.rate-limits";
+
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+
+  private ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  public static Future<ClusterNode> start(TsunaguConfig config, MeterRegistry registry) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(false)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    options.getEventBusOptions().setHost(config.get(TsunaguConfig.CLUSTER_HOST)).setPort(0);
+    return Vertx.builder()
+        .with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new ClusterNode(vertx, manager));
+  }
+
+  static Config hazelcastConfig(TsunaguConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.get(TsunaguConfig.CLUSTER_NAME));
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.get(TsunaguConfig.CLUSTER_PORT)).setPortAutoIncrement(false);
+    network.setPublicAddress(config.get(TsunaguConfig.CLUSTER_HOST) + ":" + config.get(TsunaguConfig.CLUSTER_PORT));
+    network.getInterfaces().setEnabled(true).addInterface(config.get(TsunaguConfig.CLUSTER_HOST));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true)
+        .addMember(config.get(TsunaguConfig.CLUSTER_HOST) + ":" + config.get(TsunaguConfig.CLUSTER_PORT));
+    Arrays.stream(config.get(TsunaguConfig.CLUSTER_MEMBERS).split(","))
+        .map(String::trim)
+        .filter(m -> !m.isEmpty())
+        .forEach(m -> join.getTcpIpConfig().addMember(m));
+    // Rate-limit buckets expire by themselves; one backup so a node leaving loses none.
+    hz.addMapConfig(new MapConfig(RATE_LIMIT_MAP).setBackupCount(1).setTimeToLiveSeconds(3600));
+    // Vert.x's clustered session map: one synchronous backup.
+    hz.addMapConfig(new MapConfig("vertx-web.sessions").setBackupCount(1));
+    return hz;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HazelcastInstance hazelcast() {
+    return clusterManager.getHazelcastInstance();
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

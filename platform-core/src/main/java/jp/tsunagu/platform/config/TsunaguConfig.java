@@ -1,0 +1,236 @@
+package jp.tsunagu.platform.config;
+
+import static jp.tsunagu.platform.config.Setting.bool;
+import static jp.tsunagu.platform.config.Setting.intBetween;
+import static jp.tsunagu.platform.config.Setting.text;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The platform's typed configuration. Values come from the defaults below, then the configuration
+ * file (a properties file, {@code config/tsunagu.properties} or the path in TSUNAGU_CONFIG), then
+ * environment variables (TSUNAGU_ + the key in upper snake case). Everything is validated at start;
+ * a bad or unknown key stops the start with a message that names it.
+ */
+public final class TsunaguConfig {
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  public static final Setting<Integer> HTTP_PORT =
+      new Setting<>("http.port", "8080", "TCP port of the HTTP server (0 picks a free port).", intBetween(0, 65535));
+  public static final Setting<String> HTTP_HOST =
+      new Setting<>("http.host", "0.0.0.0", "Address the HTTP server binds.", text());
+  public static final Setting<String> HTTP_PUBLIC_URL =
+      new Setting<>("http.publicUrl", "", "External base URL (scheme, host, port) used in mails, links and as the OpenID issuer; empty means http://localhost:<port>. An https URL makes cookies Secure.", TsunaguConfig::url);
+  public static final Setting<Integer> HTTP_MAX_BODY_BYTES =
+      new Setting<>("http.maxBodyBytes", "1048576", "Largest request body accepted; larger bodies get 413.", intBetween(1024, 64 * 1024 * 1024));
+  public static final Setting<Integer> HTTP_INSTANCES =
+      new Setting<>("http.instances", String.valueOf(CORES), "HTTP verticle instances (event loops serving requests); default: the number of cores.", intBetween(1, 256));
+  public static final Setting<Integer> HTTP_SHUTDOWN_GRACE_SECONDS =
+      new Setting<>("http.shutdownGraceSeconds", "10", "On shutdown, how long in-flight requests may take to finish.", intBetween(0, 600));
+
+  public static final Setting<String> DB_URL =
+      new Setting<>("db.url", "", "PostgreSQL URL (postgresql://user:password@host:port/database); empty starts an embedded PostgreSQL.", TsunaguConfig::postgresUrl);
+  public static final Setting<Integer> DB_POOL_SIZE =
+      new Setting<>("db.poolSize", "16", "Connections in the PostgreSQL pool of each node.", intBetween(1, 500));
+  public static final Setting<String> DB_EMBEDDED_DATA_DIR =
+      new Setting<>("db.embeddedDataDir", "data/pg", "Data folder of the embedded PostgreSQL (kept between starts).", text());
+
+  public static final Setting<String> CLUSTER_NAME =
+      new Setting<>("cluster.name", "tsunagu", "Hazelcast cluster name; nodes join only a cluster of the same name.", nonEmpty());
+  public static final Setting<String> CLUSTER_HOST =
+      new Setting<>("cluster.host", "127.0.0.1", "Address this node's Hazelcast member and event bus bind and announce.", nonEmpty());
+  public static final Setting<Integer> CLUSTER_PORT =
+      new Setting<>("cluster.port", "5701", "Hazelcast member port of this node.", intBetween(1, 65535));
+  public static final Setting<String> CLUSTER_MEMBERS =
+      new Setting<>("cluster.members", "", "Comma-separated host:port of the other members; empty for a single node.", text());
+
+  public static final Setting<String> SMTP_HOST =
+      new Setting<>("mail.smtpHost", "", "SMTP server; empty keeps mail in the development outbox page (/dev/outbox).", text());
+  public static final Setting<Integer> SMTP_PORT =
+      new Setting<>("mail.smtpPort", "587", "SMTP port.", intBetween(1, 65535));
+  public static final Setting<String> SMTP_USERNAME =
+      new Setting<>("mail.smtpUsername", "", "SMTP user name (empty: no authentication).", text());
+  public static final Setting<String> SMTP_PASSWORD =
+      new Setting<>("mail.smtpPassword", "", "SMTP password; set it through the environment, never in a file in a repository.", text());
+  public static final Setting<String> SMTP_TLS =
+      new Setting<>("mail.smtpTls", "starttls", "none, starttls (required) or tls (implicit TLS).", oneOf("none", "starttls", "tls"));
+  public static final Setting<String> MAIL_FROM =
+      new Setting<>("mail.from", "Tsunagu <no-reply@localhost>", "Sender address of platform mail.", nonEmpty());
+
+  public static final Setting<Integer> ARGON2_MEMORY_KIB =
+      new Setting<>("security.argon2MemoryKib", "19456", "Argon2id memory cost in KiB (OWASP: 19456).", intBetween(1024, 4 * 1024 * 1024));
+  public static final Setting<Integer> ARGON2_ITERATIONS =
+      new Setting<>("security.argon2Iterations", "2", "Argon2id time cost (passes).", intBetween(1, 100));
+  public static final Setting<Integer> ARGON2_PARALLELISM =
+      new Setting<>("security.argon2Parallelism", "1", "Argon2id lanes.", intBetween(1, 64));
+  public static final Setting<Integer> PASSWORD_WORKERS =
+      new Setting<>("security.passwordWorkers", String.valueOf(CORES), "Threads of the password-hashing worker pool.", intBetween(1, 256));
+  public static final Setting<Integer> SESSION_TIMEOUT_MINUTES =
+      new Setting<>("security.sessionTimeoutMinutes", "60", "Idle time after which a browser session ends.", intBetween(1, 60 * 24 * 30));
+  public static final Setting<Integer> SIGN_IN_ATTEMPTS_PER_15_MIN =
+      new Setting<>("security.signInAttemptsPer15Min", "10", "Failed sign-ins allowed per account and per client address in 15 minutes.", intBetween(1, 100000));
+  public static final Setting<Integer> CODE_ATTEMPTS_PER_HOUR =
+      new Setting<>("security.codeAttemptsPerHour", "5", "Residence-code entries allowed per account per hour.", intBetween(1, 100000));
+  public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
+      new Setting<>("residence.codeTtlDays", "30", "Days a residence verification code stays valid.", intBetween(1, 365));
+
+  public static final Setting<String> LOG_FORMAT =
+      new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
+  public static final Setting<Boolean> DEMO =
+      new Setting<>("demo", "false", "Create the demo municipality, staff and citizen at start (./tsunagu start sets it).", bool());
+
+  public static final List<Setting<?>> ALL = List.of(
+      HTTP_PORT, HTTP_HOST, HTTP_PUBLIC_URL, HTTP_MAX_BODY_BYTES, HTTP_INSTANCES, HTTP_SHUTDOWN_GRACE_SECONDS,
+      DB_URL, DB_POOL_SIZE, DB_EMBEDDED_DATA_DIR,
+      CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
+      SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
+      ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
+      SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
+      LOG_FORMAT, DEMO);
+
+  private final Map<String, Object> values;
+
+  private TsunaguConfig(Map<String, Object> values) {
+    this.values = values;
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return (T) values.get(setting.key());
+  }
+
+  /** The public base URL without a trailing slash. */
+  public String publicUrl() {
+    String url = get(HTTP_PUBLIC_URL);
+    return url.isEmpty() ? "http://localhost:" + get(HTTP_PORT) : url;
+  }
+
+  public boolean secureCookies() {
+    return publicUrl().startsWith("https://");
+  }
+
+  /** Loads the configuration from the process environment and the configuration file. */
+  public static TsunaguConfig load() {
+    Map<String, String> env = System.getenv();
+    String file = env.getOrDefault("TSUNAGU_CONFIG", "config/tsunagu.properties");
+    Path path = Path.of(file);
+    Map<String, String> fromFile = Files.exists(path) ? readFile(path) : Map.of();
+    if (env.containsKey("TSUNAGU_CONFIG") && !Files.exists(path)) {
+      throw new ConfigException("configuration file " + file + " (TSUNAGU_CONFIG) does not exist");
+    }
+    return of(fromFile, env);
+  }
+
+  /** Builds a configuration from explicit file values and environment (used by tests). */
+  public static TsunaguConfig of(Map<String, String> fileValues, Map<String, String> env) {
+    Map<String, Setting<?>> known = new HashMap<>();
+    for (Setting<?> s : ALL) {
+      known.put(s.key(), s);
+    }
+    for (String key : fileValues.keySet()) {
+      if (!known.containsKey(key)) {
+        throw new ConfigException("unknown configuration key '" + key + "'");
+      }
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Setting<?> s : ALL) {
+      String text = env.getOrDefault(s.environmentVariable(), fileValues.getOrDefault(s.key(), s.defaultValue()));
+      values.put(s.key(), s.parse(text));
+    }
+    return new TsunaguConfig(values);
+  }
+
+  /** Returns a copy with some keys replaced (used by tests and the demo flag). */
+  public TsunaguConfig with(Map<String, String> overrides) {
+    Map<String, String> file = new HashMap<>();
+    for (Setting<?> s : ALL) {
+      Object v = values.get(s.key());
+      file.put(s.key(), String.valueOf(v));
+    }
+    file.putAll(overrides);
+    return of(file, Map.of());
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + path + ": " + e.getMessage());
+    }
+    Map<String, String> out = new HashMap<>();
+    props.forEach((k, v) -> out.put(k.toString(), v.toString()));
+    return out;
+  }
+
+  private static String url(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return t;
+    }
+    try {
+      URI uri = URI.create(t);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("'" + t + "' is not an http(s) URL");
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException("'" + t + "' must not have a query or fragment");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + t + "' is not a valid URL");
+    }
+    return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+  }
+
+  private static String postgresUrl(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return t;
+    }
+    if (!t.startsWith("postgresql://") && !t.startsWith("postgres://")) {
+      throw new IllegalArgumentException("must be a postgresql:// URL");
+    }
+    try {
+      URI uri = URI.create(t);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("the URL has no host");
+      }
+    } catch (IllegalArgumentException e) {
+      // the text may hold a password: never echo it
+      throw new IllegalArgumentException("not a valid postgresql:// URL");
+    }
+    return t;
+  }
+
+  private static java.util.function.Function<String, String> nonEmpty() {
+    return text -> {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      return text.trim();
+    };
+  }
+
+  private static java.util.function.Function<String, String> oneOf(String... allowed) {
+    return text -> {
+      String t = text.trim();
+      for (String a : allowed) {
+        if (a.equals(t)) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("'" + t + "' is not one of " + String.join(", ", allowed));
+    };
+  }
+}

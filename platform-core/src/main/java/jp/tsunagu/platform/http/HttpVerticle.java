@@ -1,0 +1,138 @@
+package jp.tsunagu.platform.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.concurrent.TimeUnit;
+import jp.tsunagu.platform.Services;
+import jp.tsunagu.platform.account.AccountHandlers;
+import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.health.HealthHandlers;
+import jp.tsunagu.platform.tenant.TenantHandlers;
+
+/**
+ * One HTTP server instance (the platform deploys one per event loop). Routes of the JSON API are
+ * bound by operationId from the OpenAPI document, which also validates every request.
+ */
+public final class HttpVerticle extends VerticleBase {
+  public static final String SESSION_COOKIE = "tsunagu_session";
+  public static final String SESSION_MAP = "vertx-web.sessions";
+
+  private final Services services;
+  private HttpServer server;
+
+  public HttpVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    TsunaguConfig config = services.config();
+    return Contract.load(vertx)
+        .map(this::router)
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.get(TsunaguConfig.HTTP_HOST))
+                .setPort(config.get(TsunaguConfig.HTTP_PORT))
+                .setCompressionSupported(true)
+                .setMaxFormAttributeSize(64 * 1024))
+            .requestHandler(router)
+            .listen())
+        .onSuccess(s -> server = s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private Router router(OpenAPIContract contract) {
+    TsunaguConfig config = services.config();
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    SessionHandler sessions = SessionHandler.create(ClusteredSessionStore.create(vertx, SESSION_MAP))
+        .setSessionCookieName(SESSION_COOKIE)
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(config.secureCookies())
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setSessionTimeout(TimeUnit.MINUTES.toMillis(config.get(TsunaguConfig.SESSION_TIMEOUT_MINUTES)))
+        .setLazySession(true)
+        .setMinLength(32);
+    builder.rootHandler(sessions);
+    builder.rootHandler(new SecurityHeaders(config.publicUrl()));
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
+
+    HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
+    AccountHandlers citizen = new AccountHandlers(services.accounts(), services.residence(), services.auth());
+    TenantHandlers tenant = new TenantHandlers(services.tenants(), services.staff(), services.residence(),
+        services.audit(), services.auth());
+
+    bind(builder, "getLiveness", health::getLiveness);
+    bind(builder, "getReadiness", health::getReadiness);
+    bind(builder, "signUp", citizen::signUp);
+    bind(builder, "confirmEmail", citizen::confirmEmail);
+    bind(builder, "signIn", citizen::signIn);
+    bind(builder, "signOut", citizen::signOut);
+    bind(builder, "requestPasswordReset", citizen::requestPasswordReset);
+    bind(builder, "resetPassword", citizen::resetPassword);
+    bind(builder, "getMyAccount", citizen::getMyAccount);
+    bind(builder, "updateMyAccount", citizen::updateMyAccount);
+    bind(builder, "changePassword", citizen::changePassword);
+    bind(builder, "requestEmailChange", citizen::requestEmailChange);
+    bind(builder, "deleteMyAccount", citizen::deleteMyAccount);
+    bind(builder, "verifyResidence", citizen::verifyResidence);
+    bind(builder, "getHousehold", citizen::getHousehold);
+    bind(builder, "claimDependant", citizen::claimDependant);
+    bind(builder, "staffSignIn", tenant::staffSignIn);
+    bind(builder, "staffSignOut", tenant::staffSignOut);
+    bind(builder, "getStaffMe", tenant::getStaffMe);
+    bind(builder, "listTenants", tenant::listTenants);
+    bind(builder, "createTenant", tenant::createTenant);
+    bind(builder, "getTenant", tenant::getTenant);
+    bind(builder, "updateTenant", tenant::updateTenant);
+    bind(builder, "listDistricts", tenant::listDistricts);
+    bind(builder, "importDistricts", tenant::importDistricts);
+    bind(builder, "listStaff", tenant::listStaff);
+    bind(builder, "createStaff", tenant::createStaff);
+    bind(builder, "listResidentRecords", tenant::listResidentRecords);
+    bind(builder, "importResidentRecords", tenant::importResidentRecords);
+    bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
+    bind(builder, "listAuditLog", tenant::listAuditLog);
+    // CSV bodies are not validated by the OpenAPI validator; TenantHandlers reads them itself.
+    builder.getRoute("importDistricts").setDoValidation(false);
+    builder.getRoute("importResidentRecords").setDoValidation(false);
+
+    Router router = builder.createRouter();
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+        .sendFile("openapi.yaml"));
+    router.get("/api-docs").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .sendFile("webroot/api-docs.html"));
+    router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route("/api/*").failureHandler(Problems::handle);
+    router.route("/health/*").failureHandler(Problems::handle);
+    return router;
+  }
+
+  private static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+    builder.getRoute(operationId).addHandler(handler).addFailureHandler(Problems::handle);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return server.shutdown(services.config().get(TsunaguConfig.HTTP_SHUTDOWN_GRACE_SECONDS), TimeUnit.SECONDS);
+  }
+}

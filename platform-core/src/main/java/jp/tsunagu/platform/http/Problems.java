@@ -1,0 +1,99 @@
+package jp.tsunagu.platform.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that turns failures into RFC 9457 {@code application/problem+json} responses. */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  /** Failure handler for the JSON API. */
+  public static void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    write(ctx, toProblem(ctx));
+  }
+
+  public static ProblemException toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int code = ctx.statusCode();
+    if (failure instanceof HttpException http && http.getCause() != null) {
+      code = http.getStatusCode();
+      failure = http.getCause();
+    }
+    if (failure instanceof ProblemException p) {
+      return p;
+    }
+    if (failure instanceof SchemaValidationException e) {
+      return new ProblemException(400, "invalid-request", "Invalid request", e.getMessage(),
+          new JsonObject().put("errors", e.getOutputUnit() == null ? null : e.getOutputUnit().toJson()));
+    }
+    if (failure instanceof ValidatorException e) {
+      String msg = e.getMessage() == null ? "invalid request" : e.getMessage();
+      if (msg.contains("content type") || msg.contains("content-type") || msg.contains("Content-Type")) {
+        return new ProblemException(415, "unsupported-media-type", "Unsupported media type", msg);
+      }
+      return new ProblemException(400, "invalid-request", "Invalid request", msg);
+    }
+    if (failure instanceof DecodeException) {
+      return new ProblemException(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON");
+    }
+    if (failure instanceof HttpException e) {
+      code = e.getStatusCode();
+    }
+    if (code == 413) {
+      return new ProblemException(413, "body-too-large", "Request body too large", "The request body exceeds the allowed size");
+    }
+    if (code == 404) {
+      return new ProblemException(404, "not-found", "Not found", "No resource at " + ctx.request().path());
+    }
+    if (code == 405) {
+      return new ProblemException(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not allowed here");
+    }
+    if (code == 415) {
+      return new ProblemException(415, "unsupported-media-type", "Unsupported media type", "The request content type is not accepted here");
+    }
+    if (code >= 400 && code < 500) {
+      return new ProblemException(code, "client-error", HttpResponseStatus.valueOf(code).reasonPhrase(),
+          failure == null || failure.getMessage() == null ? HttpResponseStatus.valueOf(code).reasonPhrase() : failure.getMessage());
+    }
+    String errorId = UUID.randomUUID().toString();
+    LOG.error("unexpected failure {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+    return new ProblemException(500, "internal-error", "Internal error",
+        "The server could not complete the request; reference " + errorId);
+  }
+
+  public static void write(RoutingContext ctx, ProblemException p) {
+    JsonObject body = new JsonObject()
+        .put("type", "/problems/" + p.type())
+        .put("title", p.title())
+        .put("status", p.status())
+        .put("detail", p.detail())
+        .put("instance", ctx.request().path());
+    if (p.extensions() != null) {
+      body.mergeIn(p.extensions());
+    }
+    HttpServerResponse response = ctx.response().setStatusCode(p.status()).putHeader("Content-Type", CONTENT_TYPE);
+    if (p.status() == 429 && p.extensions() != null) {
+      response.putHeader("Retry-After", String.valueOf(p.extensions().getLong("retryAfter")));
+    }
+    if (p.status() == 401) {
+      response.putHeader("WWW-Authenticate", "Cookie realm=\"tsunagu\"");
+    }
+    response.end(body.encode());
+  }
+}

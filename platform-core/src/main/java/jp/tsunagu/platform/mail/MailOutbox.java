@@ -1,0 +1,44 @@
+package jp.tsunagu.platform.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Mail is written to an outbox table in the same transaction as the change that causes it; the
+ * {@link MailSender} delivers it afterwards. With no SMTP server configured, the outbox is the
+ * development mailbox shown at /dev/outbox.
+ */
+public final class MailOutbox {
+  private final Pool pool;
+
+  public MailOutbox(Pool pool) {
+    this.pool = pool;
+  }
+
+  public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body) {
+    return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(to, subject, body))
+        .mapEmpty();
+  }
+
+  /** The newest mails, for the development outbox page and tests. */
+  public Future<JsonArray> recent(int limit) {
+    return pool.preparedQuery("SELECT id, to_address, subject, body_text, created_at, sent_at FROM mail_outbox ORDER BY id DESC LIMIT $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row r : rows) {
+            out.add(new JsonObject().put("id", r.getLong("id")).put("to", r.getString("to_address"))
+                .put("subject", r.getString("subject")).put("body", r.getString("body_text"))
+                .put("createdAt", r.getOffsetDateTime("created_at").toString())
+                .put("sent", r.getOffsetDateTime("sent_at") != null));
+          }
+          return out;
+        });
+  }
+}

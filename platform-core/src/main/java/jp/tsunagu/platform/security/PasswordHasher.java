@@ -1,0 +1,110 @@
+package jp.tsunagu.platform.security;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashing (RFC 9106) in the PHC string format
+ * {@code $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>}. Hashing runs on its own worker
+ * pool, never on an event loop. Stored hashes keep their own parameters, so raising the cost later
+ * re-hashes on the next successful sign-in ({@link #needsRehash}).
+ */
+public final class PasswordHasher {
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+
+  private final WorkerExecutor workers;
+  private final int memoryKib;
+  private final int iterations;
+  private final int parallelism;
+  private final SecureRandom random = new SecureRandom();
+  private final String dummyHash;
+
+  public PasswordHasher(WorkerExecutor workers, int memoryKib, int iterations, int parallelism) {
+    this.workers = workers;
+    this.memoryKib = memoryKib;
+    this.iterations = iterations;
+    this.parallelism = parallelism;
+    this.dummyHash = hashBlocking("timing-equaliser-" + random.nextLong());
+  }
+
+  public String parameters() {
+    return "argon2id m=" + memoryKib + " KiB, t=" + iterations + ", p=" + parallelism;
+  }
+
+  public Future<String> hash(String password) {
+    return workers.executeBlocking(() -> hashBlocking(password), false);
+  }
+
+  /** Verifies a password; a null stored hash is checked against a dummy so timing reveals nothing. */
+  public Future<Boolean> verify(String password, String storedHash) {
+    String target = storedHash == null ? dummyHash : storedHash;
+    return workers.executeBlocking(() -> verifyBlocking(password, target) && storedHash != null, false);
+  }
+
+  public boolean needsRehash(String storedHash) {
+    return storedHash == null
+        || !storedHash.startsWith("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
+  }
+
+  public String hashBlocking(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    random.nextBytes(salt);
+    byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+    return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+  }
+
+  public static boolean verifyBlocking(String password, String phc) {
+    String[] parts = phc.split("\\$");
+    // ["", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash]
+    if (parts.length != 6 || !"argon2id".equals(parts[1]) || !"v=19".equals(parts[2])) {
+      return false;
+    }
+    int m = 0;
+    int t = 0;
+    int p = 0;
+    for (String kv : parts[3].split(",")) {
+      String[] pair = kv.split("=", 2);
+      if (pair.length != 2) {
+        return false;
+      }
+      int value = Integer.parseInt(pair[1]);
+      switch (pair[0]) {
+        case "m" -> m = value;
+        case "t" -> t = value;
+        case "p" -> p = value;
+        default -> {
+          return false;
+        }
+      }
+    }
+    byte[] salt = B64D.decode(parts[4]);
+    byte[] expected = B64D.decode(parts[5]);
+    byte[] actual = derive(password, salt, m, t, p, expected.length);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withMemoryAsKB(m)
+        .withIterations(t)
+        .withParallelism(p)
+        .withSalt(salt)
+        .build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(params);
+    byte[] out = new byte[length];
+    generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+    return out;
+  }
+}
