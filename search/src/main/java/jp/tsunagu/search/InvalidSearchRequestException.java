@@ -7,7 +7,7 @@ import java.util.Objects;
  * long, a page size or offset beyond the limits, an unknown facet or an unknown tenant code. The
  * message is written for the person who sent the request. The platform maps it to 400.
  */
-public final class InvalidSearchRequestException extends SearchException {
+public class InvalidSearchRequestException extends SearchException {
 
   /** What was wrong, for the problem type the platform writes. */
   public enum Reason {

@@ -1,4 +1,4 @@
-package jp.tsunagu.search.page;
+package jp.tsunagu.search.index;
 
 import java.io.IOException;
 import org.apache.lucene.facet.FacetsConfig;
@@ -11,30 +11,30 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 
 /**
- * A searcher of the page index that carries the facet ordinal state of its reader, built once per
- * refresh rather than once per query.
+ * A searcher that carries the facet ordinal state of its reader, built once per refresh rather
+ * than once per query.
  */
-final class PageSearcher extends IndexSearcher {
+public final class FacetedSearcher extends IndexSearcher {
 
   private final SortedSetDocValuesReaderState facetState;
 
-  PageSearcher(IndexReader reader, FacetsConfig config) throws IOException {
+  FacetedSearcher(IndexReader reader, FacetsConfig config) throws IOException {
     super(reader);
     FieldInfo info = FieldInfos.getMergedFieldInfos(reader).fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME);
     this.facetState = info == null ? null : new DefaultSortedSetDocValuesReaderState(reader, config);
   }
 
-  /** Null while no page has been indexed. */
-  SortedSetDocValuesReaderState facetState() {
+  /** Null while no document with facets has been indexed. */
+  public SortedSetDocValuesReaderState facetState() {
     return facetState;
   }
 
-  static SearcherFactory factory() {
-    FacetsConfig config = PageFields.facetsConfig();
+  /** Creates a {@code FacetedSearcher} on every refresh. */
+  public static SearcherFactory factory(FacetsConfig config) {
     return new SearcherFactory() {
       @Override
       public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) throws IOException {
-        return new PageSearcher(reader, config);
+        return new FacetedSearcher(reader, config);
       }
     };
   }

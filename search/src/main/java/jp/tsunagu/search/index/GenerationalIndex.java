@@ -75,6 +75,14 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     return write(g -> g.update(id, document.get()));
   }
 
+  /**
+   * Atomically replaces every document matching {@code scope} (for example one tenant's
+   * facilities) with {@code documents}: searches see either the old set or the new one.
+   */
+  public WriteToken replaceAll(Term scope, Supplier<java.util.List<? extends Iterable<? extends IndexableField>>> documents) {
+    return write(g -> g.replaceAll(scope, documents.get()));
+  }
+
   /** Deletes the document whose id term is {@code id}; deleting what is absent succeeds. */
   public WriteToken delete(Term id) {
     return write(g -> g.delete(id));

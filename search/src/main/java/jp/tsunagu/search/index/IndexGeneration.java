@@ -95,6 +95,11 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
     return writer.updateDocument(id, document);
   }
 
+  /** Atomically deletes every document matching {@code scope} and adds {@code documents}. */
+  long replaceAll(Term scope, java.util.List<? extends Iterable<? extends IndexableField>> documents) throws IOException {
+    return writer.updateDocuments(scope, documents);
+  }
+
   long delete(Term id) throws IOException {
     return writer.deleteDocuments(id);
   }

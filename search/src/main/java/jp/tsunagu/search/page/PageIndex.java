@@ -1,5 +1,7 @@
 package jp.tsunagu.search.page;
 
+import jp.tsunagu.search.index.FacetedSearcher;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +30,13 @@ public final class PageIndex implements AutoCloseable {
   private final BestBets bestBets = new BestBets();
   private final PageSearch search;
   private final PageSuggester suggester = new PageSuggester();
-  private final GenerationalIndex<PageSearcher> index;
+  private final GenerationalIndex<FacetedSearcher> index;
 
   private PageIndex(Path root, AnalysisRegistry analysis) {
     this.analysis = analysis;
     this.documents = new PageDocuments(analysis);
     this.search = new PageSearch(analysis, bestBets);
-    this.index = new GenerationalIndex<>(root, analysis.english(), PageSearcher.factory());
+    this.index = new GenerationalIndex<>(root, analysis.english(), FacetedSearcher.factory(PageFields.facetsConfig()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package jp.tsunagu.search.page;
 
+import jp.tsunagu.search.index.FacetedSearcher;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.util.BytesRef;
 
-/** Runs one {@link PageQuery} against an acquired {@link PageSearcher}. Stateless; thread-safe. */
+/** Runs one {@link PageQuery} against an acquired {@link FacetedSearcher}. Stateless; thread-safe. */
 final class PageSearch {
 
   static final int MAX_FACET_VALUES = 30;
@@ -58,7 +60,7 @@ final class PageSearch {
     return queries;
   }
 
-  PageResults run(PageSearcher searcher, PageQuery request) throws IOException {
+  PageResults run(FacetedSearcher searcher, PageQuery request) throws IOException {
     Set<String> pinnedKeys = bestBets.pinnedKeys(request.tenants(), request.text());
     Query query = queries.build(request, pinnedKeys);
     int window = request.offset() + request.limit();
@@ -82,7 +84,7 @@ final class PageSearch {
     return new PageResults(total, pinned, hits, facets(searcher, found.facetsCollector(), request), didYouMean);
   }
 
-  private String[] snippets(PageSearcher searcher, Query query, ScoreDoc[] page) throws IOException {
+  private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page) throws IOException {
     if (page.length == 0) {
       return new String[0];
     }
@@ -105,7 +107,7 @@ final class PageSearch {
     return result;
   }
 
-  private List<PageHit> pinned(PageSearcher searcher, Set<String> keys) throws IOException {
+  private List<PageHit> pinned(FacetedSearcher searcher, Set<String> keys) throws IOException {
     if (keys.isEmpty()) {
       return List.of();
     }
@@ -154,7 +156,7 @@ final class PageSearch {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  private Map<String, List<FacetCount>> facets(PageSearcher searcher, FacetsCollector collected, PageQuery request)
+  private Map<String, List<FacetCount>> facets(FacetedSearcher searcher, FacetsCollector collected, PageQuery request)
       throws IOException {
     Map<String, List<FacetCount>> out = new LinkedHashMap<>();
     if (request.facets().isEmpty()) {

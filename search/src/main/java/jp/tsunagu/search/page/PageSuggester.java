@@ -1,5 +1,7 @@
 package jp.tsunagu.search.page;
 
+import jp.tsunagu.search.index.FacetedSearcher;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,7 +31,7 @@ final class PageSuggester {
   private static final Sort NEWEST_FIRST =
       new Sort(new SortedNumericSortField(PageFields.UPDATED, SortField.Type.LONG, true));
 
-  List<String> suggest(PageSearcher searcher, Set<String> tenants, String typed, int count) throws IOException {
+  List<String> suggest(FacetedSearcher searcher, Set<String> tenants, String typed, int count) throws IOException {
     String prefix = PageDocuments.normalizeForSuggest(typed == null ? "" : typed);
     if (prefix.isEmpty() || prefix.length() > MAX_PREFIX) {
       return List.of();

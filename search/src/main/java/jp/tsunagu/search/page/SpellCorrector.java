@@ -1,5 +1,7 @@
 package jp.tsunagu.search.page;
 
+import jp.tsunagu.search.index.FacetedSearcher;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -32,7 +34,7 @@ final class SpellCorrector {
     checker.setAccuracy(0.6f);
   }
 
-  Optional<String> suggest(PageSearcher searcher, String typed, Set<String> tenants) {
+  Optional<String> suggest(FacetedSearcher searcher, String typed, Set<String> tenants) {
     String tenant = tenants.iterator().next();
     IndexReader reader = searcher.getIndexReader();
     StringBuilder corrected = new StringBuilder();
