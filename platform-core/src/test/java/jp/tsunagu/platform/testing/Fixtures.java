@@ -1,0 +1,71 @@
+package jp.tsunagu.platform.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import jp.tsunagu.platform.Services;
+import jp.tsunagu.platform.account.Account;
+import jp.tsunagu.platform.staff.Role;
+import jp.tsunagu.platform.staff.Staff;
+import jp.tsunagu.platform.tenant.Tenant;
+
+/** Test data written through the platform's own services (so every rule they check applies). */
+public final class Fixtures {
+  public static final String PASSWORD = "correct horse battery";
+  public static final String SHIMADA = "222097";
+  public static final String ICHIHARA = "122190";
+
+  private final Services services;
+
+  public Fixtures(TestPlatform node) {
+    this.services = node.platform().services();
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Staff operator(String email) {
+    return await(services.staff().create(Staff.SYSTEM, null, email, "Operator", Set.of(Role.PLATFORM_OPERATOR), PASSWORD));
+  }
+
+  /** A municipality with two districts, and a staff member with the given roles. */
+  public Staff tenantWithStaff(String code, String nameJa, String staffEmail, Role... roles) {
+    Staff op = operator("op-" + code + "-" + System.nanoTime() + "@tsunagu.example");
+    await(services.tenants().create(op.id(), new Tenant(code, nameJa, "City " + code, "静岡県", new JsonObject())));
+    await(services.tenants().importDistrictCsv(op.id(), code, "code,kind,name_ja\nd1,chome,一丁目\nd2,school,第一小学校区\n"));
+    return await(services.staff().create(op, code, staffEmail, "Staff " + code, EnumSet.of(roles[0], roles), PASSWORD));
+  }
+
+  /** A citizen account with a verified e-mail address. */
+  public Account verifiedCitizen(String email) {
+    Account a = await(services.accounts().signUp(email, PASSWORD, "テスト 市民", "ja"));
+    await(services.pool().preparedQuery("UPDATE account SET email_verified_at = now() WHERE id = $1").execute(Tuple.of(a.id())));
+    return a;
+  }
+
+  /** The newest mail sent to an address (from the outbox). */
+  public JsonObject lastMailTo(String email) {
+    return await(services.outbox().recent(200)).stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("to").equals(email)).findFirst()
+        .orElseThrow(() -> new AssertionError("no mail to " + email));
+  }
+
+  /** The token in the link of a mail body. */
+  public static String tokenIn(JsonObject mail) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("token=([A-Za-z0-9_-]+)").matcher(mail.getString("body"));
+    if (!m.find()) {
+      throw new AssertionError("no token link in " + mail.getString("body"));
+    }
+    return m.group(1);
+  }
+}
