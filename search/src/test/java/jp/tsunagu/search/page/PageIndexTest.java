@@ -201,6 +201,8 @@ class PageIndexTest {
     assertEquals(Set.of("a", "b"), Set.copyOf(ids(search("保育園 OR 幼稚園", CHIYODA))));
     assertEquals(Set.of("a"), Set.copyOf(ids(search("\"保育園の入園\"", CHIYODA))));
     assertEquals(0, search("の", CHIYODA).total());
+    assertEquals(0, search("tenant:011002 AND (保育園) * ?~^", CHIYODA).total());
+    assertEquals(Set.of("a"), Set.copyOf(ids(search("(保育園)", CHIYODA))));
   }
 
   @Test
