@@ -30,7 +30,7 @@ import org.apache.lucene.util.BytesRef;
  * #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value #RECENCY_PIVOT_DAYS}
  * days ago. Tenants whose analysis differs get their own sub-query, each restricted to them.
  */
-final class PageQueries {
+public final class PageQueries {
 
   static final float RECENCY_WEIGHT = 1.5f;
   static final int RECENCY_PIVOT_DAYS = 60;
@@ -43,7 +43,7 @@ final class PageQueries {
 
   private final AnalysisRegistry analysis;
 
-  PageQueries(AnalysisRegistry analysis) {
+  public PageQueries(AnalysisRegistry analysis) {
     this.analysis = analysis;
   }
 
@@ -72,7 +72,7 @@ final class PageQueries {
   }
 
   /** The text part for the tenants, grouped by their analysis. */
-  Query textForTenants(UserQuery query, Set<String> tenants) {
+  public Query textForTenants(UserQuery query, Set<String> tenants) {
     Map<TenantAnalysis, List<String>> byAnalysis = new IdentityHashMap<>();
     for (String tenant : tenants) {
       byAnalysis.computeIfAbsent(analysis.forTenant(tenant), k -> new ArrayList<>()).add(tenant);
@@ -162,7 +162,7 @@ final class PageQueries {
     return new TermInSetQuery(PageFields.TENANT, tenants.stream().map(BytesRef::new).toList());
   }
 
-  static Query filter(PageFacet facet, List<String> values, PageQuery request) {
+  public static Query filter(PageFacet facet, List<String> values, PageQuery request) {
     if (facet == PageFacet.PUBLISHED) {
       BooleanQuery.Builder any = new BooleanQuery.Builder();
       for (String code : values) {
