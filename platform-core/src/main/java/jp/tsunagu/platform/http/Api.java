@@ -21,8 +21,10 @@ public final class Api {
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
   }
 
+  /** A path parameter: validated by the contract, or checked by {@link CsvOrJson} for CSV bodies. */
   public static String path(RoutingContext ctx, String name) {
-    return validated(ctx).getPathParameters().get(name).getString();
+    ValidatedRequest validated = validated(ctx);
+    return validated == null ? ctx.pathParam(name) : validated.getPathParameters().get(name).getString();
   }
 
   public static RequestParameter query(RoutingContext ctx, String name) {

@@ -99,16 +99,15 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getTenant", tenant::getTenant);
     bind(builder, "updateTenant", tenant::updateTenant);
     bind(builder, "listDistricts", tenant::listDistricts);
-    bind(builder, "importDistricts", tenant::importDistricts);
     bind(builder, "listStaff", tenant::listStaff);
     bind(builder, "createStaff", tenant::createStaff);
     bind(builder, "listResidentRecords", tenant::listResidentRecords);
-    bind(builder, "importResidentRecords", tenant::importResidentRecords);
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
-    // CSV bodies are not validated by the OpenAPI validator; TenantHandlers reads them itself.
-    builder.getRoute("importDistricts").setDoValidation(false);
-    builder.getRoute("importResidentRecords").setDoValidation(false);
+    // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
+    CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
+    csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
+    csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
     Router router = builder.createRouter();
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
@@ -124,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+  static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
     builder.getRoute(operationId).addHandler(handler).addFailureHandler(Problems::handle);
   }
 

@@ -105,7 +105,7 @@ public final class ResidenceService {
     return pool.preparedQuery("SELECT * FROM resident_record WHERE tenant_code = $1 AND ($2 = '' OR "
             + "family_name || given_name LIKE '%' || $2 || '%' OR family_kana || given_kana LIKE '%' || $2 || '%' OR household_id = $2) "
             + "ORDER BY family_kana, given_kana LIMIT $3")
-        .execute(Tuple.of(tenantCode, q.replace(" ", "").replace("　", ""), limit))
+        .execute(Tuple.of(tenantCode, Kana.normalise(q).replace(" ", "").replace("　", ""), limit))
         .map(ResidenceService::records);
   }
 
@@ -264,7 +264,10 @@ public final class ResidenceService {
         + "birth_date, district_code, household_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)").executeBatch(batch).mapEmpty();
   }
 
-  private ResidentRecord validate(ResidentRecord r) {
+  private ResidentRecord validate(ResidentRecord draft) {
+    ResidentRecord r = new ResidentRecord(draft.id(), draft.tenantCode(), draft.familyName().strip(), draft.givenName().strip(),
+        Kana.normalise(draft.familyKana()), Kana.normalise(draft.givenKana()), draft.birthDate(), draft.districtCode(),
+        draft.householdId().strip());
     if (r.birthDate().isAfter(LocalDate.now(clock)) || r.birthDate().isBefore(LocalDate.of(1880, 1, 1))) {
       throw ProblemException.badRequest("invalid-birth-date", "birth_date " + r.birthDate() + " is impossible");
     }
