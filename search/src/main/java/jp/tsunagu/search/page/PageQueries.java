@@ -20,11 +20,13 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
 
 /**
  * Turns a {@link PageQuery} into a Lucene query.
  *
- * <p>Each word is matched across title (×4), summary (×2) and body (×1) as one BM25F field; the
+ * <p>Each word is matched across title (×4), summary (×2) and body (×1) as one BM25F field, and
+ * scores a title bonus when the title itself contains it; the
  * same word's katakana reading is matched across the reading twins at half weight, so 子供 finds
  * こども, and a word typed in kana is also looked up whole among readings; English pages are matched through their own fields. A recency clause adds up to {@value
  * #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value #RECENCY_PIVOT_DAYS}
@@ -35,6 +37,7 @@ public final class PageQueries {
   static final float RECENCY_WEIGHT = 1.5f;
   static final int RECENCY_PIVOT_DAYS = 60;
   static final float READING_WEIGHT = 0.5f;
+  static final float TITLE_BONUS = 2.0f;
 
   private static final Map<String, Float> SURFACE = fields(PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
   private static final Map<String, Float> READING =
@@ -120,6 +123,17 @@ public final class PageQueries {
     if (required == 0) {
       // Only stop words or punctuation: nothing to look for.
       return new MatchNoDocsQuery("the query has no searchable words");
+    }
+    // Title bonus: every query word found in the title adds to the score on top of BM25F, whose
+    // term-frequency saturation would otherwise let long bodies catch up with short titles.
+    QueryBuilder title = new QueryBuilder(tenant.querySurface());
+    for (List<UserQuery.Clause> group : query.groups()) {
+      for (UserQuery.Clause clause : group) {
+        Query q = title.createBooleanQuery(PageFields.TITLE, clause.text(), Occur.SHOULD);
+        if (q != null) {
+          all.add(new BoostQuery(q, TITLE_BONUS), Occur.SHOULD);
+        }
+      }
     }
     for (UserQuery.Clause clause : query.excluded()) {
       Query q = clause(clause, surface, reading, english);
