@@ -6,11 +6,28 @@ import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.config.ConfigException;
 import jp.tsunagu.platform.config.TsunaguConfig;
 
-/** Starts a platform node: {@code java -jar tsunagu.jar [--demo]}. */
+/**
+ * Starts a platform node: {@code java -jar tsunagu.jar [--demo]}; {@code --config-doc} prints the
+ * table of configuration keys (the one in docs/configuration.md).
+ */
 public final class Main {
   private Main() {}
 
+  static String configTable() {
+    StringBuilder out = new StringBuilder("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
+    for (var s : TsunaguConfig.ALL) {
+      out.append("| `").append(s.key()).append("` | `").append(s.environmentVariable()).append("` | ")
+          .append(s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`").append(" | ")
+          .append(s.description()).append(" |\n");
+    }
+    return out.toString();
+  }
+
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--config-doc")) {
+      System.out.print(configTable());
+      return;
+    }
     TsunaguConfig config;
     try {
       config = TsunaguConfig.load();

@@ -1,0 +1,120 @@
+package jp.tsunagu.platform.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import jp.tsunagu.api.client.HealthApi;
+import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.TestPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP edge: health, metrics, the contract, security headers and every kind of bad request. */
+class HttpEdgeIT {
+  static TestPlatform node;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    node = TestPlatform.start(Map.of("http.maxBodyBytes", "4096"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpRequest.Builder at(String path) {
+    return HttpRequest.newBuilder(URI.create(node.baseUrl() + path));
+  }
+
+  static void assertProblem(HttpResponse<String> r, int status, String type) {
+    assertEquals(status, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"), r.headers().toString());
+    assertTrue(r.body().contains("\"type\":\"/problems/" + type + "\""), r.body());
+    assertTrue(r.body().contains("\"status\":" + status), r.body());
+  }
+
+  @Test
+  void healthMetricsAndContractAreServed() throws Exception {
+    assertEquals("UP", new HealthApi(node.client()).getLiveness().getStatus().getValue());
+    assertEquals("UP", new HealthApi(node.client()).getReadiness().getStatus().getValue());
+    HttpResponse<String> metrics = send(at("/metrics"));
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("vertx_http_server_requests_total") || metrics.body().contains("vertx_http_server"), "vert.x HTTP metrics");
+    assertTrue(metrics.body().contains("jvm_memory_used_bytes"));
+    HttpResponse<String> contract = send(at("/openapi.yaml"));
+    assertEquals(200, contract.statusCode());
+    assertTrue(contract.body().startsWith("openapi: 3.1.0"));
+    assertEquals(200, send(at("/api-docs")).statusCode());
+  }
+
+  @Test
+  void securityHeadersAreOnEveryResponse() throws Exception {
+    HttpResponse<String> r = send(at("/health/live"));
+    assertEquals("DENY", r.headers().firstValue("x-frame-options").orElse(""));
+    assertTrue(r.headers().firstValue("content-security-policy").orElse("").contains("frame-ancestors 'none'"));
+    assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""));
+    assertEquals("no-referrer", r.headers().firstValue("referrer-policy").orElse(""));
+  }
+
+  @Test
+  void badRequestsGetProblemDetails() throws Exception {
+    String json = "application/json";
+    assertProblem(send(at("/api/v1/accounts").header("Content-Type", json).POST(HttpRequest.BodyPublishers.ofString("{\"email\":"))),
+        400, "invalid-request");
+    assertProblem(send(at("/api/v1/accounts").header("Content-Type", json)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.jp\",\"password\":\"x\",\"displayName\":\"x\",\"admin\":true}"))),
+        400, "invalid-request");
+    assertProblem(send(at("/api/v1/accounts").header("Content-Type", json).POST(HttpRequest.BodyPublishers.ofString("{}"))),
+        400, "invalid-request");
+    HttpResponse<String> wrongType = send(at("/api/v1/accounts").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("hello")));
+    assertTrue(wrongType.statusCode() == 400 || wrongType.statusCode() == 415, wrongType.body());
+    assertTrue(wrongType.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
+    assertProblem(send(at("/api/v1/accounts").header("Content-Type", json)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + "a".repeat(8000) + "\"}"))), 413, "body-too-large");
+    assertProblem(send(at("/api/v1/no-such-thing")), 404, "not-found");
+    assertProblem(send(at("/api/v1/tenants/999999")), 404, "not-found");
+    assertProblem(send(at("/api/v1/tenants/abc")), 400, "invalid-request");
+    assertProblem(send(at("/api/v1/me")), 401, "unauthenticated");
+    assertProblem(send(at("/api/v1/tenants/222097/resident-records").header("Content-Type", "text/csv")
+        .POST(HttpRequest.BodyPublishers.ofString("a,b\n"))), 401, "unauthenticated");
+    assertProblem(send(at("/api/v1/tenants/2220x7/resident-records").header("Content-Type", "text/csv")
+        .POST(HttpRequest.BodyPublishers.ofString("a,b\n"))), 400, "invalid-request");
+  }
+
+  @Test
+  void crossSiteRequestsThatChangeDataAreRefused() throws Exception {
+    assertProblem(send(at("/api/v1/session").header("Content-Type", "application/json").header("Origin", "https://evil.example")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.jp\",\"password\":\"x\"}"))), 403, "cross-site-request");
+    HttpResponse<String> sameSite = send(at("/api/v1/session").header("Content-Type", "application/json")
+        .header("Origin", node.baseUrl()).POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.jp\",\"password\":\"xxxxxxxxxx\"}")));
+    assertEquals(401, sameSite.statusCode());
+  }
+
+  @Test
+  void shutdownFinishesInFlightRequests() throws Exception {
+    TestPlatform other = TestPlatform.start();
+    new Fixtures(other).verifiedCitizen("inflight@example.jp");
+    // a sign-in spends tens of milliseconds hashing: stop the node while it is in flight
+    CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(HttpRequest.newBuilder(
+            URI.create(other.baseUrl() + "/api/v1/session")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"inflight@example.jp\",\"password\":\"" + Fixtures.PASSWORD + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    Fixtures.await(other.platform().services().pool().query("SELECT pg_sleep(0.05)").execute());
+    other.close();
+    assertEquals(200, inFlight.get().statusCode());
+  }
+}
