@@ -45,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
                 .setHost(config.get(TsunaguConfig.HTTP_HOST))
                 .setPort(config.get(TsunaguConfig.HTTP_PORT))
                 .setCompressionSupported(true)
+                .setHandle100ContinueAutomatically(true)
                 .setMaxFormAttributeSize(64 * 1024))
             .requestHandler(router)
             .listen())

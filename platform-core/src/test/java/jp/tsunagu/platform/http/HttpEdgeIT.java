@@ -108,13 +108,43 @@ class HttpEdgeIT {
   void shutdownFinishesInFlightRequests() throws Exception {
     TestPlatform other = TestPlatform.start();
     new Fixtures(other).verifiedCitizen("inflight@example.jp");
-    // a sign-in spends tens of milliseconds hashing: stop the node while it is in flight
-    CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(HttpRequest.newBuilder(
-            URI.create(other.baseUrl() + "/api/v1/session")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"inflight@example.jp\",\"password\":\"" + Fixtures.PASSWORD + "\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    Fixtures.await(other.platform().services().pool().query("SELECT pg_sleep(0.05)").execute());
-    other.close();
-    assertEquals(200, inFlight.get().statusCode());
+    // A request whose body is still arriving is in flight: send its headers and half its body,
+    // stop the node, wait until it takes no new connections, then send the rest.
+    byte[] body = ("{\"email\":\"inflight@example.jp\",\"password\":\"" + Fixtures.PASSWORD + "\"}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", other.port())) {
+      var out = socket.getOutputStream();
+      out.write(("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body, 0, 10);
+      out.flush();
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 100 Continue", in.readLine(), "the server has read the request head");
+      in.readLine();
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(other::close);
+      awaitRefusingConnections(other.baseUrl());
+      out.write(body, 10, body.length - 10);
+      out.flush();
+      String status = in.readLine();
+      while (status != null && (status.isEmpty() || status.equals("HTTP/1.1 100 Continue"))) {
+        status = in.readLine();
+      }
+      assertEquals("HTTP/1.1 200 OK", status);
+      stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits until a new connection is refused: the server has begun its graceful shutdown. */
+  private static void awaitRefusingConnections(String baseUrl) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(baseUrl).getPort()), 200);
+      } catch (java.io.IOException refused) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+    throw new AssertionError("the server kept accepting connections");
   }
 }
