@@ -108,7 +108,7 @@ public final class Platform {
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
     PasswordHasher hasher = new PasswordHasher(passwordWorkers, config.get(TsunaguConfig.ARGON2_MEMORY_KIB),
-        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM));
+        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM)).withMetrics(registry);
     RateLimiter limiter = new RateLimiter(vertx, node.hazelcast().getMap(ClusterNode.RATE_LIMIT_MAP), clock);
     String publicUrl = config.publicUrl();
     AccountService accounts = new AccountService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),

@@ -121,6 +121,10 @@ public final class AccountService {
             }));
   }
 
+  public Future<Optional<AccountRepository.AccountWithResidence>> findWithResidence(UUID id) {
+    return accounts.withResidence(pool, id);
+  }
+
   public Future<Optional<Account>> find(UUID id) {
     return accounts.byId(pool, id);
   }

@@ -59,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract contract) {
     TsunaguConfig config = services.config();
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    SessionHandler sessions = SessionHandler.create(ClusteredSessionStore.create(vertx, SESSION_MAP))
+    SessionHandler sessions = SessionHandler.create(new ThrottledSessionStore(ClusteredSessionStore.create(vertx, SESSION_MAP)))
         .setSessionCookieName(SESSION_COOKIE)
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(config.secureCookies())
