@@ -124,13 +124,13 @@ public final class Platform {
   private Future<Void> deployHttp(Vertx vertx) {
     int instances = config.get(TsunaguConfig.HTTP_INSTANCES);
     List<HttpVerticle> verticles = new ArrayList<>();
-    return vertx.deployVerticle(() -> {
-          HttpVerticle v = new HttpVerticle(services);
+    return jp.tsunagu.platform.http.Contract.load(vertx).compose(contract -> vertx.deployVerticle(() -> {
+          HttpVerticle v = new HttpVerticle(services, contract);
           synchronized (verticles) {
             verticles.add(v);
           }
           return v;
-        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP))
+        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(id -> {
           deployments.add(id);
           port = verticles.get(0).port();

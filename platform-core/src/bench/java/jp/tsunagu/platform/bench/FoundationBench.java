@@ -35,6 +35,8 @@ public final class FoundationBench {
   private static final Path JAR = Path.of("target/tsunagu.jar").toAbsolutePath();
   private static final int STARTS = Integer.getInteger("bench.starts", 5);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+  /** The class-data sharing archive the launcher uses too; the first start of a run writes it. */
+  private static final Path CDS_ARCHIVE = Path.of("target/bench-tsunagu.jsa").toAbsolutePath();
 
   private FoundationBench() {}
 
@@ -42,6 +44,8 @@ public final class FoundationBench {
     StringBuilder report = new StringBuilder();
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
       String url = "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
+      Files.deleteIfExists(CDS_ARCHIVE);
+      startAndStop(url, null); // migrates the schema and writes the class-data sharing archive
       List<Long> external = new ArrayList<>();
       for (int i = 0; i < STARTS; i++) {
         external.add(startAndStop(url, null));
@@ -58,9 +62,10 @@ public final class FoundationBench {
       }
       report.append("### Start-up to ready\n\n")
           .append("From process start (`java -jar`) to the log line `ready in … ms` (HTTP listening, migrations applied, ")
-          .append("Hazelcast member up), ").append(STARTS).append(" starts each, median [min–max]:\n\n")
+          .append("Hazelcast member up), ").append(STARTS).append(" starts each after one start that writes the class-data ")
+          .append("sharing archive (`-XX:+AutoCreateSharedArchive`, as `./tsunagu start` does), median [min–max]:\n\n")
           .append("| database | median | range |\n|---|---|---|\n")
-          .append(row("separate PostgreSQL server (schema already migrated after the first start)", external))
+          .append(row("separate PostgreSQL server (schema migrated by an earlier start)", external))
           .append(row("embedded PostgreSQL, existing data folder", embeddedWarm))
           .append(row("embedded PostgreSQL, new data folder (initdb included)", embeddedFresh))
           .append('\n');
@@ -100,7 +105,8 @@ public final class FoundationBench {
   }
 
   static ProcessBuilder nodeProcess(String dbUrl, Path dataDir) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:+UseZGC", "-Xms256m", "-jar", JAR.toString());
+    ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:+UseZGC", "-Xms256m", "-XX:+AutoCreateSharedArchive",
+        "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-jar", JAR.toString());
     pb.redirectErrorStream(true);
     pb.environment().put("TSUNAGU_HTTP_PORT", String.valueOf(freePort()));
     pb.environment().put("TSUNAGU_HTTP_HOST", "127.0.0.1");

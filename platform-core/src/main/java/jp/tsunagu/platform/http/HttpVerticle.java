@@ -30,25 +30,26 @@ public final class HttpVerticle extends VerticleBase {
   public static final String SESSION_MAP = "vertx-web.sessions";
 
   private final Services services;
+  private final OpenAPIContract contract;
   private HttpServer server;
 
-  public HttpVerticle(Services services) {
+  /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
+  public HttpVerticle(Services services, OpenAPIContract contract) {
     this.services = services;
+    this.contract = contract;
   }
 
   @Override
   public Future<?> start() {
     TsunaguConfig config = services.config();
-    return Contract.load(vertx)
-        .map(this::router)
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.get(TsunaguConfig.HTTP_HOST))
-                .setPort(config.get(TsunaguConfig.HTTP_PORT))
-                .setCompressionSupported(true)
-                .setHandle100ContinueAutomatically(true)
-                .setMaxFormAttributeSize(64 * 1024))
-            .requestHandler(router)
-            .listen())
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.get(TsunaguConfig.HTTP_HOST))
+            .setPort(config.get(TsunaguConfig.HTTP_PORT))
+            .setCompressionSupported(true)
+            .setHandle100ContinueAutomatically(true)
+            .setMaxFormAttributeSize(64 * 1024))
+        .requestHandler(router(contract))
+        .listen()
         .onSuccess(s -> server = s);
   }
 

@@ -38,7 +38,13 @@ public final class PasswordHasher {
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = parallelism;
-    this.dummyHash = hashBlocking("timing-equaliser-" + random.nextLong());
+    // Same parameters as real hashes, so checking a password against it costs the same time.
+    byte[] salt = new byte[SALT_BYTES];
+    byte[] hash = new byte[HASH_BYTES];
+    random.nextBytes(salt);
+    random.nextBytes(hash);
+    this.dummyHash = "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
   }
 
   /**
