@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jp.tsunagu.platform.account.AccountService;
 import jp.tsunagu.platform.audit.AuditLog;
+import jp.tsunagu.platform.circular.CircularService;
+import jp.tsunagu.platform.consentlink.ConsentWiring;
 import jp.tsunagu.platform.cluster.ClusterNode;
 import jp.tsunagu.platform.config.TsunaguConfig;
 import jp.tsunagu.platform.db.Database;
@@ -83,7 +85,11 @@ public final class Platform {
         .compose(v -> {
           Vertx vertx = node.vertx();
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
-          services = services(vertx, registry, migrated);
+          return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
+        })
+        .compose(consent -> {
+          Vertx vertx = node.vertx();
+          services = services(vertx, registry, migrated, consent);
           mailSender = new MailSender(vertx, pool, config);
           if (!config.get(TsunaguConfig.SMTP_HOST).isEmpty()) {
             mailSender.start(1000);
@@ -103,7 +109,23 @@ public final class Platform {
     return embedded.database();
   }
 
-  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated) {
+  /**
+   * Revokes a service's tokens for a citizen on withdrawal. The services linked so far are built
+   * into the platform (neighbourhood circulars) and hold no OAuth tokens, so there is nothing to
+   * revoke; services outside the platform get tokens only from the OpenID provider, which takes
+   * this over.
+   */
+  private static Future<Void> noServiceTokensYet(String tenantId, String serviceId, String citizenId) {
+    return Future.succeededFuture();
+  }
+
+  /** The built-in services know a citizen by the platform's account id. */
+  private static Future<String> platformSubject(String tenantId, String serviceId, String citizenId) {
+    return Future.succeededFuture(citizenId);
+  }
+
+  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
+                            jp.tsunagu.consent.ConsentModule consent) {
     Clock clock = Clock.systemUTC();
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
@@ -118,7 +140,8 @@ public final class Platform {
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
     return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
-        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff));
+        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
+        new CircularService(pool, consent));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {

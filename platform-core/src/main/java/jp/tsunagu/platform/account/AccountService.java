@@ -125,6 +125,10 @@ public final class AccountService {
     return accounts.withResidence(pool, id);
   }
 
+  public Future<Optional<Account>> findByEmail(String normalisedEmail) {
+    return accounts.byEmail(pool, normalisedEmail);
+  }
+
   public Future<Optional<Account>> find(UUID id) {
     return accounts.byId(pool, id);
   }

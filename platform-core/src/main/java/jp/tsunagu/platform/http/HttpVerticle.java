@@ -17,6 +17,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.account.AccountHandlers;
+import jp.tsunagu.platform.circular.CircularHandlers;
 import jp.tsunagu.platform.config.TsunaguConfig;
 import jp.tsunagu.platform.health.HealthHandlers;
 import jp.tsunagu.platform.tenant.TenantHandlers;
@@ -106,6 +107,18 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listResidentRecords", tenant::listResidentRecords);
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
+    CircularHandlers circular = new CircularHandlers(services.circulars(), services.accounts(), services.tenants(),
+        services.auth());
+    bind(builder, "createAssociation", circular::createAssociation);
+    bind(builder, "addHousehold", circular::addHousehold);
+    bind(builder, "listPaperHouseholds", circular::listPaperHouseholds);
+    bind(builder, "sendCircular", circular::sendCircular);
+    bind(builder, "getCircularReport", circular::getCircularReport);
+    bind(builder, "joinAssociation", circular::joinAssociation);
+    bind(builder, "leaveAssociation", circular::leaveAssociation);
+    bind(builder, "listMyCirculars", circular::listMyCirculars);
+    bind(builder, "openCircular", circular::openCircular);
+    bind(builder, "answerCircular", circular::answerCircular);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
     CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);

@@ -1,0 +1,127 @@
+package jp.tsunagu.platform.circular;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import jp.tsunagu.api.client.CircularApi;
+import jp.tsunagu.api.client.CitizenApi;
+import jp.tsunagu.api.client.StaffApi;
+import jp.tsunagu.api.invoker.ApiClient;
+import jp.tsunagu.api.invoker.ApiException;
+import jp.tsunagu.api.model.Association;
+import jp.tsunagu.api.model.CircularAnswer;
+import jp.tsunagu.api.model.CircularHousehold;
+import jp.tsunagu.api.model.CircularReport;
+import jp.tsunagu.api.model.JoinAssociationRequest;
+import jp.tsunagu.api.model.NewAssociation;
+import jp.tsunagu.api.model.NewCircular;
+import jp.tsunagu.api.model.NewHousehold;
+import jp.tsunagu.api.model.SignInRequest;
+import jp.tsunagu.platform.staff.Role;
+import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.TestPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A neighbourhood association linked by consent: households join with an invitation code and
+ * consent, receive and answer a circular; the officer sees names only under consent, each name
+ * read lands in the member's access log; leaving withdraws consent and ends access at once.
+ */
+class CircularFlowIT {
+  static TestPlatform node;
+  static Fixtures fixtures;
+
+  @BeforeAll
+  static void start() {
+    node = TestPlatform.start();
+    fixtures = new Fixtures(node);
+    fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "editor@shimada.example", Role.EDITOR);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static ApiClient citizen(String email) throws ApiException {
+    fixtures.verifiedCitizen(email);
+    ApiClient client = node.client();
+    new CitizenApi(client).signIn(new SignInRequest().email(email).password(Fixtures.PASSWORD));
+    return client;
+  }
+
+  @Test
+  void householdsJoinWithConsentReceiveAnswerAndLeave() throws Exception {
+    ApiClient officer = citizen("chokai@example.jp");
+    ApiClient staff = node.client();
+    new StaffApi(staff).staffSignIn(new SignInRequest().email("editor@shimada.example").password(Fixtures.PASSWORD));
+    Association association = new CircularApi(staff).createAssociation(Fixtures.SHIMADA,
+        new NewAssociation().districtCode("d1").name("本通一丁目町内会").officerEmail("chokai@example.jp"));
+    UUID id = association.getId();
+
+    CircularApi officerApi = new CircularApi(officer);
+    String codeA = officerApi.addHousehold(id, new NewHousehold().label("1班-佐藤").addressBlock("本通1-1")).getInvitationCode();
+    String codeB = officerApi.addHousehold(id, new NewHousehold().label("1班-鈴木").addressBlock("本通1-2")).getInvitationCode();
+    officerApi.addHousehold(id, new NewHousehold().label("2班-高橋").addressBlock("本通1-3"));
+
+    ApiClient sato = citizen("sato@example.jp");
+    ApiException partial = assertThrows(ApiException.class, () -> new CircularApi(sato).joinAssociation(
+        new JoinAssociationRequest().invitationCode(codeA).consentedItems(Set.of("name"))));
+    assertEquals(422, partial.getCode(), "both items are required: " + partial.getResponseBody());
+    new CircularApi(sato).joinAssociation(new JoinAssociationRequest().invitationCode(codeA.toLowerCase())
+        .consentedItems(Set.of("name", "address_block")));
+    assertEquals(400, assertThrows(ApiException.class, () -> new CircularApi(citizen("thief@example.jp")).joinAssociation(
+        new JoinAssociationRequest().invitationCode(codeA).consentedItems(Set.of("name", "address_block")))).getCode(),
+        "an invitation code works once");
+    ApiClient suzuki = citizen("suzuki@example.jp");
+    new CircularApi(suzuki).joinAssociation(new JoinAssociationRequest().invitationCode(codeB)
+        .consentedItems(Set.of("name", "address_block")));
+    assertEquals(List.of("2班-高橋"), officerApi.listPaperHouseholds(id).getItems().stream().map(h -> h.getLabel()).toList());
+
+    assertEquals(400, assertThrows(ApiException.class, () -> officerApi.sendCircular(id, new NewCircular().title("t").body("b")
+        .deadline(OffsetDateTime.now().minusDays(1)))).getCode());
+    var sent = officerApi.sendCircular(id, new NewCircular().title("清掃活動のお知らせ").body("11月30日 午前9時 公民館前に集合")
+        .question("参加しますか").choices(List.of("参加", "不参加")).deadline(OffsetDateTime.now().plusDays(7)));
+    assertEquals(2, sent.getRecipients());
+    assertEquals(404, assertThrows(ApiException.class, () -> new CircularApi(sato).sendCircular(id,
+        new NewCircular().title("x").body("y"))).getCode(), "members who are not officers cannot send");
+
+    CircularApi satoApi = new CircularApi(sato);
+    assertFalse(satoApi.listMyCirculars().getItems().get(0).getRead());
+    assertEquals("清掃活動のお知らせ", satoApi.openCircular(sent.getId()).getTitle());
+    assertTrue(satoApi.listMyCirculars().getItems().get(0).getRead());
+    assertEquals(400, assertThrows(ApiException.class, () -> satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("たぶん"))).getCode());
+    satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("参加"));
+
+    CircularReport report = officerApi.getCircularReport(id, sent.getId());
+    assertEquals(1, report.getRead());
+    assertEquals(1, report.getTally().get("参加"));
+    assertEquals(0, report.getTally().get("不参加"));
+    CircularHousehold satoRow = report.getHouseholds().stream().filter(h -> h.getLabel().equals("1班-佐藤")).findFirst().orElseThrow();
+    assertEquals("テスト 市民", satoRow.getName());
+    assertEquals("本通1-1", satoRow.getAddressBlock());
+    long logged = Fixtures.await(node.platform().services().pool()
+        .query("SELECT count(*) FROM consent.access_log").execute()).iterator().next().getLong(0);
+    assertTrue(logged >= 2, "each name shown is in the member's access log");
+
+    // Sato leaves: consent withdrawn before the answer; the officer no longer sees the name
+    new CircularApi(sato).leaveAssociation(id);
+    new CircularApi(sato).leaveAssociation(id);
+    CircularReport after = officerApi.getCircularReport(id, sent.getId());
+    CircularHousehold gone = after.getHouseholds().stream().filter(h -> h.getLabel().equals("1班-佐藤")).findFirst().orElseThrow();
+    assertNull(gone.getName());
+    assertNull(gone.getAddressBlock());
+    assertEquals(0, satoApi.listMyCirculars().getItems().size(), "a former member's access ends");
+    assertEquals(404, assertThrows(ApiException.class, () -> satoApi.openCircular(sent.getId())).getCode());
+    assertEquals(2, officerApi.listPaperHouseholds(id).getItems().size());
+  }
+}
