@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import jp.tsunagu.consent.ConsentModule;
 import jp.tsunagu.consent.decision.ConsentGate;
 import jp.tsunagu.consent.decision.ConsentKey;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.TestInstance;
 class WithdrawalRaceIT {
   private static final int TRIALS = 2000;
   private static final int READERS = 2;
-  private static final long TIME_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(100);
+  private static final long TIME_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private ConsentHarness harness;
   private final List<ConsentModule> nodes = new ArrayList<>();
@@ -115,7 +116,7 @@ class WithdrawalRaceIT {
               } else if (d.permitted()) {
                 permitsDuringRace.incrementAndGet();
               }
-              Thread.yield();
+              LockSupport.parkNanos(2_000);
             }
             return null;
           }));
