@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WithdrawalRaceIT {
   private static final int TRIALS = 2000;
-  private static final int READERS = 2;
+  private static final int READERS = 3;
   private static final long TIME_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private ConsentHarness harness;
