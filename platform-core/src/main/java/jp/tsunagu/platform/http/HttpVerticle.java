@@ -19,6 +19,7 @@ import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.account.AccountHandlers;
 import jp.tsunagu.platform.circular.CircularHandlers;
 import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.consentlink.ConsentHandlers;
 import jp.tsunagu.platform.health.HealthHandlers;
 import jp.tsunagu.platform.tenant.TenantHandlers;
 
@@ -119,6 +120,14 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyCirculars", circular::listMyCirculars);
     bind(builder, "openCircular", circular::openCircular);
     bind(builder, "answerCircular", circular::answerCircular);
+    ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
+        services.pool(), services.auth());
+    bind(builder, "listMyConsents", consent::listMyConsents);
+    bind(builder, "getConsentReceipt", consent::getConsentReceipt);
+    bind(builder, "withdrawConsent", consent::withdrawConsent);
+    bind(builder, "listMyAccessLog", consent::listMyAccessLog);
+    bind(builder, "getConsentStatistics", consent::getConsentStatistics);
+    bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
     CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
