@@ -37,6 +37,11 @@ public final class Pages {
         .setUploadsDirectory(Path.of(System.getProperty("java.io.tmpdir"), "tsunagu-uploads").toString())
         .setDeleteUploadedFilesOnEnd(true)
         .setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
+    // Pages send their origin with form posts (a no-referrer policy would make it "null", which the origin check refuses).
+    router.routeWithRegex(NOT_API).handler(ctx -> {
+      ctx.response().headers().set("Referrer-Policy", "same-origin");
+      ctx.next();
+    });
     router.routeWithRegex(HttpMethod.POST, NOT_API).handler(csrf::verify);
 
     router.get("/").handler(citizen::home);
