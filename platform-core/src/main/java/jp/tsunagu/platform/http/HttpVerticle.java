@@ -22,6 +22,7 @@ import jp.tsunagu.platform.config.TsunaguConfig;
 import jp.tsunagu.platform.consentlink.ConsentHandlers;
 import jp.tsunagu.platform.health.HealthHandlers;
 import jp.tsunagu.platform.tenant.TenantHandlers;
+import jp.tsunagu.platform.web.Pages;
 
 /**
  * One HTTP server instance (the platform deploys one per event loop). Routes of the JSON API are
@@ -134,6 +135,7 @@ public final class HttpVerticle extends VerticleBase {
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
     Router router = builder.createRouter();
+    Pages.mount(vertx, router, services);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));

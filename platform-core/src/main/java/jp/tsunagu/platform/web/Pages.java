@@ -1,0 +1,92 @@
+package jp.tsunagu.platform.web;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+import java.util.Map;
+import jp.tsunagu.platform.Services;
+import jp.tsunagu.platform.config.TsunaguConfig;
+
+/**
+ * Wiring of the server-rendered pages: citizen pages, the staff console under /staff and the
+ * development mailbox. They share the API's session handler, security headers and body handler
+ * (mounted before everything on the router); every POST here also needs the form's CSRF token.
+ */
+public final class Pages {
+  private static final String NOT_API = "^/(?!api/|health/|static/|webjars/|metrics|openapi).*";
+  private static final String UPLOADS = "^/staff/t/[0-9]{6}/(districts|residents/import)$";
+
+  private Pages() {}
+
+  public static void mount(Vertx vertx, Router router, Services services) {
+    TsunaguConfig config = services.config();
+    boolean secure = config.secureCookies();
+    boolean devOutbox = config.get(TsunaguConfig.SMTP_HOST).isEmpty();
+    Csrf csrf = new Csrf(services.pool());
+    View view = new View(vertx, csrf, devOutbox);
+    StaffAccess access = new StaffAccess(services.auth(), services.tenants(), vertx);
+    CitizenPages citizen = new CitizenPages(services.accounts(), view, secure);
+    AccountPages account = new AccountPages(services.accounts(), services.residence(), services.auth(), view, secure);
+    StaffPages staff = new StaffPages(services.staff(), services.tenants(), services.audit(), access, view);
+    ResidentPages residents = new ResidentPages(services.residence(), services.tenants(), access, view);
+
+    // CSV uploads are files in a multipart form: this body handler runs first (the router-wide one then stands aside).
+    router.routeWithRegex(HttpMethod.POST, UPLOADS).order(-1).handler(BodyHandler.create(true)
+        .setUploadsDirectory(Path.of(System.getProperty("java.io.tmpdir"), "tsunagu-uploads").toString())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
+    // Pages send their origin with form posts (a no-referrer policy would make it "null", which the origin check refuses).
+    router.routeWithRegex(NOT_API).handler(ctx -> {
+      ctx.response().headers().set("Referrer-Policy", "same-origin");
+      ctx.next();
+    });
+    router.routeWithRegex(HttpMethod.POST, NOT_API).handler(csrf::verify);
+
+    router.get("/").handler(citizen::home);
+    router.get("/lang/:lang").handler(ctx -> Lang.toggle(ctx, secure));
+    router.get("/sign-up").handler(citizen::signUpForm);
+    router.post("/sign-up").handler(citizen::signUp);
+    router.get("/sign-in").handler(citizen::signInForm);
+    router.post("/sign-in").handler(citizen::signIn);
+    router.post("/sign-out").handler(citizen::signOut);
+    router.get("/verify-email").handler(citizen::verifyEmailForm);
+    router.post("/verify-email").handler(citizen::verifyEmail);
+    router.get("/forgot-password").handler(citizen::forgotPasswordForm);
+    router.post("/forgot-password").handler(citizen::forgotPassword);
+    router.get("/reset-password").handler(citizen::resetPasswordForm);
+    router.post("/reset-password").handler(citizen::resetPassword);
+
+    router.get("/account").handler(account::show);
+    router.post("/account/residence").handler(account::verifyResidence);
+    router.post("/account/dependants").handler(account::claimDependant);
+    router.post("/account/profile").handler(account::updateProfile);
+    router.post("/account/email").handler(account::changeEmail);
+    router.post("/account/password").handler(account::changePassword);
+    router.post("/account/delete").handler(account::delete);
+    router.get("/account/deleted").handler(account::deleted);
+
+    router.get("/staff/sign-in").handler(staff::signInForm);
+    router.post("/staff/sign-in").handler(staff::signIn);
+    router.post("/staff/sign-out").handler(staff::signOut);
+    router.get("/staff").handler(staff::home);
+    router.post("/staff/tenants").handler(staff::createTenant);
+    router.get("/staff/t/:tenant").handler(staff::tenant);
+    router.post("/staff/t/:tenant/staff").handler(staff::createStaff);
+    router.post("/staff/t/:tenant/districts").handler(staff::importDistricts);
+    router.get("/staff/t/:tenant/audit").handler(staff::auditLog);
+    router.get("/staff/t/:tenant/residents").handler(residents::list);
+    router.post("/staff/t/:tenant/residents").handler(residents::add);
+    router.post("/staff/t/:tenant/residents/import").handler(residents::importCsv);
+    router.post("/staff/t/:tenant/residents/:record/code").handler(residents::issueCode);
+    router.get("/staff/t/:tenant/letter").handler(residents::letter);
+
+    if (devOutbox) {
+      router.get("/dev/outbox").handler(ctx -> services.outbox().recent(50)
+          .onSuccess(mails -> view.render(ctx, "dev/outbox", Map.of("mails", mails.stream().map(m -> ((io.vertx.core.json.JsonObject) m).getMap()).toList())))
+          .onFailure(ctx::fail));
+    }
+    router.routeWithRegex(NOT_API).failureHandler(new PageErrors(view)::handle);
+  }
+}
