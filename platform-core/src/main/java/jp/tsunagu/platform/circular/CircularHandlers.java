@@ -25,12 +25,15 @@ import jp.tsunagu.platform.tenant.TenantService;
 /** HTTP adapter of associations and circulars; one method per operationId. */
 public final class CircularHandlers {
   private final CircularService circulars;
+  private final Attachments attachments;
   private final AccountService accounts;
   private final TenantService tenants;
   private final Auth auth;
 
-  public CircularHandlers(CircularService circulars, AccountService accounts, TenantService tenants, Auth auth) {
+  public CircularHandlers(CircularService circulars, Attachments attachments, AccountService accounts, TenantService tenants,
+                          Auth auth) {
     this.circulars = circulars;
+    this.attachments = attachments;
     this.accounts = accounts;
     this.tenants = tenants;
     this.auth = auth;
@@ -97,7 +100,42 @@ public final class CircularHandlers {
 
   public void openCircular(RoutingContext ctx) {
     UUID circular = UUID.fromString(path(ctx, "circularId"));
-    respond(ctx, 200, auth.citizen(ctx).compose(a -> circulars.open(a.id(), circular)));
+    respond(ctx, 200, auth.citizen(ctx).compose(a -> circulars.open(a.id(), circular))
+        .compose(c -> attachments.list(circular).map(files -> c.put("attachments", files))));
+  }
+
+  /**
+   * Uploads an attachment (PDF, PNG or JPEG as the raw body). Not validated by the OpenAPI router,
+   * which knows none of these media types: the path is checked here and the file by Attachments.
+   */
+  public void addAttachment(RoutingContext ctx) {
+    UUID association;
+    UUID circular;
+    try {
+      association = UUID.fromString(ctx.pathParam("associationId"));
+      circular = UUID.fromString(ctx.pathParam("circularId"));
+    } catch (IllegalArgumentException e) {
+      ctx.fail(ProblemException.badRequest("invalid-request", "associationId and circularId must be UUIDs"));
+      return;
+    }
+    String filename = ctx.request().getParam("filename");
+    respond(ctx, 201, auth.citizen(ctx).compose(a -> attachments.add(a.id(), association, circular,
+        ctx.request().getHeader("Content-Type"), filename, ctx.body().buffer())));
+  }
+
+  public void downloadAttachment(RoutingContext ctx) {
+    UUID circular = UUID.fromString(path(ctx, "circularId"));
+    UUID attachment = UUID.fromString(path(ctx, "attachmentId"));
+    auth.citizen(ctx).compose(a -> attachments.download(a.id(), circular, attachment)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      String encoded = java.net.URLEncoder.encode(ar.result().filename(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+      ctx.response().putHeader("Content-Type", ar.result().contentType())
+          .putHeader("Content-Disposition", "attachment; filename=\"attachment\"; filename*=UTF-8''" + encoded)
+          .end(ar.result().content());
+    });
   }
 
   public void answerCircular(RoutingContext ctx) {

@@ -109,8 +109,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listResidentRecords", tenant::listResidentRecords);
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
-    CircularHandlers circular = new CircularHandlers(services.circulars(), services.accounts(), services.tenants(),
-        services.auth());
+    CircularHandlers circular = new CircularHandlers(services.circulars(),
+        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()), services.accounts(),
+        services.tenants(), services.auth());
     bind(builder, "createAssociation", circular::createAssociation);
     bind(builder, "addHousehold", circular::addHousehold);
     bind(builder, "listPaperHouseholds", circular::listPaperHouseholds);
@@ -121,6 +122,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyCirculars", circular::listMyCirculars);
     bind(builder, "openCircular", circular::openCircular);
     bind(builder, "answerCircular", circular::answerCircular);
+    bind(builder, "downloadAttachment", circular::downloadAttachment);
+    // the body is a PDF or an image, which the OpenAPI validator does not know: checked by the handler
+    builder.getRoute("addAttachment").setDoValidation(false).addHandler(circular::addAttachment).addFailureHandler(Problems::handle);
     ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
         services.pool(), services.auth());
     bind(builder, "listMyConsents", consent::listMyConsents);

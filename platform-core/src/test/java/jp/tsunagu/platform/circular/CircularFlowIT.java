@@ -59,6 +59,15 @@ class CircularFlowIT {
     return client;
   }
 
+  static java.net.http.HttpResponse<String> upload(ApiClient client, UUID association, UUID circular, String type,
+                                                   String filename, byte[] body) throws Exception {
+    return client.getHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl()
+            + "/api/v1/associations/" + association + "/circulars/" + circular + "/attachments?filename="
+            + java.net.URLEncoder.encode(filename, java.nio.charset.StandardCharsets.UTF_8)))
+        .header("Content-Type", type).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void citizenSeesConsentReceiptAndAccessLogAndWithdrawsThroughTheConsentApi() throws Exception {
     ApiClient officer = citizen("officer2@example.jp");
@@ -143,9 +152,35 @@ class CircularFlowIT {
     assertEquals(404, assertThrows(ApiException.class, () -> new CircularApi(sato).sendCircular(id,
         new NewCircular().title("x").body("y"))).getCode(), "members who are not officers cannot send");
 
+    assertFalse(new CircularApi(sato).listMyCirculars().getItems().get(0).getRead());
+    // attachments: the content must match its type
+    byte[] pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertEquals(201, upload(officer, id, sent.getId(), "application/pdf", "清掃 案内.pdf", pdf).statusCode());
+    assertEquals(415, upload(officer, id, sent.getId(), "application/pdf", "fake.pdf", "<html>".getBytes()).statusCode());
+    assertEquals(415, upload(officer, id, sent.getId(), "text/html", "x.html", "<html>".getBytes()).statusCode());
+    assertEquals(400, upload(officer, id, sent.getId(), "image/png", "empty.png", new byte[0]).statusCode());
+    byte[] huge = new byte[10 * 1024 * 1024 + 1];
+    huge[0] = (byte) 0xff;
+    huge[1] = (byte) 0xd8;
+    huge[2] = (byte) 0xff;
+    assertEquals(413, upload(officer, id, sent.getId(), "image/jpeg", "huge.jpg", huge).statusCode());
+    assertEquals(404, upload(sato, id, sent.getId(), "application/pdf", "x.pdf", pdf).statusCode(), "members cannot attach");
+
     CircularApi satoApi = new CircularApi(sato);
-    assertFalse(satoApi.listMyCirculars().getItems().get(0).getRead());
-    assertEquals("清掃活動のお知らせ", satoApi.openCircular(sent.getId()).getTitle());
+    var opened = satoApi.openCircular(sent.getId());
+    assertEquals(1, opened.getAttachments().size());
+    assertEquals("清掃 案内.pdf", opened.getAttachments().get(0).getFilename());
+    var file = sato.getHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl()
+            + "/api/v1/me/circulars/" + sent.getId() + "/attachments/" + opened.getAttachments().get(0).getId())).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, file.statusCode());
+    assertEquals("application/pdf", file.headers().firstValue("content-type").orElse(""));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(pdf, file.body());
+    var outsider = citizen("outsider@example.jp");
+    assertEquals(404, outsider.getHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl()
+            + "/api/v1/me/circulars/" + sent.getId() + "/attachments/" + opened.getAttachments().get(0).getId())).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+    assertEquals("清掃活動のお知らせ", opened.getTitle());
     assertTrue(satoApi.listMyCirculars().getItems().get(0).getRead());
     assertEquals(400, assertThrows(ApiException.class, () -> satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("たぶん"))).getCode());
     satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("参加"));
