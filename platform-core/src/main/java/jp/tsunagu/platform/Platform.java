@@ -53,6 +53,7 @@ public final class Platform {
   private Services services;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long setTimer = -1;
 
   private Platform(TsunaguConfig config) {
     this.config = config;
@@ -90,6 +91,7 @@ public final class Platform {
         .compose(consent -> {
           Vertx vertx = node.vertx();
           services = services(vertx, registry, migrated, consent);
+          startSetDispatcher(vertx, consent);
           mailSender = new MailSender(vertx, pool, config);
           if (!config.get(TsunaguConfig.SMTP_HOST).isEmpty()) {
             mailSender.start(1000);
@@ -107,6 +109,18 @@ public final class Platform {
     }
     embedded = EmbeddedDatabase.start(Path.of(config.get(TsunaguConfig.DB_EMBEDDED_DATA_DIR)));
     return embedded.database();
+  }
+
+  /**
+   * Delivers queued Security Event Tokens (consent withdrawals) to the services' receivers, with
+   * retries; every node runs it, and the outbox's leases keep one delivery per event.
+   */
+  private void startSetDispatcher(Vertx vertx, jp.tsunagu.consent.ConsentModule consent) {
+    var dispatcher = consent.setDispatcher(new jp.tsunagu.consent.withdrawal.WebClientSetSender(
+        io.vertx.ext.web.client.WebClient.create(vertx), java.time.Duration.ofSeconds(10)),
+        jp.tsunagu.consent.withdrawal.RetryPolicy.defaults());
+    setTimer = vertx.setPeriodic(2000, id -> dispatcher.dispatchDue()
+        .onFailure(err -> LOG.warn("security event delivery round failed: {}", err.getMessage())));
   }
 
   /**
@@ -190,6 +204,9 @@ public final class Platform {
         chain = chain.compose(v -> node.vertx().undeploy(id).recover(e -> Future.succeededFuture()));
       }
       chain = chain.compose(v -> {
+        if (setTimer >= 0) {
+          node.vertx().cancelTimer(setTimer);
+        }
         if (mailSender != null) {
           mailSender.stop();
         }
