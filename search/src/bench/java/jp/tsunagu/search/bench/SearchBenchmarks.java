@@ -216,7 +216,7 @@ public final class SearchBenchmarks {
     s.append(String.format(Locale.ROOT, "Query latency: JMH SampleTime, %d + %d samples, %d queries of 2–3 words"
         + " (e.g. 「保育園 申し込み」, 「乳幼児 健診 日程」) cycled by every client. Indexing: JMH SingleShotTime,"
         + " %d pages per shot, median of 3 shots. Freshness: %d pages published at a steady %d pages/s onto the"
-        + " %d-page index; the passive reader polls every 2 ms, the index reopens at least every 0.5 s on its own.%n%n",
+        + " %d-page index; the passive reader polls every 2 ms, the index reopens at least every 0.25 s on its own.%n%n",
         lucene.getN(), pg.getN(), BenchCorpus.QUERIES.size(), indexingPages, passive.count(), INGEST_PER_SECOND, pages));
     s.append("PostgreSQL: ").append(pgInfo).append(". Query: `").append(PgCorpus.sql(2))
         .append("`, one `%word%` per word, over a stored `title || ' ' || body` column with a GIN `gin_trgm_ops` index."
@@ -224,19 +224,26 @@ public final class SearchBenchmarks {
     return s.toString();
   }
 
-  /** Replaces the "## Search" section of the file (up to the next "## " heading), or appends it. */
+  static final String START = "<!-- search:start -->";
+  static final String END = "<!-- search:end -->";
+
+  /**
+   * Replaces the text between the search markers of the file, or appends the marked section;
+   * the other sections of the file are left as they are.
+   */
   static void writeSection(Path file, String section) throws Exception {
+    String marked = START + "\n" + section.strip() + "\n\n" + END + "\n";
     String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
-    int start = text.indexOf("\n## Search\n");
-    if (start < 0 && text.startsWith("## Search\n")) {
-      start = -1;
-      int end = text.indexOf("\n## ", 1);
-      text = section + (end < 0 ? "" : text.substring(end + 1));
-    } else if (start < 0) {
-      text = text.endsWith("\n\n") ? text + section : text.stripTrailing() + "\n\n" + section;
+    int start = text.indexOf(START);
+    int end = text.indexOf(END);
+    if (start >= 0 && end > start) {
+      int after = end + END.length();
+      if (after < text.length() && text.charAt(after) == '\n') {
+        after++;
+      }
+      text = text.substring(0, start) + marked + text.substring(after);
     } else {
-      int end = text.indexOf("\n## ", start + 1);
-      text = text.substring(0, start + 1) + section + (end < 0 ? "" : "\n" + text.substring(end + 1));
+      text = text.stripTrailing() + "\n\n" + marked;
     }
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);

@@ -23,7 +23,7 @@ import org.apache.lucene.search.TermQuery;
  * thread (through {@link GenerationalIndex}). Thread-safe: call it from any worker threads; writes
  * and searches may run on separate executors.
  *
- * <p>Writes are visible to searches within half a second, or as soon as {@link
+ * <p>Writes are visible to searches within a quarter of a second (plus the refresh itself), or as soon as {@link
  * #awaitSearchable} returns. {@link #commit} makes them durable together with the platform's
  * change checkpoint, which {@link #committedSequence} returns after a restart, clean or not.
  */
