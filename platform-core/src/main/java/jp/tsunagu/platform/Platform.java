@@ -54,6 +54,7 @@ public final class Platform {
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long setTimer = -1;
+  private long reminderTimer = -1;
 
   private Platform(TsunaguConfig config) {
     this.config = config;
@@ -92,6 +93,8 @@ public final class Platform {
           Vertx vertx = node.vertx();
           services = services(vertx, registry, migrated, consent);
           startSetDispatcher(vertx, consent);
+          reminderTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> services.circulars().remindBeforeDeadlines()
+              .onFailure(err -> LOG.warn("circular reminders failed: {}", err.getMessage())));
           mailSender = new MailSender(vertx, pool, config);
           if (!config.get(TsunaguConfig.SMTP_HOST).isEmpty()) {
             mailSender.start(1000);
@@ -206,6 +209,9 @@ public final class Platform {
       chain = chain.compose(v -> {
         if (setTimer >= 0) {
           node.vertx().cancelTimer(setTimer);
+        }
+        if (reminderTimer >= 0) {
+          node.vertx().cancelTimer(reminderTimer);
         }
         if (mailSender != null) {
           mailSender.stop();

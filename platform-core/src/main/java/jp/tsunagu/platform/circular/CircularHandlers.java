@@ -52,6 +52,16 @@ public final class CircularHandlers {
         .map(CircularService.Association::toJson));
   }
 
+  public void sendCityNotice(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    JsonObject b = body(ctx);
+    List<UUID> targets = b.getJsonArray("associationIds", new JsonArray()).stream().map(o -> UUID.fromString((String) o)).toList();
+    respond(ctx, 201, auth.staff(ctx).compose(s -> attempt(() -> {
+      StaffService.authorise(s, tenant, Role.TENANT_ADMIN, Role.EDITOR);
+      return tenants.require(tenant).map(s);
+    })).compose(s -> circulars.sendCityNotice(s, tenant, targets, b.getString("title"), b.getString("body"))));
+  }
+
   public void addHousehold(RoutingContext ctx) {
     UUID association = UUID.fromString(path(ctx, "associationId"));
     JsonObject b = body(ctx);

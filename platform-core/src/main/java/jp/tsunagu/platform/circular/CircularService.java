@@ -194,6 +194,66 @@ public final class CircularService {
             .map(r -> new JsonObject().put("id", id.toString()).put("recipients", r.rowCount()))));
   }
 
+  /**
+   * A notice from the municipality to every association of the tenant (or the ones listed): one
+   * circular per association, each with its receipts, in one transaction. Staff with the editor
+   * or tenant-admin role send it; it is audited.
+   */
+  public Future<JsonObject> sendCityNotice(Staff staff, String tenantCode, List<UUID> associationIds, String title, String body) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM association WHERE tenant_code = $1 "
+                + "AND (cardinality($2::uuid[]) = 0 OR id = ANY($2::uuid[])) ORDER BY id")
+            .execute(Tuple.of(tenantCode).addArrayOfUUID(associationIds.toArray(UUID[]::new)))
+            .compose(rows -> {
+              List<UUID> targets = new ArrayList<>();
+              rows.forEach(r -> targets.add(r.getUUID(0)));
+              if (targets.size() != (associationIds.isEmpty() ? targets.size() : associationIds.size()) || targets.isEmpty()) {
+                return Future.failedFuture(ProblemException.unprocessable("unknown-association",
+                    "Every association must exist in this municipality, and there must be at least one"));
+              }
+              Future<Integer> chain = Future.succeededFuture(0);
+              for (UUID association : targets) {
+                UUID id = UUID.randomUUID();
+                chain = chain.compose(total -> tx.preparedQuery(
+                        "INSERT INTO circular (id, association_id, title, body, sent_by, sent_by_kind, recipients) "
+                            + "VALUES ($1, $2, $3, $4, $5, 'city', (SELECT count(*) FROM association_member WHERE association_id = $2 AND left_at IS NULL))")
+                    .execute(Tuple.of(id, association, title, body, staff.id()))
+                    .compose(r -> tx.preparedQuery("INSERT INTO circular_receipt (circular_id, household_id, account_id) "
+                            + "SELECT $1, household_id, account_id FROM association_member WHERE association_id = $2 AND left_at IS NULL")
+                        .execute(Tuple.of(id, association)))
+                    .map(r -> total + r.rowCount()));
+              }
+              return chain.compose(recipients -> AuditLog.record(tx, tenantCode, staff.id(), "association_notice.sent", "tenant",
+                      tenantCode, new JsonObject().put("associations", targets.size()).put("recipients", recipients).put("title", title))
+                  .map(new JsonObject().put("associations", targets.size()).put("recipients", recipients)));
+            }));
+  }
+
+  /**
+   * Mails each member household that has not answered a circular whose deadline is less than a
+   * day away, once; returns how many reminders were queued. Several nodes may run it: the claim is
+   * one UPDATE … RETURNING, so each reminder is queued once.
+   */
+  public Future<Integer> remindBeforeDeadlines() {
+    return pool.withTransaction(tx -> tx.preparedQuery("UPDATE circular_receipt r SET reminded_at = now() FROM circular c, account a "
+                + "WHERE c.id = r.circular_id AND a.id = r.account_id AND c.question IS NOT NULL AND r.answer IS NULL "
+                + "AND r.reminded_at IS NULL AND c.deadline > now() AND c.deadline < now() + interval '1 day' "
+                + "AND a.email IS NOT NULL RETURNING a.email, a.locale, c.title, c.deadline")
+        .execute()
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row r : rows) {
+            boolean en = "en".equals(r.getString(1));
+            String subject = en ? "Reminder: " + r.getString(2) : "【回覧板】回答期限が近づいています：" + r.getString(2);
+            String body = en
+                ? "The circular \"" + r.getString(2) + "\" asks for your answer by " + r.getOffsetDateTime(3) + ".\n"
+                : "回覧板「" + r.getString(2) + "」への回答期限は " + r.getOffsetDateTime(3).atZoneSameInstant(java.time.ZoneId.of("Asia/Tokyo"))
+                    .toLocalDateTime().toString().replace('T', ' ') + " です。\n";
+            chain = chain.compose(v -> jp.tsunagu.platform.mail.MailOutbox.enqueue(tx, r.getString(0), subject, body));
+          }
+          return chain.map(rows.rowCount());
+        }));
+  }
+
   /** The member's circulars, newest first, with their read and answer state. */
   public Future<JsonArray> inbox(UUID accountId) {
     return pool.preparedQuery("SELECT c.id, c.association_id, a.name, c.title, c.sent_at, c.deadline, c.question, "

@@ -114,6 +114,7 @@ public final class HttpVerticle extends VerticleBase {
         services.tenants(), services.auth());
     bind(builder, "createAssociation", circular::createAssociation);
     bind(builder, "addHousehold", circular::addHousehold);
+    bind(builder, "sendCityNotice", circular::sendCityNotice);
     bind(builder, "listPaperHouseholds", circular::listPaperHouseholds);
     bind(builder, "sendCircular", circular::sendCircular);
     bind(builder, "getCircularReport", circular::getCircularReport);

@@ -185,6 +185,21 @@ class CircularFlowIT {
     assertEquals(400, assertThrows(ApiException.class, () -> satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("たぶん"))).getCode());
     satoApi.answerCircular(sent.getId(), new CircularAnswer().choice("参加"));
 
+    // Suzuki has not answered and the deadline is near: one reminder mail, once
+    Fixtures.await(node.platform().services().pool().preparedQuery("UPDATE circular SET deadline = now() + interval '2 hours' WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(sent.getId())));
+    assertEquals(1, Fixtures.await(node.platform().services().circulars().remindBeforeDeadlines()));
+    assertEquals(0, Fixtures.await(node.platform().services().circulars().remindBeforeDeadlines()));
+    assertTrue(fixtures.lastMailTo("suzuki@example.jp").getString("subject").contains("清掃活動のお知らせ"));
+
+    // a notice from the city reaches every member of the association
+    var notice = new CircularApi(staff).sendCityNotice(Fixtures.SHIMADA, new jp.tsunagu.api.model.NewCityNotice()
+        .title("防災訓練のお知らせ").body("12月7日に市内一斉防災訓練を行います。"));
+    assertTrue(notice.getAssociations() >= 1);
+    assertTrue(new CircularApi(suzuki).listMyCirculars().getItems().stream().anyMatch(c -> c.getTitle().equals("防災訓練のお知らせ")));
+    assertEquals(422, assertThrows(ApiException.class, () -> new CircularApi(staff).sendCityNotice(Fixtures.SHIMADA,
+        new jp.tsunagu.api.model.NewCityNotice().title("x").body("y").associationIds(List.of(UUID.randomUUID())))).getCode());
+
     CircularReport report = officerApi.getCircularReport(id, sent.getId());
     assertEquals(1, report.getRead());
     assertEquals(1, report.getTally().get("参加"));
