@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /** Runs the consent benchmarks and writes the "Consent" section of docs/benchmarks.md. */
 public final class ConsentBenchmarks {
-  static final int FORKS = 1;
+  static final int FORKS = 2;
   static final int WARMUP_ITERATIONS = 3;
   static final int MEASUREMENT_ITERATIONS = 5;
   static final int ITERATION_SECONDS = 2;
@@ -55,7 +55,7 @@ public final class ConsentBenchmarks {
         .append(System.getProperty("java.runtime.version")).append(".\n");
     out.append("- The machine's cores are shared with other builds running at the same time, so figures vary ")
         .append("between runs; medians are quoted.\n");
-    out.append("- JMH 1.37: ").append(FORKS).append(" fork, ").append(WARMUP_ITERATIONS).append(" × ")
+    out.append("- JMH 1.37: ").append(FORKS).append(" forks, ").append(WARMUP_ITERATIONS).append(" × ")
         .append(ITERATION_SECONDS).append(" s warm-up, ").append(MEASUREMENT_ITERATIONS).append(" × ")
         .append(ITERATION_SECONDS).append(" s measurement, 1 thread. Every link cached before measuring; ")
         .append("each call builds its key from strings and cycles through `links` citizens.\n\n");
