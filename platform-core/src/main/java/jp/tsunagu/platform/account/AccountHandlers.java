@@ -48,7 +48,7 @@ public final class AccountHandlers {
 
   public void signOut(RoutingContext ctx) {
     Auth.signOutCitizen(ctx);
-    ctx.response().setStatusCode(204).end();
+    respond(ctx, 204, io.vertx.core.Future.succeededFuture());
   }
 
   public void requestPasswordReset(RoutingContext ctx) {

@@ -72,10 +72,10 @@ public final class CircularService {
     UUID id = UUID.randomUUID();
     Association association = new Association(id, tenantCode, districtCode, name.strip());
     ServiceDeclaration declaration = new ServiceDeclaration(tenantCode, serviceId(id), 1,
-        new LocalizedText(name + "（町会・自治会）に、回覧板のお届けのため氏名と住所の街区をお知らせします。",
-            "Your name and address block are shared with " + name + " to deliver its circulars."),
+        new LocalizedText(name + "（町会・自治会）に、回覧板のお届けのため氏名（必須）と住所の街区（任意）をお知らせします。",
+            "Your name (required) and address block (optional) are shared with " + name + " to deliver its circulars."),
         List.of(new DeclaredItem(ITEM_NAME, true, new LocalizedText("氏名", "Name")),
-            new DeclaredItem(ITEM_ADDRESS, true, new LocalizedText("住所（街区）", "Address block"))),
+            new DeclaredItem(ITEM_ADDRESS, false, new LocalizedText("住所（街区）", "Address block"))),
         List.of(new DeclaredPurpose(PURPOSE, new LocalizedText("回覧板の配布", "Circular delivery"))),
         serviceId(id), Optional.empty(), Instant.now());
     return pool.withTransaction(tx -> tx.preparedQuery(

@@ -48,12 +48,16 @@ public final class Api {
         return;
       }
       Object value = ar.result();
-      if (status == 204 || value == null) {
-        ctx.response().setStatusCode(status).end();
-      } else {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(value instanceof JsonObject j ? j.encode() : io.vertx.core.json.Json.encode(value));
-      }
+      SessionFlush.flush(ctx).onComplete(stored -> {
+        if (stored.failed()) {
+          ctx.fail(stored.cause());
+        } else if (status == 204 || value == null) {
+          ctx.response().setStatusCode(status).end();
+        } else {
+          ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+              .end(value instanceof JsonObject j ? j.encode() : io.vertx.core.json.Json.encode(value));
+        }
+      });
     });
   }
 

@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(sessions);
     builder.rootHandler(new SecurityHeaders(config.publicUrl()));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
+    builder.rootHandler(SessionFlush.expose(sessions));
 
     HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
     AccountHandlers citizen = new AccountHandlers(services.accounts(), services.residence(), services.auth());

@@ -54,7 +54,7 @@ public final class TenantHandlers {
 
   public void staffSignOut(RoutingContext ctx) {
     Auth.signOutStaff(ctx);
-    ctx.response().setStatusCode(204).end();
+    respond(ctx, 204, Future.succeededFuture());
   }
 
   public void getStaffMe(RoutingContext ctx) {

@@ -67,6 +67,17 @@ public final class Pages {
     router.post("/account/delete").handler(account::delete);
     router.get("/account/deleted").handler(account::deleted);
 
+    CircularPages circulars = new CircularPages(services.circulars(), services.auth(), view);
+    router.get("/circulars").handler(circulars::inbox);
+    router.get("/circulars/join").handler(circulars::joinForm);
+    router.post("/circulars/join").handler(circulars::join);
+    router.get("/circulars/:id").handler(circulars::show);
+    router.post("/circulars/:id/answer").handler(circulars::answer);
+    MyDataPages myData = new MyDataPages(services.consent(), services.circulars(), services.auth(), view);
+    router.get("/my-data").handler(myData::show);
+    router.get("/my-data/:id/receipt").handler(myData::receipt);
+    router.post("/my-data/:id/withdraw").handler(myData::withdraw);
+
     router.get("/staff/sign-in").handler(staff::signInForm);
     router.post("/staff/sign-in").handler(staff::signIn);
     router.post("/staff/sign-out").handler(staff::signOut);

@@ -66,6 +66,7 @@ final class View {
           all.put("csrf", token);
           return workers.executeBlocking(() -> evaluate(template, all, lang), false);
         })
+        .compose(html -> jp.tsunagu.platform.http.SessionFlush.flush(ctx).map(html))
         .onSuccess(html -> ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(html))
         .onFailure(ctx::fail);
   }
@@ -75,8 +76,11 @@ final class View {
     ctx.session().put(FLASH, key);
   }
 
+  /** Redirects after the session is stored, so the next page sees what this request changed. */
   static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(303).putHeader("Location", location).end();
+    jp.tsunagu.platform.http.SessionFlush.flush(ctx)
+        .onSuccess(v -> ctx.response().setStatusCode(303).putHeader("Location", location).end())
+        .onFailure(ctx::fail);
   }
 
   private static String evaluate(String template, Map<String, Object> model, String lang) throws java.io.IOException {

@@ -132,8 +132,11 @@ class CircularFlowIT {
 
     ApiClient sato = citizen("sato@example.jp");
     ApiException partial = assertThrows(ApiException.class, () -> new CircularApi(sato).joinAssociation(
-        new JoinAssociationRequest().invitationCode(codeA).consentedItems(Set.of("name"))));
-    assertEquals(422, partial.getCode(), "both items are required: " + partial.getResponseBody());
+        new JoinAssociationRequest().invitationCode(codeA).consentedItems(Set.of("address_block"))));
+    assertEquals(422, partial.getCode(), "the name is required: " + partial.getResponseBody());
+    ApiException undeclared = assertThrows(ApiException.class, () -> new CircularApi(sato).joinAssociation(
+        new JoinAssociationRequest().invitationCode(codeA).consentedItems(Set.of("name", "phone"))));
+    assertEquals(422, undeclared.getCode(), "undeclared items are refused: " + undeclared.getResponseBody());
     new CircularApi(sato).joinAssociation(new JoinAssociationRequest().invitationCode(codeA.toLowerCase())
         .consentedItems(Set.of("name", "address_block")));
     assertEquals(400, assertThrows(ApiException.class, () -> new CircularApi(citizen("thief@example.jp")).joinAssociation(
@@ -141,7 +144,7 @@ class CircularFlowIT {
         "an invitation code works once");
     ApiClient suzuki = citizen("suzuki@example.jp");
     new CircularApi(suzuki).joinAssociation(new JoinAssociationRequest().invitationCode(codeB)
-        .consentedItems(Set.of("name", "address_block")));
+        .consentedItems(Set.of("name")));
     assertEquals(List.of("2班-高橋"), officerApi.listPaperHouseholds(id).getItems().stream().map(h -> h.getLabel()).toList());
 
     assertEquals(400, assertThrows(ApiException.class, () -> officerApi.sendCircular(id, new NewCircular().title("t").body("b")
@@ -207,6 +210,9 @@ class CircularFlowIT {
     CircularHousehold satoRow = report.getHouseholds().stream().filter(h -> h.getLabel().equals("1班-佐藤")).findFirst().orElseThrow();
     assertEquals("テスト 市民", satoRow.getName());
     assertEquals("本通1-1", satoRow.getAddressBlock());
+    CircularHousehold suzukiRow = report.getHouseholds().stream().filter(h -> h.getLabel().equals("1班-鈴木")).findFirst().orElseThrow();
+    assertEquals("テスト 市民", suzukiRow.getName());
+    assertNull(suzukiRow.getAddressBlock(), "the optional item Suzuki left out is not released");
     var satoLog = new jp.tsunagu.api.client.ConsentApi(sato).listMyAccessLog(null, null).getItems();
     assertEquals(1, satoLog.size(), "the name shown is in the member's access log");
 
