@@ -33,19 +33,55 @@ final class MyDataPages {
   }
 
   void show(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
     auth.citizen(ctx).compose(a -> consent.consents().history(a.id().toString())
-        .compose(records -> consent.accessLog().entries(a.id().toString(), 1, 200)
+        .compose(records -> labels(records, lang).compose(labels -> consent.accessLog().entries(a.id().toString(), 1, 200)
             .compose(entries -> consent.accessLog().verify(a.id().toString()).map(check -> {
               Map<String, Object> model = new HashMap<>();
-              model.put("consents", records.stream().map(MyDataPages::row).toList());
-              model.put("accesses", entries.stream().map(e -> Map.<String, Object>of("serviceId", e.serviceId(),
-                  "items", String.join(", ", e.items()), "purpose", e.purpose(), "at", e.occurredAt().toString().replace('T', ' ')
-                      .replaceAll("\\.\\d+Z$", "Z"))).toList());
+              model.put("consents", records.stream().map(r -> row(r, labels)).toList());
+              model.put("accesses", entries.stream().map(e -> Map.<String, Object>of(
+                  "serviceId", labels.service(e.serviceId()),
+                  "items", String.join(", ", e.items().stream().map(i -> labels.item(e.serviceId(), i)).toList()),
+                  "purpose", labels.purpose(e.serviceId(), e.purpose()),
+                  "at", e.occurredAt().atZone(java.time.ZoneId.of("Asia/Tokyo")).toLocalDateTime()
+                      .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' '))).toList());
               model.put("intact", check.intact());
               return model;
-            }))))
+            })))))
         .onSuccess(model -> view.render(ctx, "my-data", model))
         .onFailure(ctx::fail);
+  }
+
+  /** What people read instead of ids: service names and the declared labels of items and purposes. */
+  private record Labels(Map<String, String> services, Map<String, String> texts) {
+    String service(String id) {
+      return services.getOrDefault(id, id);
+    }
+
+    String item(String service, String item) {
+      return texts.getOrDefault(service + "/item/" + item, item);
+    }
+
+    String purpose(String service, String purpose) {
+      return texts.getOrDefault(service + "/purpose/" + purpose, purpose);
+    }
+  }
+
+  private io.vertx.core.Future<Labels> labels(java.util.List<ConsentRecord> records, String lang) {
+    Map<String, String> services = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, String> texts = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.List<io.vertx.core.Future<?>> lookups = new java.util.ArrayList<>();
+    records.stream().map(r -> Map.entry(r.tenantId(), r.serviceId())).distinct().forEach(link -> {
+      lookups.add(consent.declarations().current(link.getKey(), link.getValue()).onSuccess(d -> {
+        d.items().forEach(i -> texts.put(link.getValue() + "/item/" + i.id(), "en".equals(lang) ? i.label().en() : i.label().ja()));
+        d.purposes().forEach(p -> texts.put(link.getValue() + "/purpose/" + p.id(), "en".equals(lang) ? p.label().en() : p.label().ja()));
+      }).recover(err -> io.vertx.core.Future.succeededFuture()));
+      if (link.getValue().startsWith("association:")) {
+        lookups.add(circulars.association(UUID.fromString(link.getValue().substring("association:".length())))
+            .onSuccess(a -> services.put(link.getValue(), a.name())).recover(err -> io.vertx.core.Future.succeededFuture()));
+      }
+    });
+    return io.vertx.core.Future.join(lookups).recover(err -> io.vertx.core.Future.succeededFuture()).map(v -> new Labels(services, texts));
   }
 
   void receipt(RoutingContext ctx) {
@@ -72,14 +108,14 @@ final class MyDataPages {
     }).onFailure(ctx::fail);
   }
 
-  private static Map<String, Object> row(ConsentRecord r) {
+  private static Map<String, Object> row(ConsentRecord r, Labels labels) {
     Map<String, Object> m = new HashMap<>();
     m.put("id", r.id().toString());
-    m.put("serviceId", r.serviceId());
+    m.put("serviceId", labels.service(r.serviceId()));
     m.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
     m.put("active", r.state() == ConsentState.GIVEN);
-    m.put("items", String.join(", ", r.items().stream().sorted().toList()));
-    m.put("purposes", String.join(", ", r.purposes().stream().sorted().toList()));
+    m.put("items", String.join(", ", r.items().stream().sorted().map(i -> labels.item(r.serviceId(), i)).toList()));
+    m.put("purposes", String.join(", ", r.purposes().stream().sorted().map(p -> labels.purpose(r.serviceId(), p)).toList()));
     m.put("since", r.createdAt().toString().substring(0, 10));
     return m;
   }

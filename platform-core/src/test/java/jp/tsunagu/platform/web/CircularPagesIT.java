@@ -86,8 +86,9 @@ class CircularPagesIT {
     page.open("/my-data");
     assertTrue(page.text("#chain-status").contains("改ざんされていません"));
     assertEquals(1, page.driver.findElements(By.cssSelector("tr.access")).size());
-    assertTrue(page.text("tr.access").contains("name"));
-    assertFalse(page.text("tr.access").contains("address_block"));
+    assertTrue(page.text("tr.access").contains("氏名"), page.text("tr.access"));
+    assertFalse(page.text("tr.access").contains("住所"), "the address block was never released");
+    assertTrue(page.text("tr.consent").contains("本通町内会"), page.text("tr.consent"));
     page.screenshot("my-data", 1280, 900);
     page.submit("button.withdraw");
     page.waitForPath("/my-data");
