@@ -55,6 +55,7 @@ public final class Platform {
   private int port;
   private long setTimer = -1;
   private long reminderTimer = -1;
+  private long expiryTimer = -1;
 
   private Platform(TsunaguConfig config) {
     this.config = config;
@@ -124,6 +125,9 @@ public final class Platform {
         jp.tsunagu.consent.withdrawal.RetryPolicy.defaults());
     setTimer = vertx.setPeriodic(2000, id -> dispatcher.dispatchDue()
         .onFailure(err -> LOG.warn("security event delivery round failed: {}", err.getMessage())));
+    // consents given for a limited time expire on time, on whichever node gets there first
+    expiryTimer = vertx.setPeriodic(60_000, id -> consent.consents().expireDue(500)
+        .onFailure(err -> LOG.warn("consent expiry round failed: {}", err.getMessage())));
   }
 
   /**
@@ -212,6 +216,9 @@ public final class Platform {
         }
         if (reminderTimer >= 0) {
           node.vertx().cancelTimer(reminderTimer);
+        }
+        if (expiryTimer >= 0) {
+          node.vertx().cancelTimer(expiryTimer);
         }
         if (mailSender != null) {
           mailSender.stop();
