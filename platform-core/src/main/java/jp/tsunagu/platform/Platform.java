@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jp.tsunagu.platform.account.AccountService;
 import jp.tsunagu.platform.audit.AuditLog;
+import jp.tsunagu.platform.circular.CircularService;
+import jp.tsunagu.platform.consentlink.ConsentWiring;
 import jp.tsunagu.platform.cluster.ClusterNode;
 import jp.tsunagu.platform.config.TsunaguConfig;
 import jp.tsunagu.platform.db.Database;
@@ -51,6 +53,8 @@ public final class Platform {
   private Services services;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private long setTimer = -1;
+  private long reminderTimer = -1;
 
   private Platform(TsunaguConfig config) {
     this.config = config;
@@ -83,7 +87,14 @@ public final class Platform {
         .compose(v -> {
           Vertx vertx = node.vertx();
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
-          services = services(vertx, registry, migrated);
+          return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
+        })
+        .compose(consent -> {
+          Vertx vertx = node.vertx();
+          services = services(vertx, registry, migrated, consent);
+          startSetDispatcher(vertx, consent);
+          reminderTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> services.circulars().remindBeforeDeadlines()
+              .onFailure(err -> LOG.warn("circular reminders failed: {}", err.getMessage())));
           mailSender = new MailSender(vertx, pool, config);
           if (!config.get(TsunaguConfig.SMTP_HOST).isEmpty()) {
             mailSender.start(1000);
@@ -103,12 +114,40 @@ public final class Platform {
     return embedded.database();
   }
 
-  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated) {
+  /**
+   * Delivers queued Security Event Tokens (consent withdrawals) to the services' receivers, with
+   * retries; every node runs it, and the outbox's leases keep one delivery per event.
+   */
+  private void startSetDispatcher(Vertx vertx, jp.tsunagu.consent.ConsentModule consent) {
+    var dispatcher = consent.setDispatcher(new jp.tsunagu.consent.withdrawal.WebClientSetSender(
+        io.vertx.ext.web.client.WebClient.create(vertx), java.time.Duration.ofSeconds(10)),
+        jp.tsunagu.consent.withdrawal.RetryPolicy.defaults());
+    setTimer = vertx.setPeriodic(2000, id -> dispatcher.dispatchDue()
+        .onFailure(err -> LOG.warn("security event delivery round failed: {}", err.getMessage())));
+  }
+
+  /**
+   * Revokes a service's tokens for a citizen on withdrawal. The services linked so far are built
+   * into the platform (neighbourhood circulars) and hold no OAuth tokens, so there is nothing to
+   * revoke; services outside the platform get tokens only from the OpenID provider, which takes
+   * this over.
+   */
+  private static Future<Void> noServiceTokensYet(String tenantId, String serviceId, String citizenId) {
+    return Future.succeededFuture();
+  }
+
+  /** The built-in services know a citizen by the platform's account id. */
+  private static Future<String> platformSubject(String tenantId, String serviceId, String citizenId) {
+    return Future.succeededFuture(citizenId);
+  }
+
+  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
+                            jp.tsunagu.consent.ConsentModule consent) {
     Clock clock = Clock.systemUTC();
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
     PasswordHasher hasher = new PasswordHasher(passwordWorkers, config.get(TsunaguConfig.ARGON2_MEMORY_KIB),
-        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM));
+        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM)).withMetrics(registry);
     RateLimiter limiter = new RateLimiter(vertx, node.hazelcast().getMap(ClusterNode.RATE_LIMIT_MAP), clock);
     String publicUrl = config.publicUrl();
     AccountService accounts = new AccountService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),
@@ -118,19 +157,20 @@ public final class Platform {
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
     return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
-        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff));
+        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
+        new CircularService(pool, consent));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
     int instances = config.get(TsunaguConfig.HTTP_INSTANCES);
     List<HttpVerticle> verticles = new ArrayList<>();
-    return vertx.deployVerticle(() -> {
-          HttpVerticle v = new HttpVerticle(services);
+    return jp.tsunagu.platform.http.Contract.load(vertx).compose(contract -> vertx.deployVerticle(() -> {
+          HttpVerticle v = new HttpVerticle(services, contract);
           synchronized (verticles) {
             verticles.add(v);
           }
           return v;
-        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP))
+        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(id -> {
           deployments.add(id);
           port = verticles.get(0).port();
@@ -167,6 +207,12 @@ public final class Platform {
         chain = chain.compose(v -> node.vertx().undeploy(id).recover(e -> Future.succeededFuture()));
       }
       chain = chain.compose(v -> {
+        if (setTimer >= 0) {
+          node.vertx().cancelTimer(setTimer);
+        }
+        if (reminderTimer >= 0) {
+          node.vertx().cancelTimer(reminderTimer);
+        }
         if (mailSender != null) {
           mailSender.stop();
         }

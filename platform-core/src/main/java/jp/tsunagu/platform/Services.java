@@ -3,7 +3,9 @@ package jp.tsunagu.platform;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jp.tsunagu.consent.ConsentModule;
 import jp.tsunagu.platform.account.AccountService;
+import jp.tsunagu.platform.circular.CircularService;
 import jp.tsunagu.platform.audit.AuditLog;
 import jp.tsunagu.platform.config.TsunaguConfig;
 import jp.tsunagu.platform.http.Auth;
@@ -28,4 +30,6 @@ public record Services(
     StaffService staff,
     TenantService tenants,
     ResidenceService residence,
-    Auth auth) {}
+    Auth auth,
+    ConsentModule consent,
+    CircularService circulars) {}

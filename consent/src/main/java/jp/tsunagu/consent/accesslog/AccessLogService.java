@@ -64,6 +64,24 @@ public final class AccessLogService {
             .map(head -> ChainVerifier.verify(citizenId, entries, head))));
   }
 
+  /**
+   * Checks one chain as {@link #verify(String)} does, and that it still holds the entry
+   * {@code checkpoint} recorded: a chain rewritten consistently from an earlier entry on, or cut
+   * back before the checkpoint, passes the hash checks but not this one.
+   */
+  public Future<ChainVerification> verify(ChainHead checkpoint) {
+    String citizenId = checkpoint.citizenId();
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+        .compose(v -> readAll(conn, citizenId, 1, new ArrayList<>()))
+        .compose(entries -> log.head(conn, citizenId)
+            .map(head -> ChainVerifier.verify(citizenId, entries, head, checkpoint))));
+  }
+
+  /** The citizen's chain head now (seq 0 and the genesis hash for an empty chain). */
+  public Future<ChainHead> head(String citizenId) {
+    return log.head(pool, citizenId).map(h -> h.orElse(new ChainHead(citizenId, 0, AccessChain.genesis())));
+  }
+
   /** Checks every chain; returns the broken ones (empty when all are intact). */
   public Future<List<ChainVerification>> verifyAll() {
     return verifyFrom("", new ArrayList<>());

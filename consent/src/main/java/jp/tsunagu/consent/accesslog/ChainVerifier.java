@@ -39,4 +39,17 @@ final class ChainVerifier {
     }
     return ChainVerification.intact(citizenId, last);
   }
+
+  /** As {@link #verify}, and the chain still holds the entry a signed checkpoint vouched for. */
+  static ChainVerification verify(String citizenId, List<AccessLogEntry> entries, Optional<ChainHead> head,
+      ChainHead checkpoint) {
+    ChainVerification v = verify(citizenId, entries, head);
+    if (!v.intact()) {
+      return v;
+    }
+    boolean kept = checkpoint.seq() == 0 || entries.stream()
+        .anyMatch(e -> e.seq() == checkpoint.seq() && AccessChain.same(e.entryHash(), checkpoint.headHash()));
+    return kept ? v : ChainVerification.broken(citizenId, v.entriesChecked(), checkpoint.seq(),
+        "entry " + checkpoint.seq() + " differs from the signed checkpoint");
+  }
 }

@@ -1,6 +1,7 @@
 package jp.tsunagu.consent.decision;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -12,12 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Answers "may service S have item I of citizen C for purpose P now?", one per member (node).
  *
  * <p>Decisions come from a per-member cache of {@link ConsentSnapshot}s keyed by link. The cache
- * is kept correct against concurrent invalidation by identity: a miss first places a fresh
- * {@code Pending} marker for the link (or adopts one already there), then reads the ledger, then
- * installs the result with an atomic {@code replace(key, marker, entry)}. An invalidation removes
- * the link's entry whatever it is. So a read that began before an invalidation can never be
- * installed after it, and every decision that starts after an invalidation has completed on this
- * member is based on a ledger read that started after the change committed.
+ * is kept correct against concurrent invalidation by identity: a miss places a fresh
+ * {@code Pending} marker for the link, reads the ledger, and installs the result with an atomic
+ * {@code replace(key, marker, entry)}. An invalidation removes the link's entry whatever it is.
+ * So a read that began before an invalidation can never be installed after it, and every decision
+ * that starts after an invalidation has completed on this member is based on a ledger read that
+ * started after the change committed.
+ *
+ * <p>Concurrent misses for one link share the read of the marker they find in the cache. That is
+ * safe for the same reason: a marker still in the cache has not been removed by an invalidation,
+ * so either its read started after the last completed invalidation, or the change being
+ * invalidated has not yet returned to its caller.
  */
 public final class ConsentGate implements DecisionCacheListener {
   private final DecisionRepository repository;
@@ -87,30 +93,29 @@ public final class ConsentGate implements DecisionCacheListener {
       if (current instanceof Cached c && now - c.loadedAtMillis < maxAgeMillis) {
         return Future.succeededFuture(c.snapshot);
       }
-      Object marker = claim(key, current);
-      if (marker != null) {
-        return load(key, marker);
+      if (current instanceof Pending p) {
+        return p.result.future();
+      }
+      Pending pending = new Pending();
+      boolean claimed = current == null
+          ? cache.putIfAbsent(key, pending) == null
+          : cache.replace(key, current, pending);
+      if (claimed) {
+        return load(key, pending);
       }
     }
   }
 
-  /** The marker this load will install against, or null if the entry changed meanwhile. */
-  private Object claim(ConsentKey key, Object current) {
-    if (current == null) {
-      Pending pending = new Pending();
-      return cache.putIfAbsent(key, pending) == null ? pending : null;
-    }
-    if (current instanceof Pending) {
-      return current;
-    }
-    Pending pending = new Pending();
-    return cache.replace(key, current, pending) ? pending : null;
-  }
-
-  private Future<ConsentSnapshot> load(ConsentKey key, Object marker) {
-    return repository.snapshot(key)
-        .onSuccess(snapshot -> install(key, marker, new Cached(snapshot, clock.millis())))
-        .onFailure(failure -> cache.remove(key, marker));
+  private Future<ConsentSnapshot> load(ConsentKey key, Pending pending) {
+    repository.snapshot(key).onComplete(loaded -> {
+      if (loaded.succeeded()) {
+        install(key, pending, new Cached(loaded.result(), clock.millis()));
+      } else {
+        cache.remove(key, pending);
+      }
+      pending.result.handle(loaded);
+    });
+    return pending.result.future();
   }
 
   private void install(ConsentKey key, Object marker, Cached entry) {
@@ -129,8 +134,10 @@ public final class ConsentGate implements DecisionCacheListener {
     }
   }
 
-  /** Marks a load in progress; compared by identity. */
-  private static final class Pending {}
+  /** A load in progress; compared by identity. */
+  private static final class Pending {
+    final Promise<ConsentSnapshot> result = Promise.promise();
+  }
 
   /** A loaded snapshot; compared by identity. */
   private static final class Cached {

@@ -111,6 +111,37 @@ class AccessLogIT {
   }
 
   @Test
+  void aSignedCheckpointCatchesAConsistentlyRewrittenChain() {
+    var checkpoints = new AccessLogCheckpoints(log, harness.issuer, Clock.systemUTC());
+    appendThree("c1");
+    String checkpoint = await(checkpoints.checkpoint("c1"));
+    await(log.append(event("c1", "library", Set.of("name"))));
+    assertTrue(await(checkpoints.verify(checkpoint)).intact(), "appending after a checkpoint is fine");
+
+    harness.db.execute("DELETE FROM consent.access_log WHERE citizen_id = 'c1'");
+    harness.db.execute("DELETE FROM consent.access_log_head WHERE citizen_id = 'c1'");
+    await(log.append(event("c1", "library", Set.of("name"))));
+    await(log.append(event("c1", "library", Set.of("name"))));
+    await(log.append(event("c1", "library", Set.of("name"))));
+    assertTrue(verify("c1").intact(), "a rebuilt chain is self-consistent");
+    ChainVerification v = await(checkpoints.verify(checkpoint));
+    assertFalse(v.intact());
+    assertEquals(Optional.of(3L), v.brokenAtSeq());
+  }
+
+  @Test
+  void aForgedCheckpointIsRejected() {
+    var checkpoints = new AccessLogCheckpoints(log, harness.issuer, Clock.systemUTC());
+    var forger = new AccessLogCheckpoints(log, new jp.tsunagu.consent.jose.JwsIssuer(
+        jp.tsunagu.consent.jose.StaticSigningKeySource.generateEc(), ConsentHarness.ISSUER), Clock.systemUTC());
+    appendThree("c1");
+    String forged = await(forger.checkpoint("c1"));
+    var failure = jp.tsunagu.consent.testing.Await.failure(checkpoints.verify(forged));
+    assertEquals(jp.tsunagu.consent.ConsentError.RECEIPT_INVALID,
+        ((jp.tsunagu.consent.ConsentException) failure).error());
+  }
+
+  @Test
   void auditFindsTheOneBrokenChainAmongMany() {
     for (int i = 0; i < 5; i++) {
       appendThree("c" + i);

@@ -71,6 +71,22 @@ class ConsentGateTest {
   }
 
   @Test
+  void concurrentMissesShareOneReadUnlessAnInvalidationCameBetween() {
+    Future<Decision> first = gate.decide(KEY, "name", "circular_delivery");
+    Future<Decision> second = gate.decide(KEY, "name", "circular_delivery");
+    assertEquals(1, repository.reads.size(), "the second miss joined the first read");
+    gate.invalidateLocally(new Invalidation.Link(KEY));
+    Future<Decision> third = gate.decide(KEY, "name", "circular_delivery");
+    assertEquals(2, repository.reads.size(), "after an invalidation a miss reads again");
+    repository.reads.poll().complete(GIVEN);
+    repository.reads.poll().complete(WITHDRAWN);
+    assertTrue(first.result().permitted());
+    assertTrue(second.result().permitted());
+    assertEquals(DecisionReason.WITHDRAWN, third.result().reason());
+    assertEquals(DecisionReason.WITHDRAWN, gate.decideIfCached(KEY, "name", "circular_delivery").reason());
+  }
+
+  @Test
   void serviceInvalidationDropsOnlyThatService() {
     ConsentKey other = new ConsentKey("131016", "c1", "library");
     ConsentKey otherTenant = new ConsentKey("141003", "c1", "circulars");

@@ -129,6 +129,58 @@ class WithdrawalIT {
   }
 
   @Test
+  void aFailureLateInTheWithdrawalTransactionLeavesTheConsentAsItWas() {
+    await(consent.consents().give(Fixtures.giveAll(CITIZEN)));
+    SetOutboxRepository failingOutbox = new SetOutboxRepository() {
+      private final PgSetOutboxRepository pg = new PgSetOutboxRepository();
+
+      @Override
+      public io.vertx.core.Future<Void> insert(io.vertx.sqlclient.SqlClient client, OutboxEntry entry) {
+        return pg.insert(client, entry).compose(v -> io.vertx.core.Future.failedFuture(new IllegalStateException("disk full")));
+      }
+
+      @Override
+      public io.vertx.core.Future<List<OutboxEntry>> claimDue(io.vertx.sqlclient.SqlClient client, Instant now,
+          Instant leaseUntil, int limit) {
+        return pg.claimDue(client, now, leaseUntil, limit);
+      }
+
+      @Override
+      public io.vertx.core.Future<Void> markDelivered(io.vertx.sqlclient.SqlClient client, java.util.UUID id, Instant at) {
+        return pg.markDelivered(client, id, at);
+      }
+
+      @Override
+      public io.vertx.core.Future<Void> markRetry(io.vertx.sqlclient.SqlClient client, java.util.UUID id, Instant next, String error) {
+        return pg.markRetry(client, id, next, error);
+      }
+
+      @Override
+      public io.vertx.core.Future<Void> markFailed(io.vertx.sqlclient.SqlClient client, java.util.UUID id, String error) {
+        return pg.markFailed(client, id, error);
+      }
+
+      @Override
+      public io.vertx.core.Future<List<OutboxEntry>> byConsent(io.vertx.sqlclient.SqlClient client, java.util.UUID consentId) {
+        return pg.byConsent(client, consentId);
+      }
+    };
+    var invalidator = new InProcessDecisionCacheInvalidator().register(consent.gate());
+    var withdrawals = new WithdrawalService(harness.db.pool(), new jp.tsunagu.consent.ledger.PgConsentRepository(),
+        new jp.tsunagu.consent.declaration.PgDeclarationRepository(), failingOutbox, new SecurityEventTokens(harness.issuer),
+        invalidator, (t, s, c) -> io.vertx.core.Future.succeededFuture(), (t, s, c) -> io.vertx.core.Future.succeededFuture("sub"),
+        java.time.Clock.systemUTC());
+
+    failure(withdrawals.withdraw(BY_CITIZEN));
+
+    assertEquals("given", harness.db.queryString("SELECT state FROM consent.consent_record"));
+    assertEquals(1, harness.db.queryLong("SELECT version FROM consent.consent_record"));
+    assertEquals(1, harness.db.count("consent.consent_event"));
+    assertEquals(0, harness.db.count("consent.set_outbox"));
+    assertTrue(await(consent.gate().decide(key, NAME, DELIVERY)).permitted());
+  }
+
+  @Test
   void badWithdrawalsChangeNothing() {
     await(consent.consents().give(Fixtures.giveAll(CITIZEN)));
     assertEquals(ConsentError.INVALID_REQUEST, assertInstanceOf(ConsentException.class, failure(consent.withdrawals()

@@ -61,7 +61,7 @@ public final class AccountHandlers {
   }
 
   public void getMyAccount(RoutingContext ctx) {
-    respond(ctx, 200, auth.citizen(ctx).compose(this::view));
+    respond(ctx, 200, auth.citizenWithResidence(ctx).map(me -> toJson(me.account(), me.residence())));
   }
 
   public void updateMyAccount(RoutingContext ctx) {

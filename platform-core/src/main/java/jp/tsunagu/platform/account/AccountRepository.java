@@ -23,6 +23,32 @@ public final class AccountRepository {
         .execute(Tuple.of(email)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
   }
 
+  /** The account with its current residence, in one round trip (the "my account" read). */
+  public Future<Optional<AccountWithResidence>> withResidence(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT a.id, a.email, a.email_verified_at, a.password_hash, a.display_name, a.locale, "
+            + "a.security_stamp, a.created_at, r.tenant_code, t.name_ja, t.name_en, r.record_id, rr.district_code, r.verified_at "
+            + "FROM account a LEFT JOIN residence r ON r.account_id = a.id AND r.ended_at IS NULL "
+            + "LEFT JOIN tenant t ON t.code = r.tenant_code LEFT JOIN resident_record rr ON rr.id = r.record_id "
+            + "WHERE a.id = $1 AND a.deleted_at IS NULL")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          Optional<jp.tsunagu.platform.residence.ResidenceService.Residence> residence = r.getString("tenant_code") == null
+              ? Optional.empty()
+              : Optional.of(new jp.tsunagu.platform.residence.ResidenceService.Residence(r.getString("tenant_code"),
+                  r.getString("name_ja"), r.getString("name_en"), r.getUUID("record_id"), r.getString("district_code"),
+                  r.getOffsetDateTime("verified_at")));
+          return Optional.of(new AccountWithResidence(map(r), residence));
+        });
+  }
+
+  /** An account and its current residence, if verified. */
+  public record AccountWithResidence(Account account,
+                                     Optional<jp.tsunagu.platform.residence.ResidenceService.Residence> residence) {}
+
   /** Inserts an account; fails with SQLSTATE 23505 when the e-mail address is taken. */
   public Future<Void> insert(SqlClient db, UUID id, String email, String hash, String displayName, String locale) {
     return db.preparedQuery("INSERT INTO account (id, email, password_hash, display_name, locale) VALUES ($1, $2, $3, $4, $5)")

@@ -121,6 +121,14 @@ public final class AccountService {
             }));
   }
 
+  public Future<Optional<AccountRepository.AccountWithResidence>> findWithResidence(UUID id) {
+    return accounts.withResidence(pool, id);
+  }
+
+  public Future<Optional<Account>> findByEmail(String normalisedEmail) {
+    return accounts.byEmail(pool, normalisedEmail);
+  }
+
   public Future<Optional<Account>> find(UUID id) {
     return accounts.byId(pool, id);
   }

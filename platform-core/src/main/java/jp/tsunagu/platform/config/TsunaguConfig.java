@@ -33,7 +33,7 @@ public final class TsunaguConfig {
   public static final Setting<String> HTTP_PUBLIC_URL =
       new Setting<>("http.publicUrl", "", "External base URL (scheme, host, port) used in mails, links and as the OpenID issuer; empty means http://localhost:<port>. An https URL makes cookies Secure.", TsunaguConfig::url);
   public static final Setting<Integer> HTTP_MAX_BODY_BYTES =
-      new Setting<>("http.maxBodyBytes", "1048576", "Largest request body accepted; larger bodies get 413.", intBetween(1024, 64 * 1024 * 1024));
+      new Setting<>("http.maxBodyBytes", "12582912", "Largest request body accepted (12 MiB: resident CSV files, circular attachments); larger bodies get 413. JSON bodies are further limited by the contract's schemas.", intBetween(1024, 64 * 1024 * 1024));
   public static final Setting<Integer> HTTP_INSTANCES =
       new Setting<>("http.instances", String.valueOf(CORES), "HTTP verticle instances (event loops serving requests); default: the number of cores.", intBetween(1, 256));
   public static final Setting<Integer> HTTP_SHUTDOWN_GRACE_SECONDS =

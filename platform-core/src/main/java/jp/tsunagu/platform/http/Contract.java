@@ -13,8 +13,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Loads the OpenAPI document for the request router. The published document stays exactly as
  * written; the router's copy leaves out the media types its validator does not know
- * ({@code application/problem+json} responses, {@code text/csv} request bodies), whose handlers
- * check those bodies themselves.
+ * ({@code application/problem+json} responses, {@code text/csv}, PDF and image request bodies),
+ * whose handlers check those bodies themselves.
  */
 public final class Contract {
   public static final String RESOURCE = "openapi.yaml";
@@ -42,6 +42,9 @@ public final class Contract {
         JsonObject body = operation.getJsonObject("requestBody");
         if (body != null) {
           body.getJsonObject("content").fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
+          if (body.getJsonObject("content").isEmpty()) {
+            operation.remove("requestBody");
+          }
         }
         JsonObject responses = operation.getJsonObject("responses", new JsonObject());
         for (String code : responses.fieldNames()) {

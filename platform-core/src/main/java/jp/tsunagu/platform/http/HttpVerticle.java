@@ -17,7 +17,9 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.account.AccountHandlers;
+import jp.tsunagu.platform.circular.CircularHandlers;
 import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.consentlink.ConsentHandlers;
 import jp.tsunagu.platform.health.HealthHandlers;
 import jp.tsunagu.platform.tenant.TenantHandlers;
 import jp.tsunagu.platform.web.Pages;
@@ -31,25 +33,26 @@ public final class HttpVerticle extends VerticleBase {
   public static final String SESSION_MAP = "vertx-web.sessions";
 
   private final Services services;
+  private final OpenAPIContract contract;
   private HttpServer server;
 
-  public HttpVerticle(Services services) {
+  /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
+  public HttpVerticle(Services services, OpenAPIContract contract) {
     this.services = services;
+    this.contract = contract;
   }
 
   @Override
   public Future<?> start() {
     TsunaguConfig config = services.config();
-    return Contract.load(vertx)
-        .map(this::router)
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.get(TsunaguConfig.HTTP_HOST))
-                .setPort(config.get(TsunaguConfig.HTTP_PORT))
-                .setCompressionSupported(true)
-                .setHandle100ContinueAutomatically(true)
-                .setMaxFormAttributeSize(64 * 1024))
-            .requestHandler(router)
-            .listen())
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.get(TsunaguConfig.HTTP_HOST))
+            .setPort(config.get(TsunaguConfig.HTTP_PORT))
+            .setCompressionSupported(true)
+            .setHandle100ContinueAutomatically(true)
+            .setMaxFormAttributeSize(64 * 1024))
+        .requestHandler(router(contract))
+        .listen()
         .onSuccess(s -> server = s);
   }
 
@@ -60,7 +63,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract contract) {
     TsunaguConfig config = services.config();
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    SessionHandler sessions = SessionHandler.create(ClusteredSessionStore.create(vertx, SESSION_MAP))
+    SessionHandler sessions = SessionHandler.create(new ThrottledSessionStore(ClusteredSessionStore.create(vertx, SESSION_MAP)))
         .setSessionCookieName(SESSION_COOKIE)
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(config.secureCookies())
@@ -106,6 +109,31 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listResidentRecords", tenant::listResidentRecords);
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
+    CircularHandlers circular = new CircularHandlers(services.circulars(),
+        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()), services.accounts(),
+        services.tenants(), services.auth());
+    bind(builder, "createAssociation", circular::createAssociation);
+    bind(builder, "addHousehold", circular::addHousehold);
+    bind(builder, "sendCityNotice", circular::sendCityNotice);
+    bind(builder, "listPaperHouseholds", circular::listPaperHouseholds);
+    bind(builder, "sendCircular", circular::sendCircular);
+    bind(builder, "getCircularReport", circular::getCircularReport);
+    bind(builder, "joinAssociation", circular::joinAssociation);
+    bind(builder, "leaveAssociation", circular::leaveAssociation);
+    bind(builder, "listMyCirculars", circular::listMyCirculars);
+    bind(builder, "openCircular", circular::openCircular);
+    bind(builder, "answerCircular", circular::answerCircular);
+    bind(builder, "downloadAttachment", circular::downloadAttachment);
+    // the body is a PDF or an image, which the OpenAPI validator does not know: checked by the handler
+    builder.getRoute("addAttachment").setDoValidation(false).addHandler(circular::addAttachment).addFailureHandler(Problems::handle);
+    ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
+        services.pool(), services.auth());
+    bind(builder, "listMyConsents", consent::listMyConsents);
+    bind(builder, "getConsentReceipt", consent::getConsentReceipt);
+    bind(builder, "withdrawConsent", consent::withdrawConsent);
+    bind(builder, "listMyAccessLog", consent::listMyAccessLog);
+    bind(builder, "getConsentStatistics", consent::getConsentStatistics);
+    bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
     CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);

@@ -38,6 +38,9 @@ public final class Problems {
     if (failure instanceof ProblemException p) {
       return p;
     }
+    if (failure instanceof jp.tsunagu.consent.ConsentException e) {
+      return new ProblemException(e.error().status(), e.error().type(), "Consent", e.getMessage());
+    }
     if (failure instanceof SchemaValidationException e) {
       return new ProblemException(400, "invalid-request", "Invalid request", e.getMessage(),
           new JsonObject().put("errors", e.getOutputUnit() == null ? null : e.getOutputUnit().toJson()));

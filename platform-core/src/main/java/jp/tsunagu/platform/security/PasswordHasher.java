@@ -1,5 +1,7 @@
 package jp.tsunagu.platform.security;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +29,33 @@ public final class PasswordHasher {
   private final int parallelism;
   private final SecureRandom random = new SecureRandom();
   private final String dummyHash;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+  private Counter cpuSeconds;
+  private Counter hashes;
 
   public PasswordHasher(WorkerExecutor workers, int memoryKib, int iterations, int parallelism) {
     this.workers = workers;
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = parallelism;
-    this.dummyHash = hashBlocking("timing-equaliser-" + random.nextLong());
+    // Same parameters as real hashes, so checking a password against it costs the same time.
+    byte[] salt = new byte[SALT_BYTES];
+    byte[] hash = new byte[HASH_BYTES];
+    random.nextBytes(salt);
+    random.nextBytes(hash);
+    this.dummyHash = "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+  }
+
+  /**
+   * Publishes tsunagu.password.hash.cpu (CPU seconds spent hashing) and tsunagu.password.hashes,
+   * so an operator can see which share of a node's CPU goes into password hashing.
+   */
+  public PasswordHasher withMetrics(MeterRegistry registry) {
+    this.cpuSeconds = Counter.builder("tsunagu.password.hash.cpu").baseUnit("seconds")
+        .description("CPU time spent in Argon2id hashing").register(registry);
+    this.hashes = Counter.builder("tsunagu.password.hashes").description("Argon2id computations").register(registry);
+    return this;
   }
 
   public String parameters() {
@@ -41,13 +63,25 @@ public final class PasswordHasher {
   }
 
   public Future<String> hash(String password) {
-    return workers.executeBlocking(() -> hashBlocking(password), false);
+    return workers.executeBlocking(() -> measured(() -> hashBlocking(password)), false);
   }
 
   /** Verifies a password; a null stored hash is checked against a dummy so timing reveals nothing. */
   public Future<Boolean> verify(String password, String storedHash) {
     String target = storedHash == null ? dummyHash : storedHash;
-    return workers.executeBlocking(() -> verifyBlocking(password, target) && storedHash != null, false);
+    return workers.executeBlocking(() -> measured(() -> verifyBlocking(password, target)) && storedHash != null, false);
+  }
+
+  private <T> T measured(java.util.function.Supplier<T> work) {
+    long before = THREADS.getCurrentThreadCpuTime();
+    try {
+      return work.get();
+    } finally {
+      if (cpuSeconds != null) {
+        cpuSeconds.increment((THREADS.getCurrentThreadCpuTime() - before) / 1e9);
+        hashes.increment();
+      }
+    }
   }
 
   public boolean needsRehash(String storedHash) {

@@ -124,6 +124,26 @@ class AccountFlowIT {
   }
 
   @Test
+  void emailChangeIsConfirmedFromTheNewAddressAndTheOldOneIsTold() throws Exception {
+    fixtures.verifiedCitizen("before@example.jp");
+    fixtures.verifiedCitizen("taken@example.jp");
+    CitizenApi api = new CitizenApi(node.client());
+    api.signIn(new SignInRequest().email("before@example.jp").password(Fixtures.PASSWORD));
+    assertEquals(403, assertThrows(ApiException.class, () -> api.requestEmailChange(
+        new jp.tsunagu.api.model.ChangeEmailRequest().currentPassword("wrong password").newEmail("after@example.jp"))).getCode());
+    assertEquals(409, assertThrows(ApiException.class, () -> api.requestEmailChange(
+        new jp.tsunagu.api.model.ChangeEmailRequest().currentPassword(Fixtures.PASSWORD).newEmail("taken@example.jp"))).getCode());
+    api.requestEmailChange(new jp.tsunagu.api.model.ChangeEmailRequest().currentPassword(Fixtures.PASSWORD).newEmail("after@example.jp"));
+    assertEquals("before@example.jp", api.getMyAccount().getEmail(), "nothing changes before confirmation");
+
+    new CitizenApi(node.client()).confirmEmail(new TokenRequest().token(Fixtures.tokenIn(fixtures.lastMailTo("after@example.jp"))));
+    assertTrue(fixtures.lastMailTo("before@example.jp").getString("body").contains("after@example.jp"), "old address notified");
+    assertEquals(401, assertThrows(ApiException.class, api::getMyAccount).getCode(), "sessions end with the change");
+    CitizenApi again = new CitizenApi(node.client());
+    assertEquals("after@example.jp", again.signIn(new SignInRequest().email("after@example.jp").password(Fixtures.PASSWORD)).getEmail());
+  }
+
+  @Test
   void changePasswordKeepsThisSessionAndDeleteErasesTheAccount() throws Exception {
     fixtures.verifiedCitizen("erase@example.jp");
     CitizenApi api = new CitizenApi(node.client());

@@ -57,6 +57,10 @@ public final class TestPlatform implements AutoCloseable {
     settings.put("cluster.name", cluster.name);
     settings.put("cluster.port", String.valueOf(port));
     settings.put("cluster.members", members.toString());
+    // Cheaper Argon2id than production (19 MiB, 2 passes): same code path, a fraction of the CPU;
+    // PasswordHasherTest covers the hashing itself.
+    settings.put("security.argon2MemoryKib", "4096");
+    settings.put("security.argon2Iterations", "1");
     settings.putAll(overrides);
     TsunaguConfig config = TsunaguConfig.of(settings, Map.of());
     try {

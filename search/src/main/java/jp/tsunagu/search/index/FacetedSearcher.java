@@ -17,11 +17,18 @@ import org.apache.lucene.search.SearcherFactory;
 public final class FacetedSearcher extends IndexSearcher {
 
   private final SortedSetDocValuesReaderState facetState;
+  private final FieldInfos fieldInfos;
 
   FacetedSearcher(IndexReader reader, FacetsConfig config) throws IOException {
     super(reader);
-    FieldInfo info = FieldInfos.getMergedFieldInfos(reader).fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME);
+    this.fieldInfos = FieldInfos.getMergedFieldInfos(reader);
+    FieldInfo info = fieldInfos.fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME);
     this.facetState = info == null ? null : new DefaultSortedSetDocValuesReaderState(reader, config);
+  }
+
+  /** True when some document of this reader has the field. */
+  public boolean hasField(String field) {
+    return fieldInfos.fieldInfo(field) != null;
   }
 
   /** Null while no document with facets has been indexed. */

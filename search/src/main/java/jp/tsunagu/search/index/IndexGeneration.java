@@ -31,7 +31,7 @@ import org.apache.lucene.util.IOUtils;
 final class IndexGeneration<S extends IndexSearcher> implements Closeable {
 
   static final String SEQUENCE_KEY = "tsunagu.sequence";
-  static final double MAX_STALE_SEC = 0.5;
+  static final double MAX_STALE_SEC = 0.25;
   static final double MIN_STALE_SEC = 0.005;
 
   private final long number;

@@ -8,18 +8,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import jp.tsunagu.search.InvalidSearchRequestException;
 import jp.tsunagu.search.TenantCode;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import jp.tsunagu.search.index.GenerationalIndex;
 import jp.tsunagu.search.index.RebuildProgress;
 import jp.tsunagu.search.index.WriteToken;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * The page index of every tenant: the one owner of its Lucene writer, searcher manager and reopen
  * thread (through {@link GenerationalIndex}). Thread-safe: call it from any worker threads; writes
  * and searches may run on separate executors.
  *
- * <p>Writes are visible to searches within half a second, or as soon as {@link
+ * <p>Writes are visible to searches within a quarter of a second (plus the refresh itself), or as soon as {@link
  * #awaitSearchable} returns. {@link #commit} makes them durable together with the platform's
  * change checkpoint, which {@link #committedSequence} returns after a restart, clean or not.
  */
@@ -75,12 +79,17 @@ public final class PageIndex implements AutoCloseable {
   /**
    * Runs a search.
    *
-   * @throws jp.tsunagu.search.InvalidSearchRequestException never here: requests are validated when
-   *     built; see {@link PageQuery.Builder#build()}
+   * @throws InvalidSearchRequestException when synonyms expand the query beyond Lucene's clause
+   *     limit; everything else is validated when the query is built ({@link PageQuery.Builder#build()})
    * @throws jp.tsunagu.search.SearchException when the index cannot be read
    */
   public PageResults search(PageQuery query) {
-    return index.search(searcher -> search.run(searcher, query));
+    try {
+      return index.search(searcher -> search.run(searcher, query));
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw new InvalidSearchRequestException(InvalidSearchRequestException.Reason.QUERY_TOO_LONG,
+          "the query expands to too many terms; use fewer words");
+    }
   }
 
   /** Titles to suggest while the citizen types {@code prefix}, newest first. */
@@ -119,6 +128,13 @@ public final class PageIndex implements AutoCloseable {
   /** The live generation number; grows by one with every rebuild. */
   public long generation() {
     return index.generation();
+  }
+
+  /** True when the page is searchable now. */
+  public boolean contains(String tenant, String id) {
+    TenantCode.require(tenant);
+    Term key = PageDocuments.key(tenant, id);
+    return index.search(searcher -> searcher.count(new TermQuery(key)) > 0);
   }
 
   /** Pages in the index (searchable now). */

@@ -58,10 +58,14 @@ public final class PageQueries {
     return m;
   }
 
-  /** The full query: text, tenants, filters and recency; excludes {@code pinnedKeys}. */
-  Query build(PageQuery request, Set<String> pinnedKeys) {
+  /**
+   * The full query: text, tenants, filters and recency; excludes {@code pinnedKeys}.
+   *
+   * @param english false when no English page is indexed, to leave the English fields out
+   */
+  Query build(PageQuery request, Set<String> pinnedKeys, boolean english) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
-    q.add(textForTenants(request.query(), request.tenants()), Occur.MUST);
+    q.add(textForTenants(request.query(), request.tenants(), english), Occur.MUST);
     request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
     for (String key : pinnedKeys) {
       q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
@@ -76,6 +80,10 @@ public final class PageQueries {
 
   /** The text part for the tenants, grouped by their analysis. */
   public Query textForTenants(UserQuery query, Set<String> tenants) {
+    return textForTenants(query, tenants, true);
+  }
+
+  Query textForTenants(UserQuery query, Set<String> tenants, boolean english) {
     Map<TenantAnalysis, List<String>> byAnalysis = new IdentityHashMap<>();
     for (String tenant : tenants) {
       byAnalysis.computeIfAbsent(analysis.forTenant(tenant), k -> new ArrayList<>()).add(tenant);
@@ -83,26 +91,26 @@ public final class PageQueries {
     if (byAnalysis.size() == 1) {
       TenantAnalysis only = byAnalysis.keySet().iterator().next();
       return new BooleanQuery.Builder()
-          .add(text(query, only), Occur.MUST)
+          .add(text(query, only, english), Occur.MUST)
           .add(tenantFilter(tenants), Occur.FILTER)
           .build();
     }
     BooleanQuery.Builder any = new BooleanQuery.Builder();
     byAnalysis.forEach((tenantAnalysis, codes) -> any.add(new BooleanQuery.Builder()
-        .add(text(query, tenantAnalysis), Occur.MUST)
+        .add(text(query, tenantAnalysis, english), Occur.MUST)
         .add(tenantFilter(codes), Occur.FILTER)
         .build(), Occur.SHOULD));
     return any.build();
   }
 
   /** The text part alone, analysed as one tenant would: every group must match, exclusions must not. */
-  Query text(UserQuery query, TenantAnalysis tenant) {
+  Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish) {
     if (query.isEmpty()) {
       return new MatchAllDocsQuery();
     }
     CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE);
     CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING);
-    CrossFieldQueryBuilder english = new CrossFieldQueryBuilder(analysis.english(), ENGLISH);
+    CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     int required = 0;
     for (List<UserQuery.Clause> group : query.groups()) {
@@ -163,7 +171,7 @@ public final class PageQueries {
       any.add(new BoostQuery(reading.wholeTerm(Readings.toKatakana(clause.text())), READING_WEIGHT), Occur.SHOULD);
       added++;
     }
-    Query e = clause.phrase() ? english.phrase(clause.text()) : english.allTerms(clause.text());
+    Query e = english == null ? null : clause.phrase() ? english.phrase(clause.text()) : english.allTerms(clause.text());
     if (e != null) {
       any.add(e, Occur.SHOULD);
       added++;

@@ -41,8 +41,15 @@ final class PageSearch {
 
   static final int MAX_FACET_VALUES = 30;
   static final int SNIPPET_CHARS = 160;
+  /** Only the start of a body is searched for a passage to highlight. */
+  static final int HIGHLIGHT_CHARS = 4_000;
   private static final Sort NEWEST_FIRST =
       new Sort(new SortedNumericSortField(PageFields.UPDATED, SortField.Type.LONG, true));
+
+  private static final Set<String> WITHOUT_BODY = Set.of(PageFields.TENANT, PageFields.ID, PageFields.URL,
+      PageFields.TITLE, PageFields.SUMMARY, PageFields.TITLE_EN, PageFields.SUMMARY_EN, PageFields.CATEGORY,
+      PageFields.PUBLISHED, PageFields.UPDATED);
+  private static final Set<String> WITH_BODY = union(WITHOUT_BODY, Set.of(PageFields.BODY, PageFields.BODY_EN));
 
   private final AnalysisRegistry analysis;
   private final PageQueries queries;
@@ -62,7 +69,7 @@ final class PageSearch {
 
   PageResults run(FacetedSearcher searcher, PageQuery request) throws IOException {
     Set<String> pinnedKeys = bestBets.pinnedKeys(request.tenants(), request.text());
-    Query query = queries.build(request, pinnedKeys);
+    Query query = queries.build(request, pinnedKeys, searcher.hasField(PageFields.BODY_EN));
     int window = request.offset() + request.limit();
     FacetsCollectorManager.FacetsResult found = request.query().isEmpty()
         ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
@@ -74,7 +81,9 @@ final class PageSearch {
     List<PageHit> hits = new ArrayList<>(page.length);
     StoredFields stored = searcher.storedFields();
     for (int i = 0; i < page.length; i++) {
-      hits.add(hit(stored.document(page[i].doc), page[i].score, snippets == null ? null : snippets[i], false));
+      String snippet = snippets == null ? null : snippets[i];
+      Document doc = stored.document(page[i].doc, snippet == null ? WITH_BODY : WITHOUT_BODY);
+      hits.add(hit(doc, page[i].score, snippet, false));
     }
     List<PageHit> pinned = request.offset() == 0 ? pinned(searcher, pinnedKeys) : List.of();
     long total = top.totalHits.value();
@@ -90,7 +99,8 @@ final class PageSearch {
     }
     UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analysis.english())
         .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "…", true))
-        .withMaxLength(20_000)
+        .withMaxLength(HIGHLIGHT_CHARS)
+        .withPassageRelevancyOverSpeed(false)
         .withMaxNoHighlightPassages(0)
         .build();
     int[] docs = new int[page.length];
@@ -116,7 +126,7 @@ final class PageSearch {
     Map<String, PageHit> found = new LinkedHashMap<>();
     StoredFields stored = searcher.storedFields();
     for (ScoreDoc sd : top.scoreDocs) {
-      PageHit hit = hit(stored.document(sd.doc), 0f, null, true);
+      PageHit hit = hit(stored.document(sd.doc, WITH_BODY), 0f, null, true);
       found.put(hit.tenant() + "/" + hit.id(), hit);
     }
     List<PageHit> ordered = new ArrayList<>();
@@ -150,6 +160,12 @@ final class PageSearch {
         Instant.ofEpochMilli(doc.getField(PageFields.UPDATED).numericValue().longValue()),
         score,
         pinned);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static String escape(String text) {

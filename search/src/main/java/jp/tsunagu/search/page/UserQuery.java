@@ -49,12 +49,11 @@ public record UserQuery(List<List<Clause>> groups, List<Clause> excluded) {
     List<List<Clause>> groups = new ArrayList<>();
     List<Clause> excluded = new ArrayList<>();
     List<Clause> current = null;
-    boolean expectClause = true;
     boolean afterOr = false;
     int clauses = 0;
     for (String token : tokens) {
       if (token.equals("OR")) {
-        if (current == null || afterOr || expectClause && current.isEmpty()) {
+        if (current == null || afterOr) {
           throw syntax("OR needs a word on both sides");
         }
         afterOr = true;
@@ -87,7 +86,6 @@ public record UserQuery(List<List<Clause>> groups, List<Clause> excluded) {
         current.add(clause);
         groups.add(current);
       }
-      expectClause = false;
       afterOr = false;
     }
     if (afterOr) {
