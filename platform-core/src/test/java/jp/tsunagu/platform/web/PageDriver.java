@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.UUID;
 import jp.tsunagu.platform.testing.Browser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -46,7 +48,13 @@ final class PageDriver implements AutoCloseable {
   }
 
   void waitForPage() {
-    wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
+    wait.until(d -> {
+      try {
+        return "complete".equals(driver.executeScript("return document.readyState"));
+      } catch (WebDriverException navigating) {
+        return false;
+      }
+    });
   }
 
   WebElement find(String css) {
@@ -59,11 +67,24 @@ final class PageDriver implements AutoCloseable {
     field.sendKeys(text);
   }
 
-  /** Clicks a submit button and waits for the next page to replace this one. */
+  /**
+   * Clicks a submit button and waits for the next page to replace this one. The current document
+   * is marked first and the wait is for a document without the mark: asking whether the old button
+   * went stale races the navigation, and Chromium may answer that race with an unknown error rather
+   * than a stale-element one.
+   */
   void submit(String css) {
     WebElement button = find(css);
+    String mark = UUID.randomUUID().toString();
+    driver.executeScript("document.documentElement.dataset.testPage = arguments[0]", mark);
     button.click();
-    wait.until(ExpectedConditions.stalenessOf(button));
+    wait.until(d -> {
+      try {
+        return !mark.equals(driver.executeScript("return document.documentElement.dataset.testPage || null"));
+      } catch (WebDriverException navigating) {
+        return false;
+      }
+    });
     waitForPage();
   }
 
