@@ -85,6 +85,13 @@ public final class TsunaguConfig {
   public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
       new Setting<>("residence.codeTtlDays", "30", "Days a residence verification code stays valid.", intBetween(1, 365));
 
+  public static final Setting<String> SEARCH_DATA_DIR =
+      new Setting<>("search.dataDir", "data/search", "Folder of this node's own search indexes (rebuilt from PostgreSQL when missing); each node needs its own.", nonEmpty());
+  public static final Setting<Integer> SEARCH_WORKERS =
+      new Setting<>("search.workers", String.valueOf(CORES), "Threads of the search worker pool (queries); index writes have one thread of their own.", intBetween(1, 256));
+  public static final Setting<Integer> SEARCH_POLL_MILLIS =
+      new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
+
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
   public static final Setting<Boolean> DEMO =
@@ -97,6 +104,7 @@ public final class TsunaguConfig {
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
+      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;
