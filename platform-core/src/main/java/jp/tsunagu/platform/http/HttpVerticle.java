@@ -159,6 +159,12 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "searchFacilities", search::searchFacilities);
     bind(builder, "getSearchIndex", search::getSearchIndex);
     bind(builder, "rebuildSearchIndex", search::rebuildSearchIndex);
+    jp.tsunagu.platform.crawl.CrawlHandlers crawl = new jp.tsunagu.platform.crawl.CrawlHandlers(content.crawl(),
+        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "listCrawlSources", crawl::listCrawlSources);
+    bind(builder, "createCrawlSource", crawl::createCrawlSource);
+    bind(builder, "runCrawlSource", crawl::runCrawlSource);
+    bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
     // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
     new CsvOrJson(vertx, contract).apply(builder, "importFacilities", pages::importFacilities);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.

@@ -25,6 +25,7 @@ public record ContentModule(
     ContentIndexer indexer,
     IndexRebuilds rebuilds,
     SearchIndexes indexes,
+    jp.tsunagu.platform.crawl.CrawlService crawl,
     String nodeId,
     WorkerExecutor contentWorkers) {
 
@@ -37,9 +38,11 @@ public record ContentModule(
           ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, indexes);
           IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
           SearchService search = new SearchService(pool, indexes);
-          ContentModule module = new ContentModule(new ContentService(vertx, pages, workers),
-              new FacilityService(vertx, facilityRows, pages, workers), search,
-              new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, nodeId, workers);
+          ContentService content = new ContentService(vertx, pages, workers);
+          jp.tsunagu.platform.crawl.CrawlService crawl = jp.tsunagu.platform.crawl.CrawlService.start(vertx,
+              new jp.tsunagu.platform.crawl.CrawlRepository(pool), content, workers, config, nodeId);
+          ContentModule module = new ContentModule(content, new FacilityService(vertx, facilityRows, pages, workers), search,
+              new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, nodeId, workers);
           return indexer.start(config.get(TsunaguConfig.SEARCH_POLL_MILLIS))
               .compose(v -> rebuilds.start())
               .map(module);
@@ -47,7 +50,8 @@ public record ContentModule(
   }
 
   public Future<Void> stop() {
-    return rebuilds.stop()
+    return crawl.stop()
+        .eventually(rebuilds::stop)
         .eventually(indexer::stop)
         .eventually(indexes::close)
         .eventually(() -> contentWorkers.close());

@@ -154,7 +154,7 @@ class ContentClusterIT {
     assertTrue(finds(anonymous(node2), SHIMADA, "\"市民イベント第7回\"", probe));
 
     ContentApi editorApi = new ContentApi(ContentTesting.staff(node1, "editor@shimada.example"));
-    ContentFlowIT.assertProblem(403, "forbidden", editorApi::rebuildSearchIndex);
-    ContentFlowIT.assertProblem(401, "unauthenticated", () -> anonymous(node1).getSearchIndex());
+    ContentTesting.assertProblem(403, "forbidden", editorApi::rebuildSearchIndex);
+    ContentTesting.assertProblem(401, "unauthenticated", () -> anonymous(node1).getSearchIndex());
   }
 }

@@ -1,5 +1,6 @@
 package jp.tsunagu.platform.content;
 
+import static jp.tsunagu.platform.content.ContentTesting.assertProblem;
 import static jp.tsunagu.platform.content.ContentTesting.finds;
 import static jp.tsunagu.platform.content.ContentTesting.page;
 import static jp.tsunagu.platform.content.ContentTesting.search;
@@ -221,14 +222,4 @@ class ContentFlowIT {
     return await(node.platform().services().pool().query("SELECT count(*) FROM content_change").execute()).iterator().next().getLong(0);
   }
 
-  interface Call {
-    void run() throws Exception;
-  }
-
-  static void assertProblem(int status, String type, Call call) {
-    ApiException e = assertThrows(ApiException.class, call::run);
-    assertEquals(status, e.getCode(), e.getResponseBody());
-    assertEquals("/problems/" + type, new JsonObject(e.getResponseBody()).getString("type"), e.getResponseBody());
-    assertFalse(e.getResponseBody().contains("Exception"), "no internals: " + e.getResponseBody());
-  }
 }

@@ -5,6 +5,10 @@ import jp.tsunagu.api.client.ContentApi;
 import jp.tsunagu.api.client.StaffApi;
 import jp.tsunagu.api.invoker.ApiClient;
 import jp.tsunagu.api.invoker.ApiException;
+import io.vertx.core.json.JsonObject;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import jp.tsunagu.api.model.PageInput;
 import jp.tsunagu.api.model.SearchResults;
 import jp.tsunagu.api.model.SignInRequest;
@@ -42,5 +46,18 @@ public final class ContentTesting {
 
   public static boolean finds(ContentApi api, String tenant, String q, String url) throws ApiException {
     return search(api, tenant, q).getHits().stream().anyMatch(h -> h.getUrl().equals(url));
+  }
+
+  /** A call that may throw. */
+  public interface Call {
+    void run() throws Exception;
+  }
+
+  /** Asserts the call fails with an RFC 9457 problem of the status and type, without internals. */
+  public static void assertProblem(int status, String type, Call call) {
+    ApiException e = assertThrows(ApiException.class, call::run);
+    assertEquals(status, e.getCode(), e.getResponseBody());
+    assertEquals("/problems/" + type, new JsonObject(e.getResponseBody()).getString("type"), e.getResponseBody());
+    assertFalse(e.getResponseBody().contains("Exception"), "no internals: " + e.getResponseBody());
   }
 }

@@ -1,6 +1,6 @@
 package jp.tsunagu.platform.content;
 
-import static jp.tsunagu.platform.content.ContentFlowIT.assertProblem;
+import static jp.tsunagu.platform.content.ContentTesting.assertProblem;
 import static jp.tsunagu.platform.testing.Fixtures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
