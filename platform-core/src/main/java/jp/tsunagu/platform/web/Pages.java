@@ -93,6 +93,20 @@ public final class Pages {
     router.post("/staff/t/:tenant/residents/:record/code").handler(residents::issueCode);
     router.get("/staff/t/:tenant/letter").handler(residents::letter);
 
+    ContentPages contentPages = new ContentPages(services.content().content(), services.tenants(), access, view);
+    router.get("/staff/t/:tenant/pages").handler(contentPages::list);
+    router.post("/staff/t/:tenant/pages").handler(contentPages::publish);
+    router.get("/staff/t/:tenant/pages/:page").handler(contentPages::edit);
+    router.post("/staff/t/:tenant/pages/:page").handler(contentPages::update);
+    router.post("/staff/t/:tenant/pages/:page/withdraw").handler(contentPages::withdraw);
+    SearchAdminPages searchAdmin = new SearchAdminPages(services.content(), access, view);
+    router.get("/staff/t/:tenant/search").handler(searchAdmin::show);
+    router.post("/staff/t/:tenant/search/rebuild").handler(searchAdmin::rebuild);
+    router.post("/staff/t/:tenant/search/crawl").handler(searchAdmin::addSource);
+    router.get("/staff/t/:tenant/search/crawl/:source").handler(searchAdmin::runs);
+    router.post("/staff/t/:tenant/search/crawl/:source/run").handler(searchAdmin::runSource);
+    router.get("/search").handler(new SearchPages(services.content().search(), services.tenants(), view)::show);
+
     if (devOutbox) {
       router.get("/dev/outbox").handler(ctx -> services.outbox().recent(50)
           .onSuccess(mails -> view.render(ctx, "dev/outbox", Map.of("mails", mails.stream().map(m -> ((io.vertx.core.json.JsonObject) m).getMap()).toList())))

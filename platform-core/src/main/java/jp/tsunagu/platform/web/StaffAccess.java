@@ -38,6 +38,7 @@ final class StaffAccess {
       m.put("isAdmin", may(Role.TENANT_ADMIN));
       m.put("isClerk", may(Role.RESIDENT_CLERK));
       m.put("canAudit", may(Role.TENANT_ADMIN, Role.AUDITOR));
+      m.put("isEditor", may(Role.EDITOR, Role.TENANT_ADMIN));
       return m;
     }
   }
