@@ -54,6 +54,8 @@ final class DemoSeeder {
 
   Future<Void> seed() {
     return services.tenants().find(TENANT).compose(existing -> existing.isPresent() ? Future.succeededFuture() : create())
+        .compose(v -> services.staff().byEmail(OPERATOR))
+        .compose(op -> new DemoContent(services).seedOnce(op.orElseThrow()))
         .compose(v -> printWelcome());
   }
 
@@ -88,11 +90,12 @@ final class DemoSeeder {
               Residence code:     {}   (for 島田 花子, enter it on the account page)
               Staff (admin):      {} / {}   ({}/staff)
               Staff (clerk):      {} / {}
+              Staff (editor):     {} / {}   (pages; citizens search at {}/search)
               Platform operator:  {} / {}
               API:                {}/api-docs
               Mail outbox:        {}/dev/outbox
               """, url, CITIZEN, CITIZEN_PASSWORD, url, code == null ? "(already verified)" : code.code(),
-              ADMIN, ADMIN_PASSWORD, url, CLERK, CLERK_PASSWORD, OPERATOR, OPERATOR_PASSWORD, url, url);
+              ADMIN, ADMIN_PASSWORD, url, CLERK, CLERK_PASSWORD, DemoContent.EDITOR, DemoContent.EDITOR_PASSWORD, url, OPERATOR, OPERATOR_PASSWORD, url, url);
           return null;
         });
   }
