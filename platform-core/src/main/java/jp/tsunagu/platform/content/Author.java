@@ -29,7 +29,8 @@ public record Author(Kind kind, UUID staffId, String label) {
     return new Author(Kind.SYSTEM, null, "system");
   }
 
-  JsonObject toJson() {
+  /** What the audit log records of the author. */
+  public JsonObject toJson() {
     return new JsonObject().put("author", kind.name().toLowerCase(java.util.Locale.ROOT)).put("by", label);
   }
 }

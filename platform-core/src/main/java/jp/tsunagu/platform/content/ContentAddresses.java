@@ -15,6 +15,8 @@ public final class ContentAddresses {
   public static final String PAGE_WITHDRAWN = "content.page.withdrawn";
   /** A municipality's facility list was replaced (CSV import). */
   public static final String FACILITIES_REPLACED = "content.facilities.replaced";
+  /** A municipality's synonyms, user dictionary or best bets changed. */
+  public static final String SEARCH_SETTINGS_CHANGED = "content.search-settings.changed";
   /** A platform operator asked every node to rebuild its search index from PostgreSQL. */
   public static final String INDEX_REBUILD_REQUESTED = "content.index.rebuild-requested";
 
@@ -27,6 +29,7 @@ public final class ContentAddresses {
       case "updated" -> PAGE_UPDATED;
       case "withdrawn" -> PAGE_WITHDRAWN;
       case "facilities_replaced" -> FACILITIES_REPLACED;
+      case "search_settings_changed" -> SEARCH_SETTINGS_CHANGED;
       default -> throw new IllegalArgumentException("unknown change kind " + kind);
     };
   }

@@ -99,7 +99,7 @@ public final class ContentRepository {
    * Appends a change under the change-log lock (held to the end of the transaction), so ids
    * commit in the order they are drawn. Returns the id and time of the row.
    */
-  Future<Row> appendChange(SqlClient tx, String tenant, String kind, UUID pageId) {
+  public Future<Row> appendChange(SqlClient tx, String tenant, String kind, UUID pageId) {
     return tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CHANGE_LOG_LOCK))
         .compose(v -> tx.preparedQuery("INSERT INTO content_change (tenant_code, kind, page_id) VALUES ($1, $2, $3) RETURNING id, at")
             .execute(Tuple.of(tenant, kind, pageId)))

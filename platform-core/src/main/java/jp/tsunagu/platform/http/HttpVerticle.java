@@ -165,6 +165,10 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "createCrawlSource", crawl::createCrawlSource);
     bind(builder, "runCrawlSource", crawl::runCrawlSource);
     bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
+    jp.tsunagu.platform.sitesearch.SearchSettingsHandlers settings = new jp.tsunagu.platform.sitesearch.SearchSettingsHandlers(
+        content.settings(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "getSearchSettings", settings::getSearchSettings);
+    bind(builder, "saveSearchSettings", settings::saveSearchSettings);
     // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
     new CsvOrJson(vertx, contract).apply(builder, "importFacilities", pages::importFacilities);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.

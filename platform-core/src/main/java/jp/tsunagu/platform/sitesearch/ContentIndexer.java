@@ -38,6 +38,7 @@ public final class ContentIndexer {
   private final Vertx vertx;
   private final ContentRepository content;
   private final FacilityRepository facilityRows;
+  private final SearchSettingsService settings;
   private final SearchIndexes indexes;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
@@ -49,23 +50,29 @@ public final class ContentIndexer {
   private volatile boolean stopped;
   private long timer = -1;
 
-  public ContentIndexer(Vertx vertx, ContentRepository content, FacilityRepository facilityRows, SearchIndexes indexes) {
+  public ContentIndexer(Vertx vertx, ContentRepository content, FacilityRepository facilityRows, SearchSettingsService settings,
+                        SearchIndexes indexes) {
     this.vertx = vertx;
     this.content = content;
     this.facilityRows = facilityRows;
+    this.settings = settings;
     this.indexes = indexes;
   }
 
-  /** Resumes from the indexes' checkpoints and starts listening and polling. */
+  /**
+   * Applies every municipality's search settings (a replay from the checkpoint may start after
+   * their last change), resumes from the indexes' checkpoints and starts listening and polling.
+   */
   public Future<Void> start(long pollMillis) {
-    return indexes.write(() -> {
+    return settings.all().compose(all -> indexes.write(() -> {
+      all.forEach(this::applySettings);
       pagesApplied = Math.max(0, indexes.pages().committedSequence());
       facilitiesApplied = Math.max(0, indexes.facilities().committedSequence());
       return null;
-    }).compose(v -> {
+    })).compose(v -> {
       List<Future<Void>> registered = new ArrayList<>();
       for (String address : List.of(ContentAddresses.PAGE_PUBLISHED, ContentAddresses.PAGE_UPDATED,
-          ContentAddresses.PAGE_WITHDRAWN, ContentAddresses.FACILITIES_REPLACED)) {
+          ContentAddresses.PAGE_WITHDRAWN, ContentAddresses.FACILITIES_REPLACED, ContentAddresses.SEARCH_SETTINGS_CHANGED)) {
         MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> wake());
         consumers.add(consumer);
         registered.add(consumer.completion());
@@ -96,7 +103,8 @@ public final class ContentIndexer {
     dirty.set(false);
     long from = Math.min(pagesApplied, facilitiesApplied);
     content.changesAfter(from, BATCH)
-        .compose(changes -> facilitiesOf(changes).compose(lists -> indexes.write(() -> apply(changes, lists))))
+        .compose(changes -> Future.all(facilitiesOf(changes), settingsOf(changes))
+            .compose(loaded -> indexes.write(() -> apply(changes, loaded.resultAt(0), loaded.resultAt(1)))))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("applying content changes after {} failed; retrying at the next poll: {}", from, ar.cause().toString());
@@ -117,7 +125,7 @@ public final class ContentIndexer {
   private Future<Map<String, List<Facility>>> facilitiesOf(List<ChangeRow> changes) {
     Set<String> tenants = new LinkedHashSet<>();
     for (ChangeRow c : changes) {
-      if (c.page() == null && c.id() > facilitiesApplied) {
+      if (c.kind().equals("facilities_replaced") && c.id() > facilitiesApplied) {
         tenants.add(c.tenantCode());
       }
     }
@@ -134,10 +142,47 @@ public final class ContentIndexer {
     return Future.all(loads).map(lists);
   }
 
-  /** Runs on the index writer thread. Returns the number of changes read. */
-  private int apply(List<ChangeRow> changes, Map<String, List<Facility>> facilityLists) {
+  /** The current settings of every municipality whose settings changed in this batch. */
+  private Future<Map<String, SearchSettings>> settingsOf(List<ChangeRow> changes) {
+    Set<String> tenants = new LinkedHashSet<>();
     for (ChangeRow c : changes) {
-      if (c.page() == null) {
+      if (c.kind().equals("search_settings_changed") && c.id() > pagesApplied) {
+        tenants.add(c.tenantCode());
+      }
+    }
+    Map<String, SearchSettings> out = new HashMap<>();
+    List<Future<Void>> loads = new ArrayList<>();
+    for (String tenant : tenants) {
+      loads.add(settings.get(tenant).map(s -> {
+        synchronized (out) {
+          out.put(tenant, s);
+        }
+        return null;
+      }));
+    }
+    return Future.all(loads).map(out);
+  }
+
+  /** Installs a municipality's dictionary, synonyms and best bets (writer thread: pages indexed after it use it). */
+  private void applySettings(SearchSettings s) {
+    try {
+      indexes.analysis().configure(s.tenantCode(), s.userDictionary(), s.synonyms());
+    } catch (InvalidSearchRequestException e) {
+      LOG.error("search settings of {} cannot be applied and are skipped: {}", s.tenantCode(), e.getMessage());
+    }
+    indexes.pages().bestBets().replace(s.tenantCode(), s.bestBets());
+  }
+
+  /** Runs on the index writer thread. Returns the number of changes read. */
+  private int apply(List<ChangeRow> changes, Map<String, List<Facility>> facilityLists, Map<String, SearchSettings> changedSettings) {
+    for (ChangeRow c : changes) {
+      if (c.kind().equals("search_settings_changed")) {
+        if (c.id() > pagesApplied) {
+          applySettings(changedSettings.getOrDefault(c.tenantCode(), SearchSettings.empty(c.tenantCode())));
+          pagesApplied = c.id();
+          uncommitted = true;
+        }
+      } else if (c.page() == null) {
         if (c.id() > facilitiesApplied) {
           indexes.facilities().replaceTenant(c.tenantCode(), facilityLists.getOrDefault(c.tenantCode(), List.of()));
           facilitiesApplied = c.id();

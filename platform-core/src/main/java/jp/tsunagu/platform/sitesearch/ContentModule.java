@@ -26,6 +26,7 @@ public record ContentModule(
     IndexRebuilds rebuilds,
     SearchIndexes indexes,
     jp.tsunagu.platform.crawl.CrawlService crawl,
+    SearchSettingsService settings,
     String nodeId,
     WorkerExecutor contentWorkers) {
 
@@ -35,14 +36,16 @@ public record ContentModule(
     FacilityRepository facilityRows = new FacilityRepository(pool);
     return SearchIndexes.open(vertx, Path.of(config.get(TsunaguConfig.SEARCH_DATA_DIR)), config.get(TsunaguConfig.SEARCH_WORKERS))
         .compose(indexes -> {
-          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, indexes);
           IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
+          SearchSettingsService settings = new SearchSettingsService(vertx, pool, pages, rebuilds, workers);
+          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, settings, indexes);
+          rebuilds.followIndexer(indexer::pagesApplied);
           SearchService search = new SearchService(pool, indexes);
           ContentService content = new ContentService(vertx, pages, workers);
           jp.tsunagu.platform.crawl.CrawlService crawl = jp.tsunagu.platform.crawl.CrawlService.start(vertx,
               new jp.tsunagu.platform.crawl.CrawlRepository(pool), content, workers, config, nodeId);
           ContentModule module = new ContentModule(content, new FacilityService(vertx, facilityRows, pages, workers), search,
-              new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, nodeId, workers);
+              new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, settings, nodeId, workers);
           return indexer.start(config.get(TsunaguConfig.SEARCH_POLL_MILLIS))
               .compose(v -> rebuilds.start())
               .map(module);

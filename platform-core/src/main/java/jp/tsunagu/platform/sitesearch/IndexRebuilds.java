@@ -46,6 +46,7 @@ public final class IndexRebuilds {
   private final SearchIndexes indexes;
   private final String nodeId;
   private final AtomicBoolean running = new AtomicBoolean();
+  private volatile java.util.function.LongSupplier applied = () -> Long.MAX_VALUE;
   private MessageConsumer<JsonObject> consumer;
 
   public IndexRebuilds(Vertx vertx, Pool pool, ContentRepository content, FacilityRepository facilities,
@@ -58,12 +59,18 @@ public final class IndexRebuilds {
     this.nodeId = nodeId;
   }
 
+  /** Where this node's indexer stands, so that a rebuild waits for the change that asked for it (a new dictionary). */
+  public void followIndexer(java.util.function.LongSupplier pagesApplied) {
+    this.applied = pagesApplied;
+  }
+
   /** Listens for rebuild requests. */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(ContentAddresses.INDEX_REBUILD_REQUESTED, message -> {
       JsonObject body = message.body();
       String by = body.getString("requestedBy");
-      run(UUID.fromString(body.getString("requestId")), by == null ? null : UUID.fromString(by))
+      indexerAt(body.getLong("afterChange", 0L), System.nanoTime() + TimeUnit.SECONDS.toNanos(60))
+          .compose(v -> run(UUID.fromString(body.getString("requestId")), by == null ? null : UUID.fromString(by)))
           .onFailure(err -> LOG.warn("index rebuild {} failed: {}", body.getString("requestId"), err.toString()));
     });
     return consumer.completion();
@@ -75,10 +82,26 @@ public final class IndexRebuilds {
 
   /** Asks every node to rebuild; returns the request id under which their progress appears. */
   public UUID request(UUID staffId) {
+    return request(staffId, 0);
+  }
+
+  /** Asks every node to rebuild once its indexer has applied change {@code afterChange} (a settings change). */
+  public UUID request(UUID staffId, long afterChange) {
     UUID requestId = UUID.randomUUID();
     vertx.eventBus().publish(ContentAddresses.INDEX_REBUILD_REQUESTED, new JsonObject()
-        .put("requestId", requestId.toString()).put("requestedBy", staffId == null ? null : staffId.toString()));
+        .put("requestId", requestId.toString()).put("requestedBy", staffId == null ? null : staffId.toString())
+        .put("afterChange", afterChange));
     return requestId;
+  }
+
+  /** Completes once this node's indexer has applied the change (or at the deadline: the rebuild then runs anyway). */
+  private Future<Void> indexerAt(long change, long deadline) {
+    if (applied.getAsLong() >= change || System.nanoTime() > deadline) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+    vertx.setTimer(50, t -> indexerAt(change, deadline).onComplete(later));
+    return later.future();
   }
 
   public boolean running() {

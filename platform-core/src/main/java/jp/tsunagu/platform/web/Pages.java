@@ -103,6 +103,7 @@ public final class Pages {
     router.get("/staff/t/:tenant/search").handler(searchAdmin::show);
     router.post("/staff/t/:tenant/search/rebuild").handler(searchAdmin::rebuild);
     router.post("/staff/t/:tenant/search/crawl").handler(searchAdmin::addSource);
+    router.post("/staff/t/:tenant/search/settings").handler(searchAdmin::saveSettings);
     router.get("/staff/t/:tenant/search/crawl/:source").handler(searchAdmin::runs);
     router.post("/staff/t/:tenant/search/crawl/:source/run").handler(searchAdmin::runSource);
     router.get("/search").handler(new SearchPages(services.content().search(), services.tenants(), view)::show);

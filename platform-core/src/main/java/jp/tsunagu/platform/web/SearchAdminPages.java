@@ -28,7 +28,7 @@ final class SearchAdminPages {
   }
 
   void show(RoutingContext ctx) {
-    access.scope(ctx, Role.EDITOR, Role.TENANT_ADMIN).onFailure(ctx::fail).onSuccess(scope -> render(ctx, scope, null, Map.of()));
+    access.scope(ctx, Role.EDITOR, Role.TENANT_ADMIN).onFailure(ctx::fail).onSuccess(scope -> render(ctx, scope, null, null, Map.of()));
   }
 
   void rebuild(RoutingContext ctx) {
@@ -53,7 +53,21 @@ final class SearchAdminPages {
           View.flash(ctx, "flash.source-added");
           View.redirect(ctx, base(scope));
         })
-        .onFailure(err -> Forms.refused(ctx, err, p -> render(ctx, scope, p, typed))));
+        .onFailure(err -> Forms.refused(ctx, err, p -> render(ctx, scope, p, "source", typed))));
+  }
+
+  void saveSettings(RoutingContext ctx) {
+    Map<String, Object> typed = Map.of("synonyms", field(ctx, "synonyms"), "userDictionary", field(ctx, "userDictionary"));
+    access.scope(ctx, Role.EDITOR, Role.TENANT_ADMIN).onFailure(ctx::fail).onSuccess(scope -> module.settings()
+        .get(scope.tenant().code())
+        .compose(current -> module.settings().save(jp.tsunagu.platform.content.Author.staff(scope.staff()),
+            new jp.tsunagu.platform.sitesearch.SearchSettings(scope.tenant().code(), field(ctx, "userDictionary"),
+                field(ctx, "synonyms"), current.bestBets())))
+        .onSuccess(saved -> {
+          View.flash(ctx, saved.getBoolean("rebuildRequested") ? "flash.settings-saved-rebuild" : "flash.settings-saved");
+          View.redirect(ctx, base(scope));
+        })
+        .onFailure(err -> Forms.refused(ctx, err, p -> render(ctx, scope, p, "settings", typed))));
   }
 
   void runSource(RoutingContext ctx) {
@@ -84,10 +98,11 @@ final class SearchAdminPages {
         .onSuccess(model -> view.render(ctx, "staff/crawl-runs", model)));
   }
 
-  private void render(RoutingContext ctx, Scope scope, ProblemException problem, Map<String, Object> typed) {
-    Future.all(module.rebuilds().recent(10), module.crawl().list(scope.tenant().code()),
+  private void render(RoutingContext ctx, Scope scope, ProblemException problem, String section, Map<String, Object> typed) {
+    Future.all(List.of(module.rebuilds().recent(10), module.crawl().list(scope.tenant().code()),
             module.content().repository().latestChange(), module.content().taxonomy(scope.tenant().code()),
-            module.indexes().query(() -> new long[] {module.indexes().pages().generation(), module.indexes().pages().count()}))
+            module.indexes().query(() -> new long[] {module.indexes().pages().generation(), module.indexes().pages().count()}),
+            module.settings().get(scope.tenant().code())))
         .onFailure(ctx::fail)
         .onSuccess(all -> {
           Map<String, Object> model = scope.model();
@@ -107,9 +122,13 @@ final class SearchAdminPages {
           model.put("categories", terms.stream().filter(t -> t.kind().equals("category"))
               .map(t -> Map.of("code", t.code(), "nameJa", t.nameJa(), "nameEn", t.nameEn())).toList());
           model.put("typed", typed);
+          jp.tsunagu.platform.sitesearch.SearchSettings settings = all.resultAt(5);
+          model.put("synonyms", "settings".equals(section) ? typed.get("synonyms") : settings.synonyms());
+          model.put("userDictionary", "settings".equals(section) ? typed.get("userDictionary") : settings.userDictionary());
+          model.put("bestBetCount", settings.bestBets().size());
           if (problem != null) {
             model.put("problem", problem);
-            model.put("errorSection", "source");
+            model.put("errorSection", section);
           }
           view.render(ctx, problem == null ? 200 : problem.status(), "staff/search", model);
         });

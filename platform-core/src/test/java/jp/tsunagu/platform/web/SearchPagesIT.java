@@ -112,6 +112,18 @@ class SearchPagesIT {
     page.open("/staff/t/" + SHIMADA + "/search");
     assertTrue(page.text("#index-state").contains("1"), page.text("#index-state"));
     assertTrue(page.driver.findElements(By.cssSelector("form[action$='/search/rebuild']")).isEmpty(), "only operators rebuild");
+
+    page.type("#st-dictionary", "粗大ごみ,粗大 ごみ\n");
+    page.submit("form[action$='/search/settings'] button[type=submit]");
+    assertFalse(page.text("#settings-h + .error").isBlank(), "a bad dictionary line is explained");
+    page.type("#st-dictionary", "");
+    page.type("#st-synonyms", "ごみ袋,指定袋");
+    page.submit("form[action$='/search/settings'] button[type=submit]");
+    assertTrue(page.notice().contains("settings are saved"), page.notice());
+    Poll.until(Duration.ofSeconds(5), "the synonym finds the page", () -> {
+      page.open("/search?q=" + java.net.URLEncoder.encode("指定袋", java.nio.charset.StandardCharsets.UTF_8));
+      return titles().contains("子育て世帯へのごみ袋の配布");
+    });
   }
 
   List<String> titles() {
