@@ -106,6 +106,8 @@ public final class TsunaguConfig {
       new Setting<>("crawl.maxRedirects", "5", "Redirects the crawler follows for one address.", intBetween(0, 20));
   public static final Setting<Integer> CRAWL_MAX_PAGES_PER_RUN =
       new Setting<>("crawl.maxPagesPerRun", "500", "Pages fetched in one run of a source; the rest are reported as skipped.", intBetween(1, 100000));
+  public static final Setting<Boolean> CRAWL_ALLOW_PRIVATE_ADDRESSES =
+      new Setting<>("crawl.allowPrivateAddresses", "false", "Whether the crawler may fetch from loopback, private and link-local addresses (off: a source cannot make the platform read its internal network).", bool());
   public static final Setting<String> CRAWL_USER_AGENT =
       new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
 
@@ -123,7 +125,7 @@ public final class TsunaguConfig {
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
-      CRAWL_MAX_PAGES_PER_RUN, CRAWL_USER_AGENT,
+      CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_USER_AGENT,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;

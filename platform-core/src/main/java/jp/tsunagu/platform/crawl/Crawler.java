@@ -23,7 +23,7 @@ import jp.tsunagu.platform.http.ProblemException;
  */
 final class Crawler {
   /** Limits of a run. */
-  record Limits(long delayMillis, int maxRedirects, int maxPages) {}
+  record Limits(long delayMillis, int maxRedirects, int maxPages, boolean allowPrivateAddresses) {}
 
   private static final int MAX_NESTED_SITEMAPS = 10;
 
@@ -185,7 +185,8 @@ final class Crawler {
     if (uri == null || uri.getHost() == null) {
       return Future.failedFuture(new FetchFailed("not a valid address"));
     }
-    return robots.allowed(url)
+    return publicAddress(uri)
+        .compose(v -> robots.allowed(url))
         .compose(allowed -> allowed ? robots.delay(url) : Future.failedFuture(new FetchFailed("disallowed by robots.txt")))
         .compose(delay -> politeness.turn(uri.getRawAuthority(), delay)
             .compose(v -> fetcher.get(url, etag, lastModified))
@@ -204,6 +205,26 @@ final class Crawler {
           URI next = uri.resolve(location.strip());
           return fetch(robots, next.toString(), null, null, hops + 1);
         });
+  }
+
+  /**
+   * Refuses hosts that resolve to loopback, private, link-local or other non-public addresses
+   * (unless allowed), checked for every address and every redirect hop, so that a source cannot
+   * make the platform read and publish its internal network.
+   */
+  private Future<Void> publicAddress(URI uri) {
+    if (limits.allowPrivateAddresses()) {
+      return Future.succeededFuture();
+    }
+    return workers.executeBlocking(() -> {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(uri.getHost())) {
+        if (!PublicAddress.isPublic(a)) {
+          throw new FetchFailed("the host has a non-public address (" + a.getHostAddress() + ")");
+        }
+      }
+      return null;
+    }, false).<Void>mapEmpty().recover(err -> Future.failedFuture(err instanceof FetchFailed ? err
+        : new FetchFailed("the host name cannot be resolved")));
   }
 
   private static URI uri(String url) {

@@ -39,7 +39,8 @@ class CrawlIT {
   static void start() throws Exception {
     site = new TestSite();
     // on-demand runs only, so each test decides when a source is crawled
-    node = TestPlatform.start(Map.of("crawl.enabled", "false", "crawl.hostDelayMillis", String.valueOf(DELAY_MILLIS),
+    node = TestPlatform.start(Map.of("crawl.enabled", "false", "crawl.allowPrivateAddresses", "true",
+        "crawl.hostDelayMillis", String.valueOf(DELAY_MILLIS),
         "crawl.maxBytes", "100000", "crawl.timeoutSeconds", "3", "crawl.maxRedirects", "3"));
     new Fixtures(node).tenantWithStaff(SHIMADA, "島田市", "editor@shimada.example", Role.EDITOR);
     editor = new ContentApi(ContentTesting.staff(node, "editor@shimada.example"));
@@ -129,6 +130,26 @@ class CrawlIT {
       assertEquals(0, run.getPublished());
     }
     assertTrue(editor.listCrawlSources(SHIMADA).getItems().stream().anyMatch(s -> s.getLastRun() != null));
+  }
+
+  @Test
+  void byDefaultTheCrawlerRefusesHostsOnPrivateAddresses() throws Exception {
+    try (TestPlatform strict = TestPlatform.start(Map.of("crawl.enabled", "false"))) {
+      new Fixtures(strict).tenantWithStaff(Fixtures.ICHIHARA, "市原市", "editor@ichihara.example", Role.EDITOR);
+      ContentApi api = new ContentApi(ContentTesting.staff(strict, "editor@ichihara.example"));
+      CrawlSource s = api.createCrawlSource(Fixtures.ICHIHARA, new CrawlSourceInput().kind(CrawlSourceInput.KindEnum.SITEMAP)
+          .url(site.base() + "/sitemap.xml"));
+      int before = site.requests.size();
+      api.runCrawlSource(Fixtures.ICHIHARA, s.getId());
+      Poll.until(Duration.ofSeconds(20), "a finished run", () -> {
+        List<CrawlRun> runs = api.listCrawlRuns(Fixtures.ICHIHARA, s.getId()).getItems();
+        return !runs.isEmpty() && runs.get(0).getFinishedAt() != null;
+      });
+      CrawlRun run = api.listCrawlRuns(Fixtures.ICHIHARA, s.getId()).getItems().get(0);
+      assertEquals(CrawlRun.StatusEnum.FAILED, run.getStatus());
+      assertTrue(run.getReport().get(0).getReason().startsWith("the host has a non-public address"), run.toString());
+      assertEquals(before, site.requests.size(), "nothing was fetched");
+    }
   }
 
   @Test
