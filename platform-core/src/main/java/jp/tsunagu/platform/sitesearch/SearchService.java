@@ -27,6 +27,7 @@ import jp.tsunagu.search.page.PageResults;
  * touched; its refusals become 400 problems, an index failure a 503.
  */
 public final class SearchService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchService.class);
   /** A search as the API and the search page ask for it. */
   public record PageSearch(String text, List<String> tenants, Map<String, List<String>> filters, List<String> facets,
                            int offset, int limit) {}
@@ -134,6 +135,7 @@ public final class SearchService {
       return Future.failedFuture(new ProblemException(400, type, "Invalid search", e.getMessage()));
     }
     if (err instanceof SearchException) {
+      LOG.warn("search index failure", err);
       return Future.failedFuture(new ProblemException(503, "search-unavailable", "Search unavailable",
           "The search index cannot answer right now; try again shortly"));
     }

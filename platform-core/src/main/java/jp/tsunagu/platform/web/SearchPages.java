@@ -101,6 +101,9 @@ final class SearchPages {
       for (Object o : values) {
         JsonObject v = (JsonObject) o;
         boolean selected = params.getAll(param).contains(v.getString("value"));
+        if (v.getLong("count") == 0 && !selected) {
+          continue; // a date range without pages leads nowhere
+        }
         Map<String, Object> item = new HashMap<>(v.getMap());
         item.put("selected", selected);
         item.put("href", toggle(params, param, v.getString("value")));

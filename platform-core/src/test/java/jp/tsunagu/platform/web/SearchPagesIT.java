@@ -85,6 +85,8 @@ class SearchPagesIT {
     assertEquals(List.of("子育て支援センターの利用"), titles());
     assertEquals("true", page.find("ul.facet[data-facet=category] a[data-value=kosodate]").getAttribute("aria-current"));
     assertTrue(page.text("#hits-h").contains("1件"), page.text("#hits-h"));
+    page.screenshot("search-phone", 390, 844);
+    page.screenshot("search-desktop", 1280, 900);
 
     page.driver.get(editUrl);
     page.waitForPage();
