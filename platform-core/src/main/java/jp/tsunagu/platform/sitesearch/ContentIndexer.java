@@ -173,24 +173,28 @@ public final class ContentIndexer {
     indexes.pages().bestBets().replace(s.tenantCode(), s.bestBets());
   }
 
-  /** Runs on the index writer thread. Returns the number of changes read. */
+  /**
+   * Runs on the index writer thread. Each index remembers the last change it has seen: a change
+   * that does not concern it (a page change for the facility index) moves its position on too.
+   * Returns the number of changes read.
+   */
   private int apply(List<ChangeRow> changes, Map<String, List<Facility>> facilityLists, Map<String, SearchSettings> changedSettings) {
     for (ChangeRow c : changes) {
-      if (c.kind().equals("search_settings_changed")) {
-        if (c.id() > pagesApplied) {
+      boolean facilities = c.kind().equals("facilities_replaced");
+      if (c.id() > pagesApplied) {
+        if (c.kind().equals("search_settings_changed")) {
           applySettings(changedSettings.getOrDefault(c.tenantCode(), SearchSettings.empty(c.tenantCode())));
-          pagesApplied = c.id();
-          uncommitted = true;
+        } else if (!facilities && c.page() != null) {
+          applyPage(c.id(), c.page());
         }
-      } else if (c.page() == null) {
-        if (c.id() > facilitiesApplied) {
-          indexes.facilities().replaceTenant(c.tenantCode(), facilityLists.getOrDefault(c.tenantCode(), List.of()));
-          facilitiesApplied = c.id();
-          uncommitted = true;
-        }
-      } else if (c.id() > pagesApplied) {
-        applyPage(c.id(), c.page());
         pagesApplied = c.id();
+        uncommitted = true;
+      }
+      if (c.id() > facilitiesApplied) {
+        if (facilities) {
+          indexes.facilities().replaceTenant(c.tenantCode(), facilityLists.getOrDefault(c.tenantCode(), List.of()));
+        }
+        facilitiesApplied = c.id();
         uncommitted = true;
       }
     }

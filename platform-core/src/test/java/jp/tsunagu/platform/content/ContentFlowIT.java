@@ -172,6 +172,21 @@ class ContentFlowIT {
   }
 
   @Test
+  void moreChangesThanOneReadAreAllApplied() {
+    var module = node.platform().services().content();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 520; i++) {
+      ids.add(await(module.content().upsert(Author.system(), SHIMADA, new PageDraft(
+          "https://www.city.shimada.shizuoka.jp/bulk/" + i + ".html", "一括ページ" + i, "", "<p>一括で公開したページです。</p>",
+          null, null, List.of(), List.of(), List.of(), "ja", null), "cms")).page().id().toString());
+    }
+    Poll.until(Duration.ofSeconds(20), "every page of several reads is in the index",
+        () -> ids.stream().allMatch(id -> module.indexes().pages().contains(SHIMADA, id)));
+    long latest = await(module.content().repository().latestChange());
+    Poll.until(Duration.ofSeconds(5), "the indexer reached the newest change", () -> module.indexer().pagesApplied() >= latest);
+  }
+
+  @Test
   void didYouMeanCorrectsAMistypedWord() throws Exception {
     editor.upsertPage(SHIMADA, page("https://www.city.shimada.shizuoka.jp/kenko/vaccine.html", "予防接種とワクチンの案内",
         "<p>ワクチンの接種は予約制です。</p>", null));
