@@ -66,20 +66,10 @@ CREATE INDEX facility_district ON facility (tenant_code, district);
 CREATE TABLE content_change (
   id          bigserial PRIMARY KEY,
   tenant_code char(6) NOT NULL REFERENCES tenant(code),
-  kind        text NOT NULL CHECK (kind IN ('published', 'updated', 'withdrawn', 'facilities_replaced', 'search_settings_changed')),
+  kind        text NOT NULL CHECK (kind IN ('published', 'updated', 'withdrawn', 'facilities_replaced')),
   page_id     uuid REFERENCES content_page(id),
   at          timestamptz NOT NULL DEFAULT now(),
-  CHECK ((kind IN ('published', 'updated', 'withdrawn')) = (page_id IS NOT NULL))
-);
-
--- A municipality's search settings: user dictionary (Kuromoji CSV) for local names, synonyms
--- (Solr format, query time) and best bets ([{query, pageIds}]). A change is a content_change row.
-CREATE TABLE search_settings (
-  tenant_code     char(6) PRIMARY KEY REFERENCES tenant(code),
-  user_dictionary text NOT NULL DEFAULT '',
-  synonyms        text NOT NULL DEFAULT '',
-  best_bets       jsonb NOT NULL DEFAULT '[]'::jsonb,
-  updated_at      timestamptz NOT NULL DEFAULT now()
+  CHECK ((kind = 'facilities_replaced') = (page_id IS NULL))
 );
 
 -- Rebuilds of the search index, one row per node and rebuild, so staff see the progress of every node.
