@@ -90,9 +90,12 @@ public final class Platform {
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
           return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
         })
+        .compose(consent -> services(node.vertx(), registry, migrated, consent).map(built -> {
+          services = built;
+          return consent;
+        }))
         .compose(consent -> {
           Vertx vertx = node.vertx();
-          services = services(vertx, registry, migrated, consent);
           startSetDispatcher(vertx, consent);
           reminderTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> services.circulars().remindBeforeDeadlines()
               .onFailure(err -> LOG.warn("circular reminders failed: {}", err.getMessage())));
@@ -145,8 +148,8 @@ public final class Platform {
     return Future.succeededFuture(citizenId);
   }
 
-  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
-                            jp.tsunagu.consent.ConsentModule consent) {
+  private Future<Services> services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
+                                    jp.tsunagu.consent.ConsentModule consent) {
     Clock clock = Clock.systemUTC();
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
@@ -160,9 +163,10 @@ public final class Platform {
     ResidenceService residence = new ResidenceService(pool, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
-    return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
-        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
-        new CircularService(pool, consent));
+    return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts)
+        .map(oidc -> new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
+            accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
+            new CircularService(pool, consent), oidc));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
@@ -222,6 +226,9 @@ public final class Platform {
         }
         if (mailSender != null) {
           mailSender.stop();
+        }
+        if (services != null) {
+          services.oidc().stop();
         }
         if (passwordWorkers != null) {
           passwordWorkers.close();
