@@ -33,8 +33,8 @@ final class ClientValidator {
     if (!METHODS.contains(method)) {
       throw bad("tokenEndpointAuthMethod must be one of " + METHODS);
     }
-    Set<String> grants = new LinkedHashSet<>(strings(b.getJsonArray("grantTypes", new JsonArray().add(Client.AUTHORIZATION_CODE))));
-    if (grants.isEmpty() || !GRANTS.containsAll(grants)) {
+    Set<String> grants = new LinkedHashSet<>(strings(orDefault(b.getJsonArray("grantTypes"), Client.AUTHORIZATION_CODE)));
+    if (!GRANTS.containsAll(grants)) {
       throw bad("grantTypes must be some of " + GRANTS);
     }
     if (grants.contains(Client.CLIENT_CREDENTIALS) && Client.NONE.equals(method)) {
@@ -52,7 +52,7 @@ final class ClientValidator {
     if (backchannel != null) {
       uri(backchannel, "backchannelLogoutUri");
     }
-    Set<String> scopes = new LinkedHashSet<>(strings(b.getJsonArray("scopes", new JsonArray().add(Scopes.OPENID))));
+    Set<String> scopes = new LinkedHashSet<>(strings(orDefault(b.getJsonArray("scopes"), Scopes.OPENID)));
     for (String s : scopes) {
       if (!Scopes.wellFormed(s)) {
         throw bad("'" + s + "' is not a scope name");
@@ -135,6 +135,11 @@ final class ClientValidator {
     if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
       throw bad(field + ": '" + text + "' must use https (http only on loopback)");
     }
+  }
+
+  /** An absent or empty list means the default. */
+  private static JsonArray orDefault(JsonArray given, String fallback) {
+    return given == null || given.isEmpty() ? new JsonArray().add(fallback) : given;
   }
 
   private static List<String> strings(JsonArray array) {

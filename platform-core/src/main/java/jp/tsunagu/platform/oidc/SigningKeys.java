@@ -48,6 +48,7 @@ public final class SigningKeys {
   private final Duration longestLifetime;
   private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
   private volatile KeySet keys = new KeySet(List.of());
+  private final java.util.concurrent.atomic.AtomicLong lastRefresh = new java.util.concurrent.atomic.AtomicLong();
 
   SigningKeys(Vertx vertx, SigningKeyRepository repository, WorkerExecutor workers, Clock clock, Duration rotationAge,
               Duration prepublish, Duration longestLifetime) {
@@ -111,6 +112,19 @@ public final class SigningKeys {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
+  }
+
+  /**
+   * Re-reads the key set when a token names a key this node does not know, at most once a second
+   * (so forged key ids cannot make every request read the database).
+   */
+  public Future<Void> refresh() {
+    long now = clock.millis();
+    long last = lastRefresh.get();
+    if (now - last < 1000 || !lastRefresh.compareAndSet(last, now)) {
+      return Future.succeededFuture();
+    }
+    return reload();
   }
 
   /** The current key set (for verification of our own tokens). */

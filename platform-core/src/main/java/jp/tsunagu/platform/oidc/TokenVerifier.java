@@ -39,6 +39,20 @@ public final class TokenVerifier {
 
   /** A valid, live access token's claims, or a failed future with {@code invalid_token}. */
   public Future<JWTClaimsSet> access(String token) {
+    return unknownKey(token) ? keys.refresh().compose(v -> checkAccess(token)) : checkAccess(token);
+  }
+
+  /** A key id this node has not loaded yet: another node may have just stored it (the event may still be on its way). */
+  private boolean unknownKey(String token) {
+    try {
+      String kid = SignedJWT.parse(token).getHeader().getKeyID();
+      return kid != null && keys.current().byKid(kid).isEmpty();
+    } catch (java.text.ParseException e) {
+      return false;
+    }
+  }
+
+  private Future<JWTClaimsSet> checkAccess(String token) {
     JWTClaimsSet claims;
     try {
       claims = signed(token, TokenService.ACCESS_TOKEN_TYPE);
