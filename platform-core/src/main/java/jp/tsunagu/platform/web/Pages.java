@@ -113,6 +113,13 @@ public final class Pages {
     router.post("/staff/t/:tenant/residents/:record/code").handler(residents::issueCode);
     router.get("/staff/t/:tenant/letter").handler(residents::letter);
 
+    if (config.get(TsunaguConfig.DEMO)) {
+      DemoRpPages demo = new DemoRpPages(vertx, view, config.publicUrl());
+      router.get("/demo-rp/").handler(demo::home);
+      router.get("/demo-rp/login").handler(demo::login);
+      router.get("/demo-rp/callback").handler(demo::callback);
+      router.post("/demo-rp/sign-out").handler(demo::signOut);
+    }
     if (devOutbox) {
       router.get("/dev/outbox").handler(ctx -> services.outbox().recent(50)
           .onSuccess(mails -> view.render(ctx, "dev/outbox", Map.of("mails", mails.stream().map(m -> ((io.vertx.core.json.JsonObject) m).getMap()).toList())))
