@@ -103,7 +103,7 @@ public final class TsunaguConfig {
   public static final Setting<Integer> OIDC_KEY_PREPUBLISH_SECONDS =
       new Setting<>("oidc.keyPrepublishSeconds", "86400", "How long a new signing key is published in the JWKS before it signs (relying parties' JWKS caches).", intBetween(0, 30 * 86400));
   public static final Setting<Integer> OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN =
-      new Setting<>("oidc.clientAuthFailuresPer15Min", "20", "Failed client authentications allowed per client id and per client address in 15 minutes at the token, revocation and introspection endpoints.", intBetween(1, 1000000));
+      new Setting<>("oidc.clientAuthFailuresPer15Min", "20", "Failed client authentications allowed per client id in 15 minutes at the token, revocation and introspection endpoints (five times as many per client address); more answer 429.", intBetween(1, 1000000));
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
