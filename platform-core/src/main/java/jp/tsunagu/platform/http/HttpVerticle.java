@@ -86,7 +86,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "signUp", citizen::signUp);
     bind(builder, "confirmEmail", citizen::confirmEmail);
     bind(builder, "signIn", citizen::signIn);
-    bind(builder, "signOut", citizen::signOut);
+    // signing out ends the sign-in session at every service too (OpenID back-channel logout)
+    bind(builder, "signOut", ctx -> services.oidc().logout()
+        .endSession(ctx.session() == null ? null : ctx.session().get(Auth.SID)).onComplete(ar -> citizen.signOut(ctx)));
     bind(builder, "requestPasswordReset", citizen::requestPasswordReset);
     bind(builder, "resetPassword", citizen::resetPassword);
     bind(builder, "getMyAccount", citizen::getMyAccount);

@@ -27,7 +27,6 @@ final class Discovery {
         .put("grant_types_supported", array(Client.AUTHORIZATION_CODE, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS))
         .put("subject_types_supported", array("pairwise", "public"))
         .put("id_token_signing_alg_values_supported", array("RS256", "ES256"))
-        .put("userinfo_signing_alg_values_supported", array("none"))
         .put("token_endpoint_auth_methods_supported", authMethods)
         .put("token_endpoint_auth_signing_alg_values_supported", array("RS256", "ES256", "PS256"))
         .put("revocation_endpoint_auth_methods_supported", authMethods)

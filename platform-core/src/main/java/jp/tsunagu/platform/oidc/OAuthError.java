@@ -90,6 +90,11 @@ public final class OAuthError extends RuntimeException {
     return new OAuthError(400, error, description, null);
   }
 
+  /** A path or method the provider does not serve. */
+  public static OAuthError notFound(String description) {
+    return new OAuthError(404, "invalid_request", description, null);
+  }
+
   public static OAuthError serverError(String reference) {
     return new OAuthError(500, "server_error", "The server could not complete the request; reference " + reference, null);
   }

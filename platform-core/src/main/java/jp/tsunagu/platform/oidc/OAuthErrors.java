@@ -36,8 +36,8 @@ public final class OAuthErrors {
     if (code == 413) {
       return OAuthError.invalidRequest("The request body is too large");
     }
-    if (code == 405) {
-      return OAuthError.invalidRequest(ctx.request().method() + " is not allowed here");
+    if (code == 404 || code == 405) {
+      return OAuthError.notFound(ctx.request().method() + " " + ctx.request().path() + " is not an endpoint of this provider");
     }
     String ref = UUID.randomUUID().toString();
     LOG.error("unexpected failure {} on {} {}", ref, ctx.request().method(), ctx.request().path(), failure);

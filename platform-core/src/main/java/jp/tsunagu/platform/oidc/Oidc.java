@@ -103,6 +103,10 @@ public final class Oidc {
   /** Mounts the JSON endpoints (the interactive ones are pages, see {@code web/AuthorizePages}). */
   public void mount(Router router) {
     OidcHandlers h = new OidcHandlers(this);
+    // Browser-based relying parties call these cross-origin; they take no cookies, so any origin may.
+    for (String path : new String[] {"/.well-known/openid-configuration", JWKS_PATH, TOKEN_PATH, USERINFO_PATH, REVOCATION_PATH}) {
+      router.route(path).handler(OidcHandlers::cors);
+    }
     router.get("/.well-known/openid-configuration").handler(h::discovery).failureHandler(OAuthErrors::handle);
     router.get(JWKS_PATH).handler(h::jwks).failureHandler(OAuthErrors::handle);
     router.post(TOKEN_PATH).handler(h::token).failureHandler(OAuthErrors::handle);
@@ -110,7 +114,7 @@ public final class Oidc {
     router.post(USERINFO_PATH).handler(h::userinfo).failureHandler(OAuthErrors::handle);
     router.post(REVOCATION_PATH).handler(h::revoke).failureHandler(OAuthErrors::handle);
     router.post(INTROSPECTION_PATH).handler(h::introspect).failureHandler(OAuthErrors::handle);
-    router.route("/oauth2/*").last().handler(ctx -> ctx.fail(405)).failureHandler(OAuthErrors::handle);
+    router.route("/oauth2/*").last().handler(ctx -> ctx.fail(404)).failureHandler(OAuthErrors::handle);
   }
 
   public void stop() {

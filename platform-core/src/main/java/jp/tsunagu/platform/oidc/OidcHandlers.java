@@ -25,14 +25,26 @@ public final class OidcHandlers {
     this.discovery = Discovery.document(oidc.issuer()).encodePrettily();
   }
 
+  /** CORS without credentials (Fetch standard); answers preflight requests itself. */
+  static void cors(RoutingContext ctx) {
+    ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+    if (ctx.request().method() == HttpMethod.OPTIONS) {
+      ctx.response().putHeader("Access-Control-Allow-Methods", "GET, POST")
+          .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, DPoP")
+          .putHeader("Access-Control-Max-Age", "600").setStatusCode(204).end();
+      return;
+    }
+    ctx.next();
+  }
+
   public void discovery(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "public, max-age=3600")
-        .putHeader("Access-Control-Allow-Origin", "*").end(discovery);
+        .end(discovery);
   }
 
   public void jwks(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "application/jwk-set+json").putHeader("Cache-Control", "public, max-age=300")
-        .putHeader("Access-Control-Allow-Origin", "*").end(oidc.keys().jwksJson());
+        .end(oidc.keys().jwksJson());
   }
 
   public void token(RoutingContext ctx) {

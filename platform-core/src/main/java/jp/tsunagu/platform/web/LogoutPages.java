@@ -56,7 +56,10 @@ final class LogoutPages {
         return;
       }
       String sid = ctx.session() == null ? null : ctx.session().get(Auth.SID);
-      if (sid == null) {
+      if (sid == null && ctx.request().method() == HttpMethod.POST) {
+        // a form post from the service's site carries no SameSite=Lax cookie: ask again as a top-level GET, which does
+        View.redirect(ctx, Oidc.LOGOUT_PATH + "?" + query(source));
+      } else if (sid == null) {
         View.redirect(ctx, ar.result());
       } else if (hint.isPresent() && sid.equals(hint.get().getClaim("sid"))) {
         end(ctx, sid, ar.result());
@@ -103,6 +106,15 @@ final class LogoutPages {
 
   private static String appendState(String uri, String state) {
     return uri + (uri.contains("?") ? "&" : "?") + "state=" + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String query(MultiMap params) {
+    StringBuilder out = new StringBuilder();
+    for (String name : params.names()) {
+      out.append(out.isEmpty() ? "" : "&").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
+          .append('=').append(java.net.URLEncoder.encode(params.get(name), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out.toString();
   }
 
   private void refused(RoutingContext ctx, String description) {
