@@ -20,12 +20,20 @@ import jp.tsunagu.platform.staff.StaffService;
  * nothing to a random secret of that size, and would cap the token endpoint's throughput).
  */
 public final class ClientService {
+  private static final long CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final ClientRepository repository;
+  /** Clients read by the token endpoint on every request; dropped on every node when one changes. */
+  private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
-  ClientService(Pool pool, ClientRepository repository) {
+  private record Cached(Optional<Client> client, long until) {}
+
+  ClientService(io.vertx.core.Vertx vertx, Pool pool, ClientRepository repository) {
+    this.vertx = vertx;
     this.pool = pool;
     this.repository = repository;
+    vertx.eventBus().<String>consumer(OidcAddresses.CLIENT_CHANGED, msg -> cache.remove(msg.body()));
   }
 
   /** A client just registered, with its secret (the only time it is readable). */
@@ -46,6 +54,7 @@ public final class ClientService {
             .compose(v -> AuditLog.record(tx, tenantCode, actor.id(), "oidc-client.registered", "oidc_client", clientId,
                 new JsonObject().put("name", client.name()).put("redirectUris", client.redirectUris())
                     .put("scopes", List.copyOf(client.scopes())).put("grantTypes", List.copyOf(client.grantTypes())))))
+        .compose(v -> changed(clientId))
         .compose(v -> repository.byId(clientId))
         .map(found -> new Registered(found.orElseThrow(), secret));
   }
@@ -68,12 +77,30 @@ public final class ClientService {
     return pool.withTransaction(tx -> repository.delete(tx, tenantCode, clientId)
         .compose(deleted -> deleted
             ? AuditLog.record(tx, tenantCode, actor.id(), "oidc-client.deleted", "oidc_client", clientId, new JsonObject())
-            : Future.succeededFuture()));
+            : Future.succeededFuture()))
+        .compose(v -> changed(clientId));
   }
 
-  /** The client, if registered. */
+  /** Drops the cached client here and tells every other node to drop it too. */
+  private Future<Void> changed(String clientId) {
+    cache.remove(clientId);
+    vertx.eventBus().publish(OidcAddresses.CLIENT_CHANGED, clientId);
+    return Future.succeededFuture();
+  }
+
+  /** The client, if registered (cached for 30 s; a change on any node drops it everywhere). */
   public Future<Optional<Client>> find(String clientId) {
-    return repository.byId(clientId);
+    Cached hit = cache.get(clientId);
+    long now = System.nanoTime();
+    if (hit != null && hit.until() - now > 0) {
+      return Future.succeededFuture(hit.client());
+    }
+    return repository.byId(clientId).onSuccess(found -> {
+      if (cache.size() > 10_000) {
+        cache.clear();
+      }
+      cache.put(clientId, new Cached(found, now + CACHE_NANOS));
+    });
   }
 
   /** Compares a presented secret with the stored digest in constant time. */

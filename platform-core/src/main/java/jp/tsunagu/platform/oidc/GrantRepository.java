@@ -42,7 +42,8 @@ final class GrantRepository {
 
   Future<Optional<RefreshRow>> lockRefresh(SqlClient tx, byte[] hash) {
     return tx.preparedQuery("SELECT t.used_at, t.expires_at, g.* FROM oidc_refresh_token t JOIN oidc_grant g ON g.id = t.grant_id "
-            + "WHERE t.token_hash = $1 FOR UPDATE OF t")
+            + "WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id AND a.deleted_at IS NOT NULL) "
+            + "FOR UPDATE OF t")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refreshRow(rows.iterator().next())));
   }

@@ -64,7 +64,7 @@ public final class Oidc {
         Duration.ofSeconds(config.get(TsunaguConfig.OIDC_KEY_PREPUBLISH_SECONDS)), longest);
     this.flows = new FlowRepository(pool);
     this.grants = new GrantRepository(pool);
-    this.clients = new ClientService(pool, new ClientRepository(pool));
+    this.clients = new ClientService(vertx, pool, new ClientRepository(pool));
     Subjects subjects = new Subjects(pairwise);
     this.authorization = new AuthorizationService(clients, flows, grants, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));

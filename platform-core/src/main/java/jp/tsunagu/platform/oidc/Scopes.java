@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 public final class Scopes {
   public static final String OPENID = "openid";
   /** Scopes that release something about a citizen; a client-credentials token never carries them. */
-  public static final List<String> CITIZEN = List.of(OPENID, "profile", "email", "address", "municipality");
+  public static final List<String> CITIZEN = List.of(OPENID, "profile", "email", "address", "municipality", "offline_access");
   private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_.:-]{0,63}");
 
   private Scopes() {}

@@ -35,6 +35,8 @@ class OidcTwoNodeIT {
   static String issuer;
   static Rp rp;
   static final String REDIRECT = "http://127.0.0.1:9/cb";
+  static final String KEK = java.util.Base64.getEncoder()
+      .encodeToString("tsunagu-two-node-test-kek-32byte".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,7 +44,7 @@ class OidcTwoNodeIT {
     int p1 = TestPlatform.freePort();
     int p2 = TestPlatform.freePort();
     issuer = "http://127.0.0.1:" + p1;
-    Map<String, String> shared = Map.of("oidc.keyPrepublishSeconds", "0");
+    Map<String, String> shared = Map.of("oidc.keyPrepublishSeconds", "0", "security.keyEncryptionKey", KEK);
     first = TestPlatform.start(cluster, OidcTestNode.settings(p1, shared));
     Map<String, String> second2 = new java.util.HashMap<>(OidcTestNode.settings(p2, shared));
     second2.put("http.publicUrl", issuer);
@@ -81,7 +83,8 @@ class OidcTwoNodeIT {
   void aFlowOutlivesTheNodeItStartedOn() throws Exception {
     String email = new Fixtures(first).verifiedCitizen("node-stops@example.jp").email();
     int p3 = TestPlatform.freePort();
-    Map<String, String> third = new java.util.HashMap<>(OidcTestNode.settings(p3, Map.of("oidc.keyPrepublishSeconds", "0")));
+    Map<String, String> third = new java.util.HashMap<>(OidcTestNode.settings(p3,
+        Map.of("oidc.keyPrepublishSeconds", "0", "security.keyEncryptionKey", KEK)));
     third.put("http.publicUrl", issuer);
     TestPlatform leaving = TestPlatform.start(cluster, third);
     Browserless browser = new Browserless(leaving.baseUrl());
@@ -107,5 +110,11 @@ class OidcTwoNodeIT {
     assertEquals(rsa, SignedJWT.parse(t.getString("access_token")).getHeader().getKeyID());
     assertEquals(200, rp.userinfo(t.getString("access_token")).statusCode(), "the other node verifies with the new key");
     assertTrue(new Browserless(second.baseUrl()).get("/oauth2/jwks").body().contains(rsa));
+    // the private parts are sealed in PostgreSQL: no JWK member "d" readable there
+    var rows = Fixtures.await(first.platform().services().pool().query("SELECT sealed, private_jwk FROM oidc_signing_key").execute());
+    rows.forEach(row -> {
+      assertTrue(row.getBoolean("sealed"));
+      assertTrue(!new String(row.getBuffer("private_jwk").getBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"d\""));
+    });
   }
 }
