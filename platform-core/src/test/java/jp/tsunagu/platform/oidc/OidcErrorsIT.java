@@ -204,4 +204,36 @@ class OidcErrorsIT {
     oauthError(confidential.post("/oauth2/token", "application/json", "{\"grant_type\":\"refresh_token\"}",
         Rp.basic(confidential.clientId, confidential.secret)), 400, "invalid_request");
   }
+
+  @Test
+  void browserBasedClientsMayCallTheTokenEndpointCrossOrigin() throws Exception {
+    HttpResponse<String> preflight = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/token"))
+        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")
+        .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, preflight.statusCode());
+    assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    // a cross-site POST is not refused by the Origin check (the client is authenticated, not the cookies)
+    HttpResponse<String> r = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/token"))
+        .header("Origin", "https://app.example").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=x&client_id=" + publicClient.clientId))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    oauthError(r, 400, "unauthorized_client"); // this public client has no refresh grant
+    assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+  }
+
+  @Test
+  void logoutPostedFromTheServicesSiteContinuesAsAGetAndUnregisteredTargetsAreRefused() throws Exception {
+    HttpResponse<String> posted = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/logout"))
+        .header("Origin", "https://service.example").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("client_id=" + confidential.clientId + "&state=abc")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(303, posted.statusCode());
+    assertTrue(posted.headers().firstValue("Location").orElse("").startsWith("/oauth2/logout?"), posted.headers().toString());
+    HttpResponse<String> unregistered = open(node.baseUrl() + "/oauth2/logout?client_id=" + confidential.clientId
+        + "&post_logout_redirect_uri=" + Browserless.enc("https://evil.example/"));
+    assertEquals(400, unregistered.statusCode());
+    assertTrue(unregistered.headers().firstValue("Location").isEmpty());
+    HttpResponse<String> forged = open(node.baseUrl() + "/oauth2/logout?id_token_hint=eyJhbGciOiJub25lIn0.e30.");
+    assertEquals(400, forged.statusCode());
+  }
 }
