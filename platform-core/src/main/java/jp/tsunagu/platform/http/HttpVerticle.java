@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final OpenAPIContract contract;
   private HttpServer server;
+  private ContractValidation validation;
 
   /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
   public HttpVerticle(Services services, OpenAPIContract contract) {
@@ -75,6 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new SecurityHeaders(config.publicUrl()));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
     builder.rootHandler(SessionFlush.expose(sessions));
+    validation = new ContractValidation(vertx, contract);
 
     HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
     AccountHandlers citizen = new AccountHandlers(services.accounts(), services.residence(), services.auth());
@@ -136,7 +138,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getConsentStatistics", consent::getConsentStatistics);
     bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
-    CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
+    CsvOrJson csvOrJson = new CsvOrJson(contract, validation);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
@@ -155,8 +157,12 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
-    builder.getRoute(operationId).addHandler(handler).addFailureHandler(Problems::handle);
+  /** Binds an operation's handler behind the contract's validation of its requests. */
+  private void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+    builder.getRoute(operationId).setDoValidation(false)
+        .addHandler(validation.handler(operationId))
+        .addHandler(handler)
+        .addFailureHandler(Problems::handle);
   }
 
   @Override
