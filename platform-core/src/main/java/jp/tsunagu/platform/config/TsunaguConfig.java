@@ -82,6 +82,10 @@ public final class TsunaguConfig {
       new Setting<>("security.signInAttemptsPer15Min", "10", "Failed sign-ins allowed per account and per client address in 15 minutes.", intBetween(1, 100000));
   public static final Setting<Integer> CODE_ATTEMPTS_PER_HOUR =
       new Setting<>("security.codeAttemptsPerHour", "5", "Residence-code entries allowed per account per hour.", intBetween(1, 100000));
+  public static final Setting<Integer> ACCOUNT_CACHE_ENTRIES =
+      new Setting<>("security.accountCacheEntries", "100000", "Signed-in accounts each node keeps in memory, so a request checks its session without a database read (0 turns the cache off).", intBetween(0, 10_000_000));
+  public static final Setting<Integer> ACCOUNT_CACHE_MAX_AGE_SECONDS =
+      new Setting<>("security.accountCacheMaxAgeSeconds", "300", "Longest time a cached account is used; changes reach every node at once, this only bounds a node that missed one.", intBetween(1, 86400));
   public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
       new Setting<>("residence.codeTtlDays", "30", "Days a residence verification code stays valid.", intBetween(1, 365));
 
@@ -97,6 +101,7 @@ public final class TsunaguConfig {
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
+      ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;
