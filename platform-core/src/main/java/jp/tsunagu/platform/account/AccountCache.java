@@ -47,7 +47,8 @@ public final class AccountCache {
     this.vertx = vertx;
     this.members = members;
     this.options = new DeliveryOptions().setSendTimeout(invalidationTimeout.toMillis());
-    this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+    // eviction runs on the calling thread: a few map operations, no hand-off to a shared pool
+    this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).executor(Runnable::run).build();
   }
 
   /** Listens for invalidations addressed to this member; serve from the cache only once it completes. */

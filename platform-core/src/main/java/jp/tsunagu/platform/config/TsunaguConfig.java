@@ -83,7 +83,7 @@ public final class TsunaguConfig {
   public static final Setting<Integer> CODE_ATTEMPTS_PER_HOUR =
       new Setting<>("security.codeAttemptsPerHour", "5", "Residence-code entries allowed per account per hour.", intBetween(1, 100000));
   public static final Setting<Integer> ACCOUNT_CACHE_ENTRIES =
-      new Setting<>("security.accountCacheEntries", "100000", "Signed-in accounts each node keeps in memory, so a request checks its session without a database read (0 turns the cache off).", intBetween(0, 10_000_000));
+      new Setting<>("security.accountCacheEntries", "100000", "Signed-in accounts each node keeps in memory, so a request checks its session without a database read (0 keeps none).", intBetween(0, 10_000_000));
   public static final Setting<Integer> ACCOUNT_CACHE_MAX_AGE_SECONDS =
       new Setting<>("security.accountCacheMaxAgeSeconds", "300", "Longest time a cached account is used; changes reach every node at once, this only bounds a node that missed one.", intBetween(1, 86400));
   public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
