@@ -1,6 +1,7 @@
 package jp.tsunagu.platform.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,6 +17,7 @@ import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,7 +56,7 @@ final class ContractValidation {
   }
 
   Future<ValidatedRequest> validate(RoutingContext ctx, Operation operation) {
-    return extractor.extractValidatableRequest(ctx, operation).compose(request -> {
+    return extract(ctx, operation).compose(request -> {
       if (ctx.body() == null || ctx.body().length() <= INLINE_BODY_BYTES) {
         try {
           return Future.succeededFuture(validateNow(request, operation));
@@ -64,6 +66,28 @@ final class ContractValidation {
       }
       return vertx.executeBlocking(() -> validateNow(request, operation), false);
     });
+  }
+
+  /**
+   * The library decodes query values that Vert.x has decoded already, so a search for "100%"
+   * fails and "C++" turns into "C  " (eclipse-vertx/vertx-openapi#117). For the extraction only,
+   * the request's decoded values are escaped once more, so the second decoding gives them back as
+   * they were sent; afterwards the request's parameters are restored.
+   */
+  private Future<ValidatableRequest> extract(RoutingContext ctx, Operation operation) {
+    MultiMap params = ctx.request().params();
+    Map<String, List<String>> original = new HashMap<>();
+    for (String name : params.names()) {
+      List<String> values = params.getAll(name);
+      if (values.stream().anyMatch(v -> v.indexOf('%') >= 0 || v.indexOf('+') >= 0)) {
+        original.put(name, values);
+        params.set(name, values.stream().map(v -> v.replace("%", "%25").replace("+", "%2B")).toList());
+      }
+    }
+    if (original.isEmpty()) {
+      return extractor.extractValidatableRequest(ctx, operation);
+    }
+    return extractor.extractValidatableRequest(ctx, operation).andThen(done -> original.forEach(params::set));
   }
 
   private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {

@@ -113,8 +113,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
     CircularHandlers circular = new CircularHandlers(services.circulars(),
-        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()), services.accounts(),
-        services.tenants(), services.auth());
+        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()),
+        new jp.tsunagu.platform.circular.CircularArchive(services.pool()), services.accounts(), services.tenants(),
+        services.auth());
     bind(builder, "createAssociation", circular::createAssociation);
     bind(builder, "addHousehold", circular::addHousehold);
     bind(builder, "sendCityNotice", circular::sendCityNotice);
@@ -127,6 +128,8 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "openCircular", circular::openCircular);
     bind(builder, "answerCircular", circular::answerCircular);
     bind(builder, "downloadAttachment", circular::downloadAttachment);
+    bind(builder, "searchCircularArchive", circular::searchCircularArchive);
+    bind(builder, "getArchivedCircular", circular::getArchivedCircular);
     // the body is a PDF or an image, which the OpenAPI validator does not know: checked by the handler
     builder.getRoute("addAttachment").setDoValidation(false).addHandler(circular::addAttachment).addFailureHandler(Problems::handle);
     ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
