@@ -54,6 +54,7 @@ public final class Platform {
   private WorkerExecutor passwordWorkers;
   private MailSender mailSender;
   private Services services;
+  private jp.tsunagu.platform.sitesearch.ContentModule content;
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long setTimer = -1;
@@ -93,6 +94,10 @@ public final class Platform {
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
           return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
         })
+        .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
+                node.hazelcast().getCluster().getLocalMember().getUuid().toString())
+            .onSuccess(c -> content = c)
+            .map(consent))
         .compose(consent -> {
           var clusterManager = ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
           AccountCache accountCache = new AccountCache(node.vertx(), clusterManager::getNodes,
@@ -173,7 +178,7 @@ public final class Platform {
     LOG.info("password hashing: {}", hasher.parameters());
     return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
         accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
-        new CircularService(pool, consent));
+        new CircularService(pool, consent), content);
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
@@ -237,6 +242,8 @@ public final class Platform {
         if (passwordWorkers != null) {
           passwordWorkers.close();
         }
+        return content == null ? Future.succeededFuture() : content.stop().recover(e -> Future.succeededFuture());
+      }).compose(v -> {
         return pool == null ? Future.succeededFuture() : pool.close().recover(e -> Future.succeededFuture());
       }).compose(v -> node.close().recover(e -> Future.succeededFuture()));
     }

@@ -32,4 +32,5 @@ public record Services(
     ResidenceService residence,
     Auth auth,
     ConsentModule consent,
-    CircularService circulars) {}
+    CircularService circulars,
+    jp.tsunagu.platform.sitesearch.ContentModule content) {}

@@ -140,8 +140,40 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyAccessLog", consent::listMyAccessLog);
     bind(builder, "getConsentStatistics", consent::getConsentStatistics);
     bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
+    jp.tsunagu.platform.sitesearch.ContentModule content = services.content();
+    jp.tsunagu.platform.content.ContentHandlers pages = new jp.tsunagu.platform.content.ContentHandlers(content.content(),
+        content.facilities(), services.tenants(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "listPages", pages::listPages);
+    bind(builder, "upsertPage", pages::upsertPage);
+    bind(builder, "withdrawPageByUrl", pages::withdrawPageByUrl);
+    bind(builder, "getPage", pages::getPage);
+    bind(builder, "updatePage", pages::updatePage);
+    bind(builder, "withdrawPage", pages::withdrawPage);
+    bind(builder, "getTaxonomy", pages::getTaxonomy);
+    bind(builder, "saveTaxonomyTerm", pages::saveTaxonomyTerm);
+    jp.tsunagu.platform.sitesearch.SearchHandlers search = new jp.tsunagu.platform.sitesearch.SearchHandlers(content.search(),
+        content.facilitySearch(), content.indexer(), content.rebuilds(), content.indexes(), content.content().repository(),
+        services.auth(), content.nodeId());
+    // the contract's validator decodes query values as JSON (a phrase query would be refused, codes read as numbers):
+    // these three check their parameters themselves (SearchParams)
+    for (String op : java.util.List.of("searchPages", "suggestPages", "searchFacilities")) {
+      builder.getRoute(op).setDoValidation(false);
+    }
+    bind(builder, "searchPages", search::searchPages);
+    bind(builder, "suggestPages", search::suggestPages);
+    bind(builder, "searchFacilities", search::searchFacilities);
+    bind(builder, "getSearchIndex", search::getSearchIndex);
+    bind(builder, "rebuildSearchIndex", search::rebuildSearchIndex);
+    jp.tsunagu.platform.crawl.CrawlHandlers crawl = new jp.tsunagu.platform.crawl.CrawlHandlers(content.crawl(),
+        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "listCrawlSources", crawl::listCrawlSources);
+    bind(builder, "createCrawlSource", crawl::createCrawlSource);
+    bind(builder, "runCrawlSource", crawl::runCrawlSource);
+    bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
     CsvOrJson csvOrJson = new CsvOrJson(contract, validation);
+    // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
+    csvOrJson.apply(builder, "importFacilities", pages::importFacilities);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
