@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
@@ -192,12 +193,16 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** Binds an operation's handler behind the contract's validation of its requests. */
+  /**
+   * Binds an operation's handler behind the contract's validation of its requests; an operation
+   * whose route has validation turned off checks its own input.
+   */
   private void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
-    builder.getRoute(operationId).setDoValidation(false)
-        .addHandler(validation.handler(operationId))
-        .addHandler(handler)
-        .addFailureHandler(Problems::handle);
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route.doValidation()) {
+      route.setDoValidation(false).addHandler(validation.handler(operationId));
+    }
+    route.addHandler(handler).addFailureHandler(Problems::handle);
   }
 
   @Override

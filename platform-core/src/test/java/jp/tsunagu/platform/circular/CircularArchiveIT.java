@@ -110,6 +110,9 @@ class CircularArchiveIT {
     assertEquals(List.of("防災訓練 100%参加のお願い"), titles(search(member, "公民館")), "the text is searched too");
 
     assertEquals(List.of("防災訓練 100%参加のお願い"), titles(search(member, "100%")), "a percent sign is literal");
+    assertEquals(List.of("防災訓練 100%参加のお願い"), titles(search(member, "100")), "digits are words, not numbers");
+    assertEquals(List.of(), titles(search(member, "\"防災訓練\"")), "quotes are characters to match, not JSON");
+    assertEquals(List.of(), titles(search(member, "C++")));
     assertEquals(List.of(), titles(search(member, "%")).stream().filter(t -> !t.contains("%")).toList());
     assertEquals(List.of("夏祭り_実行委員募集"), titles(search(member, "_")), "an underscore is literal");
 
