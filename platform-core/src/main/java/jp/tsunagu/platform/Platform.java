@@ -105,10 +105,12 @@ public final class Platform {
               Duration.ofSeconds(config.get(TsunaguConfig.ACCOUNT_CACHE_MAX_AGE_SECONDS)), Duration.ofSeconds(5));
           return accountCache.listen(clusterManager.getNodeId()).map(registered -> Map.entry(consent, accountCache));
         })
-        .compose(wired -> {
+        .compose(wired -> services(node.vertx(), registry, migrated, wired.getKey(), wired.getValue()).map(built -> {
+          services = built;
+          return wired.getKey();
+        }))
+        .compose(consent -> {
           Vertx vertx = node.vertx();
-          jp.tsunagu.consent.ConsentModule consent = wired.getKey();
-          services = services(vertx, registry, migrated, consent, wired.getValue());
           startSetDispatcher(vertx, consent);
           reminderTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> services.circulars().remindBeforeDeadlines()
               .onFailure(err -> LOG.warn("circular reminders failed: {}", err.getMessage())));
@@ -161,8 +163,8 @@ public final class Platform {
     return Future.succeededFuture(citizenId);
   }
 
-  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
-                            jp.tsunagu.consent.ConsentModule consent, AccountCache accountCache) {
+  private Future<Services> services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
+                                    jp.tsunagu.consent.ConsentModule consent, AccountCache accountCache) {
     Clock clock = Clock.systemUTC();
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
@@ -176,9 +178,10 @@ public final class Platform {
     ResidenceService residence = new ResidenceService(pool, accountCache, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
-    return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
-        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
-        new CircularService(pool, consent), content);
+    return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts)
+        .map(oidc -> new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
+            accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
+            new CircularService(pool, consent), content, oidc));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
@@ -238,6 +241,9 @@ public final class Platform {
         }
         if (mailSender != null) {
           mailSender.stop();
+        }
+        if (services != null) {
+          services.oidc().stop();
         }
         if (passwordWorkers != null) {
           passwordWorkers.close();

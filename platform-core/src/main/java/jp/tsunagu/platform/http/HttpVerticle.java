@@ -89,7 +89,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "signUp", citizen::signUp);
     bind(builder, "confirmEmail", citizen::confirmEmail);
     bind(builder, "signIn", citizen::signIn);
-    bind(builder, "signOut", citizen::signOut);
+    // signing out ends the sign-in session at every service too (OpenID back-channel logout)
+    bind(builder, "signOut", ctx -> services.oidc().logout()
+        .endSession(ctx.session() == null ? null : ctx.session().get(Auth.SID)).onComplete(ar -> citizen.signOut(ctx)));
     bind(builder, "requestPasswordReset", citizen::requestPasswordReset);
     bind(builder, "resetPassword", citizen::resetPassword);
     bind(builder, "getMyAccount", citizen::getMyAccount);
@@ -178,8 +180,17 @@ public final class HttpVerticle extends VerticleBase {
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
+    jp.tsunagu.platform.oidc.ClientHandlers oidcClients = new jp.tsunagu.platform.oidc.ClientHandlers(
+        services.oidc().clients(), services.oidc().keys(), services.auth());
+    bind(builder, "registerOidcClient", oidcClients::registerOidcClient);
+    bind(builder, "listOidcClients", oidcClients::listOidcClients);
+    bind(builder, "getOidcClient", oidcClients::getOidcClient);
+    bind(builder, "deleteOidcClient", oidcClients::deleteOidcClient);
+    bind(builder, "rotateSigningKeys", oidcClients::rotateSigningKeys);
+
     Router router = builder.createRouter();
     Pages.mount(vertx, router, services);
+    services.oidc().mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
