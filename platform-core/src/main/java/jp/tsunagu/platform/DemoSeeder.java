@@ -71,8 +71,8 @@ final class DemoSeeder {
         .compose(clerk -> services.residence().importCsv(clerk, TENANT, RESIDENTS))
         .compose(n -> services.accounts().signUp(CITIZEN, CITIZEN_PASSWORD, "島田 花子", "ja"))
         .compose(citizen -> services.pool().preparedQuery("UPDATE account SET email_verified_at = now() WHERE id = $1")
-            .execute(Tuple.of(citizen.id())))
-        .mapEmpty();
+            .execute(Tuple.of(citizen.id())).map(citizen))
+        .compose(citizen -> services.accounts().cache().invalidate(citizen.id()));
   }
 
   /**

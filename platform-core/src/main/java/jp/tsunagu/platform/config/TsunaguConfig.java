@@ -82,9 +82,36 @@ public final class TsunaguConfig {
       new Setting<>("security.signInAttemptsPer15Min", "10", "Failed sign-ins allowed per account and per client address in 15 minutes.", intBetween(1, 100000));
   public static final Setting<Integer> CODE_ATTEMPTS_PER_HOUR =
       new Setting<>("security.codeAttemptsPerHour", "5", "Residence-code entries allowed per account per hour.", intBetween(1, 100000));
+  public static final Setting<Integer> ACCOUNT_CACHE_ENTRIES =
+      new Setting<>("security.accountCacheEntries", "100000", "Signed-in accounts each node keeps in memory, so a request checks its session without a database read (0 keeps none).", intBetween(0, 10_000_000));
+  public static final Setting<Integer> ACCOUNT_CACHE_MAX_AGE_SECONDS =
+      new Setting<>("security.accountCacheMaxAgeSeconds", "300", "Longest time a cached account is used; changes reach every node at once, this only bounds a node that missed one.", intBetween(1, 86400));
   public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
       new Setting<>("residence.codeTtlDays", "30", "Days a residence verification code stays valid.", intBetween(1, 365));
 
+  public static final Setting<String> SEARCH_DATA_DIR =
+      new Setting<>("search.dataDir", "data/search", "Folder of this node's own search indexes (rebuilt from PostgreSQL when missing); each node needs its own.", nonEmpty());
+  public static final Setting<Integer> SEARCH_WORKERS =
+      new Setting<>("search.workers", String.valueOf(CORES), "Threads of the search worker pool (queries); index writes have one thread of their own.", intBetween(1, 256));
+  public static final Setting<Integer> SEARCH_POLL_MILLIS =
+      new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
+
+  public static final Setting<Boolean> CRAWL_ENABLED =
+      new Setting<>("crawl.enabled", "true", "Whether this node crawls the municipalities' sitemaps and feeds (a lease keeps one node per source).", bool());
+  public static final Setting<Integer> CRAWL_CHECK_SECONDS =
+      new Setting<>("crawl.checkSeconds", "60", "How often a node looks for crawl sources that are due.", intBetween(1, 3600));
+  public static final Setting<Integer> CRAWL_HOST_DELAY_MILLIS =
+      new Setting<>("crawl.hostDelayMillis", "1000", "Pause between two requests of a node to one host (a longer robots.txt Crawl-delay wins, up to 30 s).", intBetween(0, 60000));
+  public static final Setting<Integer> CRAWL_MAX_BYTES =
+      new Setting<>("crawl.maxBytes", "5242880", "Largest response the crawler reads (a sitemap, feed or page); a longer one is cut off and skipped.", intBetween(1024, 64 * 1024 * 1024));
+  public static final Setting<Integer> CRAWL_TIMEOUT_SECONDS =
+      new Setting<>("crawl.timeoutSeconds", "15", "Longest time one crawler request may take, from connecting to the last byte.", intBetween(1, 300));
+  public static final Setting<Integer> CRAWL_MAX_REDIRECTS =
+      new Setting<>("crawl.maxRedirects", "5", "Redirects the crawler follows for one address.", intBetween(0, 20));
+  public static final Setting<Integer> CRAWL_MAX_PAGES_PER_RUN =
+      new Setting<>("crawl.maxPagesPerRun", "500", "Pages fetched in one run of a source; the rest are reported as skipped.", intBetween(1, 100000));
+  public static final Setting<String> CRAWL_USER_AGENT =
+      new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
   public static final Setting<String> KEY_ENCRYPTION_KEY =
       new Setting<>("security.keyEncryptionKey", "", "Base64 of 32 random bytes; when set, private signing keys are sealed with AES-256-GCM before they are stored in PostgreSQL (set it through the environment, the same on every node). Empty stores them unsealed.", TsunaguConfig::aesKey);
 
@@ -117,6 +144,10 @@ public final class TsunaguConfig {
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
+      ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
+      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
+      CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
+      CRAWL_MAX_PAGES_PER_RUN, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
       OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
       LOG_FORMAT, DEMO);

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
@@ -35,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final OpenAPIContract contract;
   private HttpServer server;
+  private ContractValidation validation;
 
   /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
   public HttpVerticle(Services services, OpenAPIContract contract) {
@@ -75,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new SecurityHeaders(config.publicUrl()));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
     builder.rootHandler(SessionFlush.expose(sessions));
+    validation = new ContractValidation(vertx, contract);
 
     HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
     AccountHandlers citizen = new AccountHandlers(services.accounts(), services.residence(), services.auth());
@@ -113,8 +116,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
     CircularHandlers circular = new CircularHandlers(services.circulars(),
-        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()), services.accounts(),
-        services.tenants(), services.auth());
+        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()),
+        new jp.tsunagu.platform.circular.CircularArchive(services.pool()), services.accounts(), services.tenants(),
+        services.auth());
     bind(builder, "createAssociation", circular::createAssociation);
     bind(builder, "addHousehold", circular::addHousehold);
     bind(builder, "sendCityNotice", circular::sendCityNotice);
@@ -127,6 +131,8 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "openCircular", circular::openCircular);
     bind(builder, "answerCircular", circular::answerCircular);
     bind(builder, "downloadAttachment", circular::downloadAttachment);
+    bind(builder, "searchCircularArchive", circular::searchCircularArchive);
+    bind(builder, "getArchivedCircular", circular::getArchivedCircular);
     // the body is a PDF or an image, which the OpenAPI validator does not know: checked by the handler
     builder.getRoute("addAttachment").setDoValidation(false).addHandler(circular::addAttachment).addFailureHandler(Problems::handle);
     ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
@@ -137,8 +143,40 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyAccessLog", consent::listMyAccessLog);
     bind(builder, "getConsentStatistics", consent::getConsentStatistics);
     bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
+    jp.tsunagu.platform.sitesearch.ContentModule content = services.content();
+    jp.tsunagu.platform.content.ContentHandlers pages = new jp.tsunagu.platform.content.ContentHandlers(content.content(),
+        content.facilities(), services.tenants(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "listPages", pages::listPages);
+    bind(builder, "upsertPage", pages::upsertPage);
+    bind(builder, "withdrawPageByUrl", pages::withdrawPageByUrl);
+    bind(builder, "getPage", pages::getPage);
+    bind(builder, "updatePage", pages::updatePage);
+    bind(builder, "withdrawPage", pages::withdrawPage);
+    bind(builder, "getTaxonomy", pages::getTaxonomy);
+    bind(builder, "saveTaxonomyTerm", pages::saveTaxonomyTerm);
+    jp.tsunagu.platform.sitesearch.SearchHandlers search = new jp.tsunagu.platform.sitesearch.SearchHandlers(content.search(),
+        content.facilitySearch(), content.indexer(), content.rebuilds(), content.indexes(), content.content().repository(),
+        services.auth(), content.nodeId());
+    // the contract's validator decodes query values as JSON (a phrase query would be refused, codes read as numbers):
+    // these three check their parameters themselves (SearchParams)
+    for (String op : java.util.List.of("searchPages", "suggestPages", "searchFacilities")) {
+      builder.getRoute(op).setDoValidation(false);
+    }
+    bind(builder, "searchPages", search::searchPages);
+    bind(builder, "suggestPages", search::suggestPages);
+    bind(builder, "searchFacilities", search::searchFacilities);
+    bind(builder, "getSearchIndex", search::getSearchIndex);
+    bind(builder, "rebuildSearchIndex", search::rebuildSearchIndex);
+    jp.tsunagu.platform.crawl.CrawlHandlers crawl = new jp.tsunagu.platform.crawl.CrawlHandlers(content.crawl(),
+        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+    bind(builder, "listCrawlSources", crawl::listCrawlSources);
+    bind(builder, "createCrawlSource", crawl::createCrawlSource);
+    bind(builder, "runCrawlSource", crawl::runCrawlSource);
+    bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
-    CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
+    CsvOrJson csvOrJson = new CsvOrJson(contract, validation);
+    // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
+    csvOrJson.apply(builder, "importFacilities", pages::importFacilities);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
@@ -166,8 +204,16 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
-    builder.getRoute(operationId).addHandler(handler).addFailureHandler(Problems::handle);
+  /**
+   * Binds an operation's handler behind the contract's validation of its requests; an operation
+   * whose route has validation turned off checks its own input.
+   */
+  private void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route.doValidation()) {
+      route.setDoValidation(false).addHandler(validation.handler(operationId));
+    }
+    route.addHandler(handler).addFailureHandler(Problems::handle);
   }
 
   @Override

@@ -87,9 +87,14 @@ public final class Pages {
     router.post("/account/delete").handler(account::delete);
     router.get("/account/deleted").handler(account::deleted);
 
-    CircularPages circulars = new CircularPages(services.circulars(), services.auth(), view);
+    var circularArchive = new jp.tsunagu.platform.circular.CircularArchive(services.pool());
+    CircularPages circulars = new CircularPages(services.circulars(), circularArchive, services.auth(), view);
     router.get("/circulars").handler(circulars::inbox);
     router.get("/circulars/join").handler(circulars::joinForm);
+    CircularArchivePages archive = new CircularArchivePages(circularArchive, services.circulars(), services.auth(), view);
+    router.get("/circulars/associations/:associationId").handler(archive::search);
+    router.get("/circulars/associations/:associationId/:circularId").handler(archive::read);
+    router.get("/circulars/associations/:associationId/:circularId/print").handler(archive::print);
     router.post("/circulars/join").handler(circulars::join);
     router.get("/circulars/:id").handler(circulars::show);
     router.post("/circulars/:id/answer").handler(circulars::answer);

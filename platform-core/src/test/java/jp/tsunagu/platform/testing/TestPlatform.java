@@ -61,6 +61,9 @@ public final class TestPlatform implements AutoCloseable {
     // PasswordHasherTest covers the hashing itself.
     settings.put("security.argon2MemoryKib", "4096");
     settings.put("security.argon2Iterations", "1");
+    // every node keeps its own search index: a fresh folder unless the test names one (to restart a node on it)
+    settings.put("search.dataDir", tempDir("tsunagu-search-").toString());
+    settings.put("search.workers", "2");
     settings.putAll(overrides);
     TsunaguConfig config = TsunaguConfig.of(settings, Map.of());
     try {
@@ -97,6 +100,15 @@ public final class TestPlatform implements AutoCloseable {
       platform.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("platform did not stop", e);
+    }
+  }
+
+  /** A new temporary folder (removed by the operating system's temp cleaning, not by the test). */
+  public static java.nio.file.Path tempDir(String prefix) {
+    try {
+      return java.nio.file.Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

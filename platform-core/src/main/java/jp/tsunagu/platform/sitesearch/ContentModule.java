@@ -1,0 +1,59 @@
+package jp.tsunagu.platform.sitesearch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.content.ContentRepository;
+import jp.tsunagu.platform.content.ContentService;
+import jp.tsunagu.platform.content.FacilityRepository;
+import jp.tsunagu.platform.content.FacilityService;
+
+/**
+ * Wiring of municipal content and search on one node: the content and facility services, this
+ * node's indexes, the indexer that feeds them from the change log, rebuilds, and the searches.
+ * {@link #stop} stops feeding, commits and closes the indexes.
+ */
+public record ContentModule(
+    ContentService content,
+    FacilityService facilities,
+    SearchService search,
+    FacilitySearch facilitySearch,
+    ContentIndexer indexer,
+    IndexRebuilds rebuilds,
+    SearchIndexes indexes,
+    jp.tsunagu.platform.crawl.CrawlService crawl,
+    String nodeId,
+    WorkerExecutor contentWorkers) {
+
+  public static Future<ContentModule> start(Vertx vertx, Pool pool, TsunaguConfig config, String nodeId) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("tsunagu-content", 2, 30, TimeUnit.SECONDS);
+    ContentRepository pages = new ContentRepository(pool);
+    FacilityRepository facilityRows = new FacilityRepository(pool);
+    return SearchIndexes.open(vertx, Path.of(config.get(TsunaguConfig.SEARCH_DATA_DIR)), config.get(TsunaguConfig.SEARCH_WORKERS))
+        .compose(indexes -> {
+          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, indexes);
+          IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
+          SearchService search = new SearchService(pool, indexes);
+          ContentService content = new ContentService(vertx, pages, workers);
+          jp.tsunagu.platform.crawl.CrawlService crawl = jp.tsunagu.platform.crawl.CrawlService.start(vertx,
+              new jp.tsunagu.platform.crawl.CrawlRepository(pool), content, workers, config, nodeId);
+          ContentModule module = new ContentModule(content, new FacilityService(vertx, facilityRows, pages, workers), search,
+              new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, nodeId, workers);
+          return indexer.start(config.get(TsunaguConfig.SEARCH_POLL_MILLIS))
+              .compose(v -> rebuilds.start())
+              .map(module);
+        });
+  }
+
+  public Future<Void> stop() {
+    return crawl.stop()
+        .eventually(rebuilds::stop)
+        .eventually(indexer::stop)
+        .eventually(indexes::close)
+        .eventually(() -> contentWorkers.close());
+  }
+}

@@ -1,0 +1,96 @@
+package jp.tsunagu.platform.sitesearch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import jp.tsunagu.search.analysis.AnalysisRegistry;
+import jp.tsunagu.search.facility.FacilityIndex;
+import jp.tsunagu.search.page.PageIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's own Lucene replicas (pages and facilities, under {@code search.dataDir}) and the
+ * worker pools that touch them: searches on {@code tsunagu-search}, index writes on the single
+ * thread of {@code tsunagu-index} (so changes apply in log order), rebuilds on
+ * {@code tsunagu-rebuild}. Nothing here runs on an event loop.
+ */
+public final class SearchIndexes {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchIndexes.class);
+
+  private final AnalysisRegistry analysis;
+  private final PageIndex pages;
+  private final FacilityIndex facilities;
+  private final WorkerExecutor queries;
+  private final WorkerExecutor writer;
+  private final WorkerExecutor rebuilder;
+
+  private SearchIndexes(AnalysisRegistry analysis, PageIndex pages, FacilityIndex facilities, WorkerExecutor queries,
+                        WorkerExecutor writer, WorkerExecutor rebuilder) {
+    this.analysis = analysis;
+    this.pages = pages;
+    this.facilities = facilities;
+    this.queries = queries;
+    this.writer = writer;
+    this.rebuilder = rebuilder;
+  }
+
+  /** Opens (or creates) the indexes under {@code dataDir}; the opening itself is disk work, done on a worker. */
+  public static Future<SearchIndexes> open(Vertx vertx, Path dataDir, int queryThreads) {
+    WorkerExecutor queries = vertx.createSharedWorkerExecutor("tsunagu-search", queryThreads, 30, TimeUnit.SECONDS);
+    WorkerExecutor writer = vertx.createSharedWorkerExecutor("tsunagu-index", 1, 10, TimeUnit.MINUTES);
+    WorkerExecutor rebuilder = vertx.createSharedWorkerExecutor("tsunagu-rebuild", 1, 24, TimeUnit.HOURS);
+    return writer.executeBlocking(() -> {
+      AnalysisRegistry analysis = new AnalysisRegistry();
+      PageIndex pages = PageIndex.open(dataDir.resolve("pages"), analysis);
+      FacilityIndex facilities = FacilityIndex.open(dataDir.resolve("facilities"), analysis);
+      LOG.info("search index at {}: {} pages, generation {}, committed through change {}", dataDir, pages.count(),
+          pages.generation(), pages.committedSequence());
+      return new SearchIndexes(analysis, pages, facilities, queries, writer, rebuilder);
+    });
+  }
+
+  public PageIndex pages() {
+    return pages;
+  }
+
+  public FacilityIndex facilities() {
+    return facilities;
+  }
+
+  public AnalysisRegistry analysis() {
+    return analysis;
+  }
+
+  /** Runs a search on the query pool. */
+  public <T> Future<T> query(Callable<T> work) {
+    return queries.executeBlocking(work, false);
+  }
+
+  /** Runs an index write on the single writer thread, after every write submitted before it. */
+  public <T> Future<T> write(Callable<T> work) {
+    return writer.executeBlocking(work, true);
+  }
+
+  /** Runs a rebuild on its own thread, so changes keep applying to the live index meanwhile. */
+  public <T> Future<T> rebuild(Callable<T> work) {
+    return rebuilder.executeBlocking(work, false);
+  }
+
+  /** Closes the indexes (committing what was written), then the pools. */
+  public Future<Void> close() {
+    return writer.executeBlocking(() -> {
+      facilities.close();
+      pages.close();
+      analysis.close();
+      return null;
+    }).<Void>mapEmpty().eventually(() -> {
+      queries.close();
+      rebuilder.close();
+      return writer.close();
+    });
+  }
+}

@@ -1,0 +1,160 @@
+package jp.tsunagu.platform.content;
+
+import static jp.tsunagu.platform.content.ContentTesting.finds;
+import static jp.tsunagu.platform.content.ContentTesting.page;
+import static jp.tsunagu.platform.testing.Fixtures.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import jp.tsunagu.api.client.ContentApi;
+import jp.tsunagu.api.model.IndexRebuild;
+import jp.tsunagu.api.model.PageWithdrawal;
+import jp.tsunagu.api.model.SearchIndexStatus;
+import jp.tsunagu.platform.sitesearch.ContentModule;
+import jp.tsunagu.platform.staff.Role;
+import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.Poll;
+import jp.tsunagu.platform.testing.TestPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes with their own indexes fed from one PostgreSQL: a page published through one is
+ * searchable on the other within a second; a node that was down replays what it missed; a node
+ * with an empty index rebuilds itself from the log; a rebuild swaps without a failed search.
+ */
+class ContentClusterIT {
+  static final String SHIMADA = Fixtures.SHIMADA;
+  static final Duration FRESH = Duration.ofSeconds(3);
+  static final String BASE = "https://www.city.shimada.shizuoka.jp/";
+  static final TestPlatform.Cluster cluster = new TestPlatform.Cluster();
+  static final Path node2Dir = TestPlatform.tempDir("tsunagu-search-node2-");
+  static TestPlatform node1;
+  static TestPlatform node2;
+  static ContentApi editor;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node1 = TestPlatform.start(cluster, Map.of());
+    node2 = TestPlatform.start(cluster, Map.of("search.dataDir", node2Dir.toString()));
+    Fixtures fixtures = new Fixtures(node1);
+    fixtures.tenantWithStaff(SHIMADA, "島田市", "editor@shimada.example", Role.EDITOR);
+    fixtures.operator("root@tsunagu.example");
+    editor = new ContentApi(ContentTesting.staff(node1, "editor@shimada.example"));
+    ContentTesting.taxonomy(editor, SHIMADA);
+  }
+
+  @AfterAll
+  static void stop() {
+    node2.close();
+    node1.close();
+  }
+
+  static ContentApi anonymous(TestPlatform node) {
+    return new ContentApi(node.client());
+  }
+
+  @Test
+  void publishedOnOneNodeIsSearchableOnTheOtherWithinASecondAndWithdrawnAsFast() throws Exception {
+    String url = BASE + "bousai/hazard-map.html";
+    editor.upsertPage(SHIMADA, page(url, "洪水ハザードマップ", "<p>大井川が氾濫したときの浸水想定区域です。</p>", "bousai"));
+    Duration took = Poll.until(FRESH, "searchable on node 2", () -> finds(anonymous(node2), SHIMADA, "ハザードマップ", url));
+    assertTrue(took.toMillis() < 1500, "took " + took.toMillis() + " ms");
+
+    ContentApi editorOn2 = new ContentApi(ContentTesting.staff(node2, "editor@shimada.example"));
+    editorOn2.withdrawPageByUrl(SHIMADA, new PageWithdrawal().url(url));
+    Duration gone = Poll.until(FRESH, "gone on node 1", () -> !finds(anonymous(node1), SHIMADA, "ハザードマップ", url));
+    assertTrue(gone.toMillis() < 1500, "took " + gone.toMillis() + " ms");
+  }
+
+  @Test
+  void aNodeThatWasDownReplaysWhatItMissedAndAnEmptyIndexRebuildsFromTheLog() throws Exception {
+    String kept = BASE + "gomi/sodai.html";
+    String dropped = BASE + "gomi/shigen.html";
+    editor.upsertPage(SHIMADA, page(kept, "粗大ごみの出し方", "<p>粗大ごみは予約制です。</p>", "gomi"));
+    editor.upsertPage(SHIMADA, page(dropped, "資源ごみの日程", "<p>資源ごみは第二水曜日です。</p>", "gomi"));
+    Poll.until(FRESH, "both on node 2", () -> finds(anonymous(node2), SHIMADA, "粗大ごみ", kept)
+        && finds(anonymous(node2), SHIMADA, "資源ごみ", dropped));
+
+    node2.close();
+    String added = BASE + "gomi/kaden.html";
+    editor.upsertPage(SHIMADA, page(added, "家電リサイクルのご案内", "<p>テレビや冷蔵庫は家電リサイクル法の対象です。</p>", "gomi"));
+    editor.withdrawPageByUrl(SHIMADA, new PageWithdrawal().url(dropped));
+    editor.upsertPage(SHIMADA, page(kept, "粗大ごみの出し方（予約制）", "<p>粗大ごみは電話で予約してください。</p>", "gomi"));
+
+    node2 = TestPlatform.start(cluster, Map.of("search.dataDir", node2Dir.toString()));
+    ContentApi on2 = anonymous(node2);
+    Poll.until(FRESH, "node 2 caught up", () -> finds(on2, SHIMADA, "家電", added) && !finds(on2, SHIMADA, "資源ごみ", dropped)
+        && ContentTesting.search(on2, SHIMADA, "粗大ごみ").getHits().stream().anyMatch(h -> h.getTitle().equals("粗大ごみの出し方（予約制）")));
+    SearchIndexStatus status = new ContentApi(ContentTesting.staff(node2, "editor@shimada.example")).getSearchIndex();
+    assertEquals(status.getLatestChange(), status.getPagesApplied());
+
+    try (TestPlatform empty = TestPlatform.start(cluster, Map.of())) {
+      Poll.until(FRESH, "an empty index replays the whole log", () -> finds(anonymous(empty), SHIMADA, "家電", added)
+          && finds(anonymous(empty), SHIMADA, "粗大ごみ", kept) && !finds(anonymous(empty), SHIMADA, "資源ごみ", dropped));
+    }
+  }
+
+  @Test
+  void rebuildOnEveryNodeWhileSearchesKeepAnswering() throws Exception {
+    ContentModule module = node1.platform().services().content();
+    for (int i = 0; i < 300; i++) {
+      await(module.content().upsert(Author.system(), SHIMADA, new PageDraft(BASE + "event/" + i + ".html",
+          "市民イベント第" + i + "回のお知らせ", "", "<p>島田市民会館で第" + i + "回の市民イベントを開きます。</p>", null, null,
+          List.of(), List.of(), List.of(), "ja", null), "demo"));
+    }
+    String probe = BASE + "event/7.html";
+    Poll.until(Duration.ofSeconds(10), "the pages reached node 2", () -> anonymous(node2).searchPages("市民イベント", List.of(SHIMADA),
+        null, null, null, null, null, null, null, null, 0, 10).getTotal() >= 300);
+    ContentApi operator = new ContentApi(ContentTesting.staff(node1, "root@tsunagu.example"));
+    long generation1 = operator.getSearchIndex().getGeneration();
+
+    AtomicBoolean searching = new AtomicBoolean(true);
+    AtomicInteger answered = new AtomicInteger();
+    List<Throwable> failures = new ArrayList<>();
+    Thread searcher = Thread.ofPlatform().start(() -> {
+      while (searching.get()) {
+        try {
+          if (!finds(anonymous(node1), SHIMADA, "\"市民イベント第7回\"", probe)) {
+            failures.add(new AssertionError("the probe page was missing during the rebuild"));
+          }
+          answered.incrementAndGet();
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }
+    });
+    UUID request = operator.rebuildSearchIndex().getRequestId();
+    try {
+      Poll.until(Duration.ofSeconds(30), "both nodes finished the rebuild", () -> operator.getSearchIndex().getRebuilds().stream()
+          .filter(r -> r.getRequestId().equals(request) && r.getFinishedAt() != null).count() == 2);
+    } finally {
+      searching.set(false);
+      searcher.join();
+    }
+    for (IndexRebuild r : operator.getSearchIndex().getRebuilds().stream().filter(r -> r.getRequestId().equals(request)).toList()) {
+      assertNull(r.getError());
+      assertTrue(r.getDone() >= 300, r.toString());
+      assertEquals(r.getTotal(), r.getDone());
+      assertEquals(100L, r.getPercent());
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(answered.get() > 0);
+    assertEquals(generation1 + 1, operator.getSearchIndex().getGeneration());
+    assertTrue(finds(anonymous(node2), SHIMADA, "\"市民イベント第7回\"", probe));
+
+    ContentApi editorApi = new ContentApi(ContentTesting.staff(node1, "editor@shimada.example"));
+    ContentTesting.assertProblem(403, "forbidden", editorApi::rebuildSearchIndex);
+    ContentTesting.assertProblem(401, "unauthenticated", () -> anonymous(node1).getSearchIndex());
+  }
+}
