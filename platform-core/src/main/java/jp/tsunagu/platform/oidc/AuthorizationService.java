@@ -133,7 +133,8 @@ public final class AuthorizationService {
   /** The citizen has just signed in (or chose to continue as the signed-in citizen). */
   public Future<Step> signedIn(Flow flow, Citizen citizen) {
     flow.requireMove(FlowState.CONSENT);
-    return flows.signedIn(flow.id(), citizen.account().account().id(), citizen.sid(), citizen.authTime(),
+    return flows.signedIn(flow.id(), citizen.account().account().id(), citizen.account().account().securityStamp(), citizen.sid(),
+        citizen.authTime(),
             Acr.of(citizen.resident()))
         .compose(moved -> moved.isPresent() ? proceed(moved.get(), Optional.of(citizen))
             : Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.CONSENT)));

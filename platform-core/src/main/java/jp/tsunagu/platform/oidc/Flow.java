@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** One persisted authorization flow (see {@link FlowState} for its states). */
 public record Flow(UUID id, String clientId, FlowState state, AuthorizationRequest request, UUID accountId, String sid,
-                   Instant authTime, String acr, Set<String> grantedScopes, Instant expiresAt) {
+                   Instant authTime, String acr, Set<String> grantedScopes, Integer accountStamp, Instant expiresAt) {
 
   public boolean expired(Instant now) {
     return !expiresAt.isAfter(now);

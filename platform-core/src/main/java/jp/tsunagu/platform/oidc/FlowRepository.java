@@ -40,9 +40,9 @@ final class FlowRepository {
         .map(FlowRepository::first);
   }
 
-  Future<Optional<Flow>> signedIn(UUID id, UUID accountId, String sid, Instant authTime, String acr) {
-    return move(id, FlowState.CONSENT, "account_id = $3, sid = $4, auth_time = $5, acr = $6",
-        accountId, sid, authTime.atOffset(ZoneOffset.UTC), acr);
+  Future<Optional<Flow>> signedIn(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr) {
+    return move(id, FlowState.CONSENT, "account_id = $3, account_stamp = $4, sid = $5, auth_time = $6, acr = $7",
+        accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr);
   }
 
   Future<Optional<Flow>> acr(UUID id, String acr) {
@@ -104,6 +104,7 @@ final class FlowRepository {
     return new Flow(r.getUUID("id"), r.getString("client_id"), FlowState.of(r.getString("state")),
         AuthorizationRequest.fromJson((JsonObject) r.getValue("request")), r.getUUID("account_id"), r.getString("sid"),
         r.getOffsetDateTime("auth_time") == null ? null : r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
-        granted == null ? null : new LinkedHashSet<>(List.of(granted)), r.getOffsetDateTime("expires_at").toInstant());
+        granted == null ? null : new LinkedHashSet<>(List.of(granted)), r.getInteger("account_stamp"),
+        r.getOffsetDateTime("expires_at").toInstant());
   }
 }

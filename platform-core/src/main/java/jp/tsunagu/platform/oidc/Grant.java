@@ -6,4 +6,4 @@ import java.util.UUID;
 
 /** What one authorization (or a client's credentials) granted; its refresh tokens form one family. */
 public record Grant(UUID id, String clientId, UUID accountId, String sid, Set<String> scopes, Instant authTime, String acr,
-                    boolean revoked) {}
+                    Integer accountStamp, boolean revoked) {}

@@ -26,9 +26,10 @@ final class GrantRepository {
   }
 
   Future<Void> insertGrant(SqlClient tx, Grant g) {
-    return tx.preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    return tx.preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .execute(Tuple.from(Arrays.asList(g.id(), g.clientId(), g.accountId(), g.sid(), g.scopes().toArray(String[]::new),
-            g.authTime() == null ? null : g.authTime().atOffset(ZoneOffset.UTC), g.acr())))
+            g.authTime() == null ? null : g.authTime().atOffset(ZoneOffset.UTC), g.acr(), g.accountStamp())))
         .mapEmpty();
   }
 
@@ -42,7 +43,8 @@ final class GrantRepository {
 
   Future<Optional<RefreshRow>> lockRefresh(SqlClient tx, byte[] hash) {
     return tx.preparedQuery("SELECT t.used_at, t.expires_at, g.* FROM oidc_refresh_token t JOIN oidc_grant g ON g.id = t.grant_id "
-            + "WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id AND a.deleted_at IS NOT NULL) "
+            + "WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id "
+            + "AND (a.deleted_at IS NOT NULL OR a.security_stamp IS DISTINCT FROM coalesce(g.account_stamp, a.security_stamp))) "
             + "FOR UPDATE OF t")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refreshRow(rows.iterator().next())));
@@ -124,6 +126,6 @@ final class GrantRepository {
     return new Grant(r.getUUID("id"), r.getString("client_id"), r.getUUID("account_id"), r.getString("sid"),
         new LinkedHashSet<>(List.of(r.getArrayOfStrings("scopes"))),
         r.getOffsetDateTime("auth_time") == null ? null : r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
-        r.getOffsetDateTime("revoked_at") != null);
+        r.getInteger("account_stamp"), r.getOffsetDateTime("revoked_at") != null);
   }
 }

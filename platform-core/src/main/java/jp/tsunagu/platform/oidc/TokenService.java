@@ -85,7 +85,7 @@ public final class TokenService {
             return burn.map(v -> (Object) wrong);
           }
           Grant grant = new Grant(flow.id(), client.clientId(), flow.accountId(), flow.sid(), flow.grantedScopes(), flow.authTime(),
-              flow.acr(), false);
+              flow.acr(), flow.accountStamp(), false);
           return burn.compose(v -> grants.insertGrant(tx, grant))
               .compose(v -> refresh == null ? Future.succeededFuture()
                   : grants.insertRefresh(tx, Tokens.sha256(refresh), grant.id(), clock.instant().plus(refreshLifetime)))
@@ -119,7 +119,7 @@ public final class TokenService {
             return Future.succeededFuture(OAuthError.invalidScope("A refresh cannot widen the granted scope"));
           }
           Grant grant = asked == null ? row.grant() : new Grant(row.grant().id(), row.grant().clientId(), row.grant().accountId(),
-              row.grant().sid(), asked, row.grant().authTime(), row.grant().acr(), false);
+              row.grant().sid(), asked, row.grant().authTime(), row.grant().acr(), row.grant().accountStamp(), false);
           return grants.markRefreshUsed(tx, hash)
               .compose(v -> grants.insertRefresh(tx, Tokens.sha256(next), grant.id(), clock.instant().plus(refreshLifetime)))
               .map(v -> (Object) new Issued(grant, next, null));

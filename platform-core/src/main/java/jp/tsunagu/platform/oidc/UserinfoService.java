@@ -33,9 +33,15 @@ public final class UserinfoService {
     }
     return grants.grant(grantId.get())
         .compose(g -> g.isEmpty() || g.get().accountId() == null ? Future.failedFuture(OAuthError.invalidToken("No such grant"))
-            : accounts.findWithResidence(g.get().accountId()))
-        .compose(a -> a.isEmpty() ? Future.failedFuture(OAuthError.invalidToken("The account no longer exists"))
-            : Future.succeededFuture(release(token.getSubject(), scopes, a.get())));
+            : accounts.findWithResidence(g.get().accountId())
+                .compose(a -> a.isEmpty() || !stampHolds(g.get(), a.get())
+                    ? Future.failedFuture(OAuthError.invalidToken("The citizen's credentials changed or the account no longer exists"))
+                    : Future.succeededFuture(release(token.getSubject(), scopes, a.get()))));
+  }
+
+  /** A password or e-mail change since the sign-in ends what the grant gave (as it ends other browser sessions). */
+  private static boolean stampHolds(Grant g, AccountWithResidence a) {
+    return g.accountStamp() == null || g.accountStamp() == a.account().securityStamp();
   }
 
   static JsonObject release(String sub, Set<String> scopes, AccountWithResidence a) {

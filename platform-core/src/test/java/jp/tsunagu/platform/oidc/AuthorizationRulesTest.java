@@ -23,7 +23,7 @@ class AuthorizationRulesTest {
     assertFalse(FlowState.DONE.canMoveTo(FlowState.CONSENT));
     assertFalse(FlowState.DONE.canMoveTo(FlowState.DONE), "a flow gives one code");
     assertFalse(FlowState.DENIED.canMoveTo(FlowState.CONSENT));
-    Flow done = new Flow(java.util.UUID.randomUUID(), "c", FlowState.DONE, null, null, null, null, null, null, java.time.Instant.MAX);
+    Flow done = new Flow(java.util.UUID.randomUUID(), "c", FlowState.DONE, null, null, null, null, null, null, null, java.time.Instant.MAX);
     assertThrows(Flow.FlowConflict.class, () -> done.requireMove(FlowState.DONE));
   }
 

@@ -132,6 +132,16 @@ class OidcTokensIT {
   }
 
   @Test
+  void aPasswordChangeEndsWhatEarlierSignInsGaveServices() throws Exception {
+    Account citizen = fixtures.verifiedCitizen("stamp@example.jp");
+    JsonObject t = tokens(rp, rp.standardQuery(null), citizen.email());
+    assertEquals(200, rp.userinfo(t.getString("access_token")).statusCode());
+    Fixtures.await(node.platform().services().accounts().changePassword(citizen.id(), Fixtures.PASSWORD, "a brand new passphrase 2026"));
+    assertEquals(401, rp.userinfo(t.getString("access_token")).statusCode());
+    oauthError(rp.token(Map.of("grant_type", "refresh_token", "refresh_token", t.getString("refresh_token")), true), 400, "invalid_grant");
+  }
+
+  @Test
   void publicClientsCannotIntrospect() throws Exception {
     Rp pub = register(new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.NONE).scopes(List.of("openid")));
     oauthError(pub.post("/oauth2/introspect", "application/x-www-form-urlencoded", "token=x&client_id=" + pub.clientId, null),
