@@ -43,6 +43,20 @@ final class BackchannelReceiver implements AutoCloseable {
     return t;
   }
 
+  /** The next logout token for the given session (tokens of other sessions are passed over). */
+  String nextFor(String sid, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String t = tokens.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (t == null) {
+        throw new AssertionError("no logout token for session " + sid + " within " + seconds + " s");
+      }
+      if (sid.equals(com.nimbusds.jwt.SignedJWT.parse(t).getJWTClaimsSet().getStringClaim("sid"))) {
+        return t;
+      }
+    }
+  }
+
   @Override
   public void close() {
     vertx.close();

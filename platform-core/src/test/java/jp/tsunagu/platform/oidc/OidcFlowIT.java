@@ -205,7 +205,7 @@ class OidcFlowIT {
     URI back = Browserless.location(r);
     assertEquals(LOGGED_OUT + "?state=" + state.getValue(), back.toString());
     // the receiver refuses the first delivery; the retry brings it
-    String token = receiver.next(30);
+    String token = receiver.nextFor(s.idToken().getStringClaim("sid"), 30);
     // typed logout tokens required (typ logout+jwt)
     LogoutTokenClaimsSet claims = new LogoutTokenValidator(provider.getIssuer(), new ClientID(client.getClientId()), true,
         new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
@@ -217,6 +217,29 @@ class OidcFlowIT {
     assertEquals("invalid_grant", error(refresh(s.tokens().getOIDCTokens().getRefreshToken())).getCode());
     assertEquals(303, s.browser().get("/account").statusCode());
     assertFalse(s.browser().get("/account").headers().firstValue("Location").orElse("").equals("/account"));
+  }
+
+  @Test
+  void withoutAHintTheCitizenIsAskedAndSigningOutOfThePlatformLogsOutOfTheServices() throws Exception {
+    SignedIn s = signIn(fixtures.verifiedCitizen("confirm-" + System.nanoTime() + "@example.jp").email());
+    HttpResponse<String> ask = s.browser().get("/oauth2/logout?client_id=" + client.getClientId() + "&post_logout_redirect_uri="
+        + Browserless.enc(LOGGED_OUT) + "&state=st");
+    assertEquals(200, ask.statusCode(), ask.body());
+    assertTrue(ask.body().contains("action=\"/logout/confirm\""));
+    // nothing ended yet
+    assertTrue(refresh(s.tokens().getOIDCTokens().getRefreshToken()).indicatesSuccess());
+    HttpResponse<String> confirmed = s.browser().post("/logout/confirm", Map.of("csrf", Browserless.csrf(ask)));
+    assertEquals(LOGGED_OUT + "?state=st", Browserless.location(confirmed).toString());
+    receiver.nextFor(s.idToken().getStringClaim("sid"), 30);
+
+    SignedIn other = signIn(fixtures.verifiedCitizen("platform-out-" + System.nanoTime() + "@example.jp").email());
+    HttpResponse<String> account = other.browser().get("/account");
+    assertEquals(200, account.statusCode());
+    HttpResponse<String> out = other.browser().post("/sign-out", Map.of("csrf", Browserless.csrf(account)));
+    assertEquals(303, out.statusCode());
+    String token = receiver.nextFor(other.idToken().getStringClaim("sid"), 30);
+    assertNotNull(token);
+    assertEquals("invalid_grant", error(refresh(other.tokens().getOIDCTokens().getRefreshToken())).getCode());
   }
 
   static TokenResponse refresh(RefreshToken token) throws Exception {
