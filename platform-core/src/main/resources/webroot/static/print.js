@@ -1,7 +1,7 @@
-// The print button of the residence code letter (kept in a file: the content security policy allows no inline script).
+// Print buttons (the residence code letter, printable circulars); kept in a file: the content security policy allows no inline script.
 document.addEventListener('DOMContentLoaded', function () {
-  var button = document.getElementById('print-letter');
-  if (button) {
-    button.addEventListener('click', function () { window.print(); });
+  var buttons = document.querySelectorAll('#print-letter, [data-print]');
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].addEventListener('click', function () { window.print(); });
   }
 });

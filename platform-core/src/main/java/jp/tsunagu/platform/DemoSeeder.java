@@ -8,6 +8,7 @@ import java.util.Set;
 import jp.tsunagu.platform.staff.Role;
 import jp.tsunagu.platform.staff.Staff;
 import jp.tsunagu.platform.tenant.Tenant;
+import jp.tsunagu.platform.web.DemoRpPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ final class DemoSeeder {
     return services.tenants().find(TENANT).compose(existing -> existing.isPresent() ? Future.succeededFuture() : create())
         .compose(v -> services.staff().byEmail(OPERATOR))
         .compose(op -> new DemoContent(services).seedOnce(op.orElseThrow()))
+        .compose(v -> demoService())
         .compose(v -> printWelcome());
   }
 
@@ -71,8 +73,31 @@ final class DemoSeeder {
         .compose(clerk -> services.residence().importCsv(clerk, TENANT, RESIDENTS))
         .compose(n -> services.accounts().signUp(CITIZEN, CITIZEN_PASSWORD, "島田 花子", "ja"))
         .compose(citizen -> services.pool().preparedQuery("UPDATE account SET email_verified_at = now() WHERE id = $1")
-            .execute(Tuple.of(citizen.id())))
-        .mapEmpty();
+            .execute(Tuple.of(citizen.id())).map(citizen))
+        .compose(citizen -> services.accounts().cache().invalidate(citizen.id()));
+  }
+
+  /**
+   * The demo service (an OpenID Connect client with a fixed secret, for the local demo only),
+   * registered again when the public URL changed since the last start.
+   */
+  private Future<Void> demoService() {
+    String url = services.config().publicUrl();
+    String redirect = DemoRpPages.redirectUri(url);
+    var clients = services.oidc().clients();
+    return clients.find(DemoRpPages.CLIENT_ID).compose(found -> {
+      if (found.isPresent() && found.get().redirectUris().equals(java.util.List.of(redirect))) {
+        return Future.succeededFuture();
+      }
+      JsonObject registration = new JsonObject().put("name", "デモサービス (Demo service)")
+          .put("redirectUris", new io.vertx.core.json.JsonArray().add(redirect))
+          .put("postLogoutRedirectUris", new io.vertx.core.json.JsonArray().add(url + "/demo-rp/"))
+          .put("scopes", new io.vertx.core.json.JsonArray().add("openid").add("profile").add("email").add("municipality"))
+          .put("grantTypes", new io.vertx.core.json.JsonArray().add("authorization_code").add("refresh_token"));
+      return (found.isPresent() ? clients.delete(Staff.SYSTEM, TENANT, DemoRpPages.CLIENT_ID) : Future.<Void>succeededFuture())
+          .compose(v -> clients.register(Staff.SYSTEM, TENANT, DemoRpPages.CLIENT_ID, registration, DemoRpPages.CLIENT_SECRET))
+          .mapEmpty();
+    });
   }
 
   private Future<Void> printWelcome() {
@@ -94,8 +119,15 @@ final class DemoSeeder {
               Platform operator:  {} / {}
               API:                {}/api-docs
               Mail outbox:        {}/dev/outbox
+              Demo service:       {}/demo-rp/   (OpenID Connect relying party)
+                client_id         {}
+                client_secret     {}   (client_secret_basic)
+                redirect_uri      {}
+                issuer            {}   ({}/.well-known/openid-configuration)
               """, url, CITIZEN, CITIZEN_PASSWORD, url, code == null ? "(already verified)" : code.code(),
-              ADMIN, ADMIN_PASSWORD, url, CLERK, CLERK_PASSWORD, DemoContent.EDITOR, DemoContent.EDITOR_PASSWORD, url, OPERATOR, OPERATOR_PASSWORD, url, url);
+              ADMIN, ADMIN_PASSWORD, url, CLERK, CLERK_PASSWORD, DemoContent.EDITOR, DemoContent.EDITOR_PASSWORD, url,
+              OPERATOR, OPERATOR_PASSWORD, url, url,
+              url, DemoRpPages.CLIENT_ID, DemoRpPages.CLIENT_SECRET, DemoRpPages.redirectUri(url), url, url);
           return null;
         });
   }

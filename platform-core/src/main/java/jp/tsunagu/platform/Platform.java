@@ -11,10 +11,13 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jp.tsunagu.platform.account.AccountCache;
 import jp.tsunagu.platform.account.AccountService;
 import jp.tsunagu.platform.audit.AuditLog;
 import jp.tsunagu.platform.circular.CircularService;
@@ -96,8 +99,18 @@ public final class Platform {
             .onSuccess(c -> content = c)
             .map(consent))
         .compose(consent -> {
+          var clusterManager = ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
+          AccountCache accountCache = new AccountCache(node.vertx(), clusterManager::getNodes,
+              config.get(TsunaguConfig.ACCOUNT_CACHE_ENTRIES),
+              Duration.ofSeconds(config.get(TsunaguConfig.ACCOUNT_CACHE_MAX_AGE_SECONDS)), Duration.ofSeconds(5));
+          return accountCache.listen(clusterManager.getNodeId()).map(registered -> Map.entry(consent, accountCache));
+        })
+        .compose(wired -> services(node.vertx(), registry, migrated, wired.getKey(), wired.getValue()).map(built -> {
+          services = built;
+          return wired.getKey();
+        }))
+        .compose(consent -> {
           Vertx vertx = node.vertx();
-          services = services(vertx, registry, migrated, consent);
           startSetDispatcher(vertx, consent);
           reminderTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> services.circulars().remindBeforeDeadlines()
               .onFailure(err -> LOG.warn("circular reminders failed: {}", err.getMessage())));
@@ -150,8 +163,8 @@ public final class Platform {
     return Future.succeededFuture(citizenId);
   }
 
-  private Services services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
-                            jp.tsunagu.consent.ConsentModule consent) {
+  private Future<Services> services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
+                                    jp.tsunagu.consent.ConsentModule consent, AccountCache accountCache) {
     Clock clock = Clock.systemUTC();
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
@@ -159,15 +172,16 @@ public final class Platform {
         config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM)).withMetrics(registry);
     RateLimiter limiter = new RateLimiter(vertx, node.hazelcast().getMap(ClusterNode.RATE_LIMIT_MAP), clock);
     String publicUrl = config.publicUrl();
-    AccountService accounts = new AccountService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),
+    AccountService accounts = new AccountService(pool, accountCache, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),
         publicUrl, clock);
     StaffService staff = new StaffService(pool, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN));
-    ResidenceService residence = new ResidenceService(pool, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
+    ResidenceService residence = new ResidenceService(pool, accountCache, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
-    return new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
-        accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
-        new CircularService(pool, consent), content);
+    return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts)
+        .map(oidc -> new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
+            accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
+            new CircularService(pool, consent), content, oidc));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
@@ -227,6 +241,9 @@ public final class Platform {
         }
         if (mailSender != null) {
           mailSender.stop();
+        }
+        if (services != null) {
+          services.oidc().stop();
         }
         if (passwordWorkers != null) {
           passwordWorkers.close();

@@ -112,6 +112,7 @@ public final class FoundationBench {
     pb.environment().put("TSUNAGU_HTTP_HOST", "127.0.0.1");
     pb.environment().put("TSUNAGU_CLUSTER_PORT", String.valueOf(freePort()));
     pb.environment().put("TSUNAGU_CLUSTER_NAME", "bench-" + System.nanoTime());
+    pb.environment().put("TSUNAGU_SEARCH_DATA_DIR", Files.createTempDirectory("tsunagu-bench-search").toString());
     if (dbUrl != null) {
       pb.environment().put("TSUNAGU_DB_URL", dbUrl);
     } else {

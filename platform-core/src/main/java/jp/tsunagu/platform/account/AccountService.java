@@ -31,10 +31,12 @@ public final class AccountService {
   private final Limit mailPerAddress;
   private final String publicUrl;
   private final Clock clock;
+  private final AccountCache cache;
 
-  public AccountService(Pool pool, PasswordHasher hasher, RateLimiter limiter, int signInAttemptsPer15Min,
+  public AccountService(Pool pool, AccountCache cache, PasswordHasher hasher, RateLimiter limiter, int signInAttemptsPer15Min,
                         String publicUrl, Clock clock) {
     this.pool = pool;
+    this.cache = cache;
     this.hasher = hasher;
     this.limiter = limiter;
     this.signInPerAccount = new Limit("signin-account", signInAttemptsPer15Min, 900);
@@ -42,6 +44,11 @@ public final class AccountService {
     this.mailPerAddress = new Limit("mail-request", 5, 3600);
     this.publicUrl = publicUrl;
     this.clock = clock;
+  }
+
+  /** This node's account cache; whoever changes an account or its residence directly invalidates it here. */
+  public AccountCache cache() {
+    return cache;
   }
 
   /** Creates an unverified account and mails a verification link. */
@@ -87,7 +94,8 @@ public final class AccountService {
         }))
         .recover(err -> isUniqueViolation(err)
             ? Future.failedFuture(ProblemException.conflict("email-taken", "An account with this e-mail address exists already"))
-            : Future.failedFuture(err));
+            : Future.failedFuture(err))
+        .compose(id -> cache.invalidate(id).map(id));
   }
 
   /** Checks credentials; rate-limited per account and per client address. */
@@ -115,14 +123,16 @@ public final class AccountService {
                     "Confirm your e-mail address with the link we sent before signing in"));
               }
               if (hasher.needsRehash(account.passwordHash())) {
-                return hasher.hash(pw).compose(h -> accounts.rehash(pool, account.id(), h)).map(account);
+                return hasher.hash(pw).compose(h -> accounts.rehash(pool, account.id(), h))
+                    .compose(v -> cache.invalidate(account.id())).map(account);
               }
               return Future.succeededFuture(account);
             }));
   }
 
+  /** The account with its residence, from this node's cache when it holds it (see {@link AccountCache}). */
   public Future<Optional<AccountRepository.AccountWithResidence>> findWithResidence(UUID id) {
-    return accounts.withResidence(pool, id);
+    return cache.get(id, key -> accounts.withResidence(pool, key));
   }
 
   public Future<Optional<Account>> findByEmail(String normalisedEmail) {
@@ -130,7 +140,7 @@ public final class AccountService {
   }
 
   public Future<Optional<Account>> find(UUID id) {
-    return accounts.byId(pool, id);
+    return findWithResidence(id).map(found -> found.map(AccountRepository.AccountWithResidence::account));
   }
 
   /** Mails a reset link when the address belongs to an account; answers the same either way. */
@@ -153,8 +163,10 @@ public final class AccountService {
           PasswordPolicy.check(newPassword, a.email());
           return hasher.hash(newPassword).compose(h -> accounts.setPassword(tx, a.id(), h))
               // a reset link proves control of the mailbox, so the address is verified too
-              .compose(v -> accounts.markVerified(tx, a.id()));
-        }));
+              .compose(v -> accounts.markVerified(tx, a.id()))
+              .map(a.id());
+        }))
+        .compose(cache::invalidate);
   }
 
   public Future<Void> changePassword(UUID id, String currentPassword, String newPassword) {
@@ -163,7 +175,8 @@ public final class AccountService {
         .compose(a -> {
           PasswordPolicy.check(newPassword, a.email());
           return hasher.hash(newPassword).compose(h -> accounts.setPassword(pool, id, h));
-        });
+        })
+        .compose(v -> cache.invalidate(id));
   }
 
   /** Mails a confirmation link to the new address; the change applies when it is opened. */
@@ -181,14 +194,16 @@ public final class AccountService {
     if (name.isEmpty() || name.length() > 100) {
       return Future.failedFuture(ProblemException.badRequest("invalid-display-name", "A display name of 1 to 100 characters is required"));
     }
-    return requireAccount(id).compose(a -> accounts.setProfile(pool, id, name, "en".equals(locale) ? "en" : "ja"));
+    return requireAccount(id).compose(a -> accounts.setProfile(pool, id, name, "en".equals(locale) ? "en" : "ja"))
+        .compose(v -> cache.invalidate(id));
   }
 
   /** Erases the account's personal data after checking the password. */
   public Future<Void> delete(UUID id, String currentPassword) {
     return requireAccount(id)
         .compose(a -> checkPassword(a, currentPassword))
-        .compose(v -> pool.withTransaction(tx -> accounts.erase(tx, id)));
+        .compose(v -> pool.withTransaction(tx -> accounts.erase(tx, id)))
+        .compose(v -> cache.invalidate(id));
   }
 
   private Future<Account> requireAccount(UUID id) {

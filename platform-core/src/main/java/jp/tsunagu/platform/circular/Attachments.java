@@ -88,13 +88,13 @@ public final class Attachments {
         });
   }
 
-  /** A file, for a member who received the circular or an officer of its association. */
+  /** A file, for a current member of the circular's association (it is in their archive) or an officer. */
   public record File(String filename, String contentType, Buffer content) {}
 
   public Future<File> download(UUID accountId, UUID circularId, UUID attachmentId) {
     return pool.preparedQuery("SELECT t.filename, t.content_type, t.content FROM circular_attachment t JOIN circular c ON c.id = t.circular_id "
-            + "WHERE t.id = $1 AND c.id = $2 AND (EXISTS (SELECT 1 FROM circular_receipt r JOIN association_member m "
-            + "ON m.household_id = r.household_id AND m.account_id = $3 AND m.left_at IS NULL WHERE r.circular_id = c.id AND r.account_id = $3) "
+            + "WHERE t.id = $1 AND c.id = $2 AND (EXISTS (SELECT 1 FROM association_member m "
+            + "WHERE m.association_id = c.association_id AND m.account_id = $3 AND m.left_at IS NULL) "
             + "OR EXISTS (SELECT 1 FROM association_officer o WHERE o.association_id = c.association_id AND o.account_id = $3))")
         .execute(Tuple.of(attachmentId, circularId, accountId))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(ProblemException.notFound("Attachment " + attachmentId))

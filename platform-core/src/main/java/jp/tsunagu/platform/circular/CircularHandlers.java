@@ -3,12 +3,15 @@ package jp.tsunagu.platform.circular;
 import static jp.tsunagu.platform.http.Api.attempt;
 import static jp.tsunagu.platform.http.Api.body;
 import static jp.tsunagu.platform.http.Api.path;
+import static jp.tsunagu.platform.http.Api.query;
 import static jp.tsunagu.platform.http.Api.respond;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
@@ -26,13 +29,15 @@ import jp.tsunagu.platform.tenant.TenantService;
 public final class CircularHandlers {
   private final CircularService circulars;
   private final Attachments attachments;
+  private final CircularArchive archive;
   private final AccountService accounts;
   private final TenantService tenants;
   private final Auth auth;
 
-  public CircularHandlers(CircularService circulars, Attachments attachments, AccountService accounts, TenantService tenants,
-                          Auth auth) {
+  public CircularHandlers(CircularService circulars, Attachments attachments, CircularArchive archive,
+                          AccountService accounts, TenantService tenants, Auth auth) {
     this.circulars = circulars;
+    this.archive = archive;
     this.attachments = attachments;
     this.accounts = accounts;
     this.tenants = tenants;
@@ -102,6 +107,34 @@ public final class CircularHandlers {
   public void leaveAssociation(RoutingContext ctx) {
     UUID association = UUID.fromString(path(ctx, "associationId"));
     respond(ctx, 204, auth.citizen(ctx).compose(a -> circulars.leave(a.id(), association)));
+  }
+
+  public void searchCircularArchive(RoutingContext ctx) {
+    UUID association = UUID.fromString(path(ctx, "associationId"));
+    // checked by the contract, but taken as sent: the contract's validator reads a quoted value as JSON
+    String q = query(ctx, "q") == null || query(ctx, "q").isNull() ? null : ctx.queryParams().get("q");
+    String from = text(query(ctx, "from"));
+    String to = text(query(ctx, "to"));
+    int limit = number(query(ctx, "limit"), 20);
+    int offset = number(query(ctx, "offset"), 0);
+    respond(ctx, 200, auth.citizen(ctx).compose(a -> archive.search(a.id(), association, q,
+            from == null ? null : LocalDate.parse(from), to == null ? null : LocalDate.parse(to), limit, offset))
+        .map(page -> new JsonObject().put("total", page.total()).put("items", page.items())));
+  }
+
+  public void getArchivedCircular(RoutingContext ctx) {
+    UUID association = UUID.fromString(path(ctx, "associationId"));
+    UUID circular = UUID.fromString(path(ctx, "circularId"));
+    respond(ctx, 200, auth.citizen(ctx).compose(a -> archive.read(a.id(), association, circular))
+        .compose(c -> attachments.list(circular).map(files -> c.put("attachments", files))));
+  }
+
+  private static String text(RequestParameter p) {
+    return p == null || p.isNull() ? null : p.getString();
+  }
+
+  private static int number(RequestParameter p, int fallback) {
+    return p == null || p.isNull() ? fallback : p.getInteger();
   }
 
   public void listMyCirculars(RoutingContext ctx) {

@@ -372,7 +372,7 @@ public final class CircularService {
         }));
   }
 
-  private static JsonObject circularJson(Row c) {
+  static JsonObject circularJson(Row c) {
     String[] choices = c.getArrayOfStrings("choices");
     return new JsonObject().put("id", c.getUUID("id").toString()).put("associationId", c.getUUID("association_id").toString())
         .put("associationName", c.getString("association_name")).put("title", c.getString("title")).put("body", c.getString("body"))

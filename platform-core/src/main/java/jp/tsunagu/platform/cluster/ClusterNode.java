@@ -6,6 +6,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import jp.tsunagu.platform.config.TsunaguConfig;
 
 /**
@@ -31,6 +34,20 @@ public final class ClusterNode {
   private ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
     this.clusterManager = clusterManager;
+  }
+
+  /**
+   * Hazelcast completes every future it hands out (Vert.x's async map reads and writes among them)
+   * on one JVM-wide executor. Its default is the common fork-join pool, except where that pool has
+   * a parallelism below two — on a two-core machine — when it starts a new thread for every
+   * callback: tens of thousands of threads a second under load. A small pool of its own instead.
+   */
+  private static final Executor HAZELCAST_CALLBACKS = Executors.newFixedThreadPool(
+      Math.max(2, Runtime.getRuntime().availableProcessors()),
+      Thread.ofPlatform().name("tsunagu-hazelcast-callback-", 0).daemon(true).factory());
+
+  static {
+    ConcurrencyUtil.setDefaultAsyncExecutor(HAZELCAST_CALLBACKS);
   }
 
   public static Future<ClusterNode> start(TsunaguConfig config, MeterRegistry registry) {

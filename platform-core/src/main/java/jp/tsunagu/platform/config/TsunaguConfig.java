@@ -82,6 +82,10 @@ public final class TsunaguConfig {
       new Setting<>("security.signInAttemptsPer15Min", "10", "Failed sign-ins allowed per account and per client address in 15 minutes.", intBetween(1, 100000));
   public static final Setting<Integer> CODE_ATTEMPTS_PER_HOUR =
       new Setting<>("security.codeAttemptsPerHour", "5", "Residence-code entries allowed per account per hour.", intBetween(1, 100000));
+  public static final Setting<Integer> ACCOUNT_CACHE_ENTRIES =
+      new Setting<>("security.accountCacheEntries", "100000", "Signed-in accounts each node keeps in memory, so a request checks its session without a database read (0 keeps none).", intBetween(0, 10_000_000));
+  public static final Setting<Integer> ACCOUNT_CACHE_MAX_AGE_SECONDS =
+      new Setting<>("security.accountCacheMaxAgeSeconds", "300", "Longest time a cached account is used; changes reach every node at once, this only bounds a node that missed one.", intBetween(1, 86400));
   public static final Setting<Integer> RESIDENCE_CODE_TTL_DAYS =
       new Setting<>("residence.codeTtlDays", "30", "Days a residence verification code stays valid.", intBetween(1, 365));
 
@@ -110,6 +114,25 @@ public final class TsunaguConfig {
       new Setting<>("crawl.allowPrivateAddresses", "false", "Whether the crawler may fetch from loopback, private and link-local addresses (off: a source cannot make the platform read its internal network).", bool());
   public static final Setting<String> CRAWL_USER_AGENT =
       new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
+  public static final Setting<String> KEY_ENCRYPTION_KEY =
+      new Setting<>("security.keyEncryptionKey", "", "Base64 of 32 random bytes; when set, private signing keys are sealed with AES-256-GCM before they are stored in PostgreSQL (set it through the environment, the same on every node). Empty stores them unsealed.", TsunaguConfig::aesKey);
+
+  public static final Setting<Integer> OIDC_ACCESS_TOKEN_SECONDS =
+      new Setting<>("oidc.accessTokenSeconds", "300", "Lifetime of access tokens (JWT, RFC 9068).", intBetween(30, 3600));
+  public static final Setting<Integer> OIDC_ID_TOKEN_SECONDS =
+      new Setting<>("oidc.idTokenSeconds", "600", "Lifetime of ID tokens.", intBetween(30, 86400));
+  public static final Setting<Integer> OIDC_REFRESH_TOKEN_DAYS =
+      new Setting<>("oidc.refreshTokenDays", "30", "Lifetime of a refresh token; each use returns a new one.", intBetween(1, 365));
+  public static final Setting<Integer> OIDC_CODE_SECONDS =
+      new Setting<>("oidc.codeSeconds", "60", "Lifetime of an authorization code (single use).", intBetween(10, 600));
+  public static final Setting<Integer> OIDC_FLOW_MINUTES =
+      new Setting<>("oidc.flowMinutes", "30", "How long a started authorization (sign-in and consent) may take.", intBetween(1, 1440));
+  public static final Setting<Integer> OIDC_KEY_ROTATION_DAYS =
+      new Setting<>("oidc.keyRotationDays", "30", "Age at which a signing key is replaced on schedule.", intBetween(1, 3650));
+  public static final Setting<Integer> OIDC_KEY_PREPUBLISH_SECONDS =
+      new Setting<>("oidc.keyPrepublishSeconds", "86400", "How long a new signing key is published in the JWKS before it signs (relying parties' JWKS caches).", intBetween(0, 30 * 86400));
+  public static final Setting<Integer> OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN =
+      new Setting<>("oidc.clientAuthFailuresPer15Min", "20", "Failed client authentications allowed per client id in 15 minutes at the token, revocation and introspection endpoints (five times as many per client address); more answer 429.", intBetween(1, 1000000));
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -123,9 +146,12 @@ public final class TsunaguConfig {
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
+      ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_USER_AGENT,
+      KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
+      OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;
@@ -220,6 +246,23 @@ public final class TsunaguConfig {
       throw new IllegalArgumentException("'" + t + "' is not a valid URL");
     }
     return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+  }
+
+  private static String aesKey(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return t;
+    }
+    byte[] key;
+    try {
+      key = java.util.Base64.getDecoder().decode(t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("is not Base64 (the value is not shown)");
+    }
+    if (key.length != 32) {
+      throw new IllegalArgumentException("must be 32 bytes, Base64-encoded (the value is not shown)");
+    }
+    return t;
   }
 
   private static String postgresUrl(String text) {

@@ -19,6 +19,10 @@ public final class Auth {
   public static final String ACCOUNT = "account";
   public static final String STAMP = "stamp";
   public static final String STAFF = "staff";
+  /** The sign-in session's id for OpenID Connect ({@code sid}), fresh at every sign-in. */
+  public static final String SID = "sid";
+  /** When the citizen last typed their password (epoch seconds), for {@code auth_time} and {@code max_age}. */
+  public static final String AUTH_TIME = "authTime";
 
   private final AccountService accounts;
   private final StaffService staff;
@@ -79,6 +83,8 @@ public final class Auth {
     ctx.session().regenerateId();
     ctx.session().put(ACCOUNT, account.id().toString());
     ctx.session().put(STAMP, account.securityStamp());
+    ctx.session().put(SID, jp.tsunagu.platform.security.Tokens.urlToken());
+    ctx.session().put(AUTH_TIME, java.time.Instant.now().getEpochSecond());
   }
 
   /** Re-binds after a credential change in this session, so this session stays valid. */
@@ -96,6 +102,8 @@ public final class Auth {
     if (ctx.session() != null) {
       ctx.session().remove(ACCOUNT);
       ctx.session().remove(STAMP);
+      ctx.session().remove(SID);
+      ctx.session().remove(AUTH_TIME);
       if (ctx.session().get(STAFF) == null) {
         ctx.session().destroy();
       }

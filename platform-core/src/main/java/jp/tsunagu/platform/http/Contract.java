@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Loads the OpenAPI document for the request router. The published document stays exactly as
  * written; the router's copy leaves out the media types its validator does not know
  * ({@code application/problem+json} responses, {@code text/csv}, PDF and image request bodies),
- * whose handlers check those bodies themselves.
+ * whose handlers check those bodies themselves, and the OpenID endpoints (tag {@code openid}),
+ * which answer in their RFCs' formats.
  */
 public final class Contract {
   public static final String RESOURCE = "openapi.yaml";
@@ -33,6 +34,8 @@ public final class Contract {
   static JsonObject routable(JsonObject document) {
     JsonObject copy = document.copy();
     JsonObject paths = copy.getJsonObject("paths", new JsonObject());
+    // The OpenID endpoints (tag openid) follow their RFCs and are routed by the provider itself.
+    paths.fieldNames().removeIf(path -> openid(paths.getJsonObject(path)));
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
       for (String method : item.fieldNames()) {
@@ -65,5 +68,15 @@ public final class Contract {
       }
     }
     return copy;
+  }
+
+  private static boolean openid(JsonObject item) {
+    for (String method : item.fieldNames()) {
+      if (item.getValue(method) instanceof JsonObject op && op.getJsonArray("tags") != null
+          && op.getJsonArray("tags").contains("openid")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,14 +1,11 @@
 package jp.tsunagu.platform.http;
 
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
-import io.vertx.openapi.validation.RequestValidator;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -18,14 +15,12 @@ import java.util.regex.Pattern;
  * patterns here, and their rows checked by the CSV importer.
  */
 final class CsvOrJson {
-  private final Vertx vertx;
   private final OpenAPIContract contract;
-  private final RequestValidator validator;
+  private final ContractValidation validation;
 
-  CsvOrJson(Vertx vertx, OpenAPIContract contract) {
-    this.vertx = vertx;
+  CsvOrJson(OpenAPIContract contract, ContractValidation validation) {
     this.contract = contract;
-    this.validator = RequestValidator.create(vertx, contract);
+    this.validation = validation;
   }
 
   void apply(RouterBuilder builder, String operationId, Handler<RoutingContext> handler) {
@@ -44,8 +39,7 @@ final class CsvOrJson {
         handler.handle(ctx);
         return;
       }
-      RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, contract.operation(operationId))
-          .compose(request -> validator.validate(request, operationId))
+      validation.validate(ctx, contract.operation(operationId))
           .onSuccess(validated -> {
             ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
             handler.handle(ctx);

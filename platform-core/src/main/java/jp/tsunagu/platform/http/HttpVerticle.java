@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
@@ -35,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final OpenAPIContract contract;
   private HttpServer server;
+  private ContractValidation validation;
 
   /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
   public HttpVerticle(Services services, OpenAPIContract contract) {
@@ -75,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new SecurityHeaders(config.publicUrl()));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
     builder.rootHandler(SessionFlush.expose(sessions));
+    validation = new ContractValidation(vertx, contract);
 
     HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
     AccountHandlers citizen = new AccountHandlers(services.accounts(), services.residence(), services.auth());
@@ -86,7 +89,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "signUp", citizen::signUp);
     bind(builder, "confirmEmail", citizen::confirmEmail);
     bind(builder, "signIn", citizen::signIn);
-    bind(builder, "signOut", citizen::signOut);
+    // signing out ends the sign-in session at every service too (OpenID back-channel logout)
+    bind(builder, "signOut", ctx -> services.oidc().logout()
+        .endSession(ctx.session() == null ? null : ctx.session().get(Auth.SID)).onComplete(ar -> citizen.signOut(ctx)));
     bind(builder, "requestPasswordReset", citizen::requestPasswordReset);
     bind(builder, "resetPassword", citizen::resetPassword);
     bind(builder, "getMyAccount", citizen::getMyAccount);
@@ -111,8 +116,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "issueResidenceCode", tenant::issueResidenceCode);
     bind(builder, "listAuditLog", tenant::listAuditLog);
     CircularHandlers circular = new CircularHandlers(services.circulars(),
-        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()), services.accounts(),
-        services.tenants(), services.auth());
+        new jp.tsunagu.platform.circular.Attachments(services.pool(), services.circulars()),
+        new jp.tsunagu.platform.circular.CircularArchive(services.pool()), services.accounts(), services.tenants(),
+        services.auth());
     bind(builder, "createAssociation", circular::createAssociation);
     bind(builder, "addHousehold", circular::addHousehold);
     bind(builder, "sendCityNotice", circular::sendCityNotice);
@@ -125,6 +131,8 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "openCircular", circular::openCircular);
     bind(builder, "answerCircular", circular::answerCircular);
     bind(builder, "downloadAttachment", circular::downloadAttachment);
+    bind(builder, "searchCircularArchive", circular::searchCircularArchive);
+    bind(builder, "getArchivedCircular", circular::getArchivedCircular);
     // the body is a PDF or an image, which the OpenAPI validator does not know: checked by the handler
     builder.getRoute("addAttachment").setDoValidation(false).addHandler(circular::addAttachment).addFailureHandler(Problems::handle);
     ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
@@ -169,15 +177,24 @@ public final class HttpVerticle extends VerticleBase {
         content.settings(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
     bind(builder, "getSearchSettings", settings::getSearchSettings);
     bind(builder, "saveSearchSettings", settings::saveSearchSettings);
-    // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
-    new CsvOrJson(vertx, contract).apply(builder, "importFacilities", pages::importFacilities);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
-    CsvOrJson csvOrJson = new CsvOrJson(vertx, contract);
+    CsvOrJson csvOrJson = new CsvOrJson(contract, validation);
+    // CSV only, which the OpenAPI validator does not read: the path is checked by CsvOrJson, the content type by the handler
+    csvOrJson.apply(builder, "importFacilities", pages::importFacilities);
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
+    jp.tsunagu.platform.oidc.ClientHandlers oidcClients = new jp.tsunagu.platform.oidc.ClientHandlers(
+        services.oidc().clients(), services.oidc().keys(), services.auth());
+    bind(builder, "registerOidcClient", oidcClients::registerOidcClient);
+    bind(builder, "listOidcClients", oidcClients::listOidcClients);
+    bind(builder, "getOidcClient", oidcClients::getOidcClient);
+    bind(builder, "deleteOidcClient", oidcClients::deleteOidcClient);
+    bind(builder, "rotateSigningKeys", oidcClients::rotateSigningKeys);
+
     Router router = builder.createRouter();
     Pages.mount(vertx, router, services);
+    services.oidc().mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
@@ -191,8 +208,16 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  static void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
-    builder.getRoute(operationId).addHandler(handler).addFailureHandler(Problems::handle);
+  /**
+   * Binds an operation's handler behind the contract's validation of its requests; an operation
+   * whose route has validation turned off checks its own input.
+   */
+  private void bind(RouterBuilder builder, String operationId, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route.doValidation()) {
+      route.setDoValidation(false).addHandler(validation.handler(operationId));
+    }
+    route.addHandler(handler).addFailureHandler(Problems::handle);
   }
 
   @Override

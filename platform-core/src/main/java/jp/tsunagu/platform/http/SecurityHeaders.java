@@ -41,12 +41,23 @@ public final class SecurityHeaders implements SecurityPolicyHandler {
     HttpMethod m = ctx.request().method();
     boolean unsafe = m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
     String origin = ctx.request().getHeader("Origin");
-    if (unsafe && origin != null && !origin.equals(publicOrigin) && !sameHost(ctx, origin)) {
+    // The OpenID endpoints under /oauth2/ are called cross-site by design (relying parties' pages post
+    // to them) and authenticate the client, not the browser's cookies.
+    boolean oauth = ctx.request().path().startsWith("/oauth2/");
+    if (unsafe && !oauth && origin != null && !origin.equals(publicOrigin) && !sameHost(ctx, origin)) {
       ctx.fail(new ProblemException(403, "cross-site-request", "Cross-site request refused",
           "Requests that change data must come from " + publicOrigin));
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * The page policy, with redirects after a form post allowed to one more origin: the relying
+   * party a sign-in or consent form sends the browser back to (CSP form-action covers redirects).
+   */
+  public static String policyAllowingFormTarget(String origin) {
+    return CSP.replace("form-action 'self'", "form-action 'self' " + origin);
   }
 
   /** Also accept the origin the request was actually addressed to (a node reached directly). */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import jp.tsunagu.platform.account.AccountCache;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -42,9 +43,13 @@ public final class ResidenceService {
   private final int codeTtlDays;
   private final String publicUrl;
   private final Clock clock;
+  /** A verified residence changes what every node's cached account says. */
+  private final AccountCache accountCache;
 
-  public ResidenceService(Pool pool, RateLimiter limiter, int attemptsPerHour, int codeTtlDays, String publicUrl, Clock clock) {
+  public ResidenceService(Pool pool, AccountCache accountCache, RateLimiter limiter, int attemptsPerHour, int codeTtlDays,
+                          String publicUrl, Clock clock) {
     this.pool = pool;
+    this.accountCache = accountCache;
     this.limiter = limiter;
     this.codePerAccount = new Limit("residence-code-account", attemptsPerHour, 3600);
     this.codePerAddress = new Limit("residence-code-ip", attemptsPerHour * 4, 3600);
@@ -162,6 +167,7 @@ public final class ResidenceService {
               }
               return link(tx, accountId, row.getUUID("id"), row.getString("tenant_code"), row.getUUID("record_id"));
             })))
+        .compose(v -> accountCache.invalidate(accountId))
         .compose(v -> current(accountId).map(Optional::orElseThrow));
   }
 

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import jp.tsunagu.platform.circular.CircularArchive;
 import jp.tsunagu.platform.circular.CircularService;
 import jp.tsunagu.platform.http.Auth;
 import jp.tsunagu.platform.http.ProblemException;
@@ -21,19 +22,23 @@ import jp.tsunagu.platform.http.ProblemException;
  */
 final class CircularPages {
   private final CircularService circulars;
+  private final CircularArchive archive;
   private final Auth auth;
   private final View view;
 
-  CircularPages(CircularService circulars, Auth auth, View view) {
+  CircularPages(CircularService circulars, CircularArchive archive, Auth auth, View view) {
     this.circulars = circulars;
+    this.archive = archive;
     this.auth = auth;
     this.view = view;
   }
 
   void inbox(RoutingContext ctx) {
-    auth.citizen(ctx).compose(a -> circulars.inbox(a.id()))
-        .onSuccess(items -> view.render(ctx, "circulars/inbox", Map.of("circulars", items.stream()
-            .map(o -> ((JsonObject) o).getMap()).toList())))
+    auth.citizen(ctx).compose(a -> circulars.inbox(a.id()).compose(items -> archive.shelves(a.id())
+            .map(shelves -> Map.<String, Object>of(
+                "circulars", items.stream().map(o -> ((JsonObject) o).getMap()).toList(),
+                "shelves", shelves.stream().map(o -> ((JsonObject) o).getMap()).toList()))))
+        .onSuccess(model -> view.render(ctx, "circulars/inbox", model))
         .onFailure(ctx::fail);
   }
 

@@ -11,10 +11,16 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class Lang {
   static final String COOKIE = "tsunagu_lang";
+  /** A language fixed for this request only (an authorization request's ui_locales). */
+  static final String FORCED = "lang.forced";
 
   private Lang() {}
 
   static String of(RoutingContext ctx) {
+    String forced = ctx.get(FORCED);
+    if (forced != null) {
+      return forced;
+    }
     Cookie chosen = ctx.request().getCookie(COOKIE);
     if (chosen != null && Messages.LANGUAGES.contains(chosen.getValue())) {
       return chosen.getValue();

@@ -15,7 +15,7 @@ import jp.tsunagu.platform.config.TsunaguConfig;
  * (mounted before everything on the router); every POST here also needs the form's CSRF token.
  */
 public final class Pages {
-  private static final String NOT_API = "^/(?!api/|health/|static/|webjars/|metrics|openapi).*";
+  private static final String NOT_API = "^/(?!api/|health/|static/|webjars/|metrics|openapi|oauth2/|\\.well-known/).*";
   private static final String UPLOADS = "^/staff/t/[0-9]{6}/(districts|residents/import)$";
 
   private Pages() {}
@@ -44,6 +44,26 @@ public final class Pages {
     });
     router.routeWithRegex(HttpMethod.POST, NOT_API).handler(csrf::verify);
 
+    // The OpenID provider's pages: the authorization endpoint, sign-in and consent of a flow, logout.
+    PageErrors errors = new PageErrors(view);
+    AuthorizePages authorize = new AuthorizePages(services.oidc().authorization(), services.accounts(), services.residence(),
+        services.auth(), view, secure, config.get(TsunaguConfig.OIDC_FLOW_MINUTES) * 60L);
+    router.route(jp.tsunagu.platform.oidc.Oidc.AUTHORIZATION_PATH).method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(authorize::authorize).failureHandler(errors::handle);
+    router.get("/authorize/:flow").handler(authorize::show);
+    router.post("/authorize/:flow/sign-in").handler(authorize::signIn);
+    router.post("/authorize/:flow/continue").handler(authorize::continueAs);
+    router.post("/authorize/:flow/consent").handler(authorize::consent);
+    router.post("/authorize/:flow/residence").handler(authorize::verifyResidence);
+    LogoutPages logout = new LogoutPages(services.oidc(), view);
+    router.route(jp.tsunagu.platform.oidc.Oidc.LOGOUT_PATH).method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(logout::endSession).failureHandler(errors::handle);
+    router.post("/logout/confirm").handler(logout::confirm);
+    // Signing out of the platform ends the sign-in session at every service too (back-channel logout).
+    router.post("/sign-out").handler(ctx -> services.oidc().logout()
+        .endSession(ctx.session() == null ? null : ctx.session().get(jp.tsunagu.platform.http.Auth.SID))
+        .onComplete(ar -> ctx.next()));
+
     router.get("/").handler(citizen::home);
     router.get("/lang/:lang").handler(ctx -> Lang.toggle(ctx, secure));
     router.get("/sign-up").handler(citizen::signUpForm);
@@ -67,9 +87,14 @@ public final class Pages {
     router.post("/account/delete").handler(account::delete);
     router.get("/account/deleted").handler(account::deleted);
 
-    CircularPages circulars = new CircularPages(services.circulars(), services.auth(), view);
+    var circularArchive = new jp.tsunagu.platform.circular.CircularArchive(services.pool());
+    CircularPages circulars = new CircularPages(services.circulars(), circularArchive, services.auth(), view);
     router.get("/circulars").handler(circulars::inbox);
     router.get("/circulars/join").handler(circulars::joinForm);
+    CircularArchivePages archive = new CircularArchivePages(circularArchive, services.circulars(), services.auth(), view);
+    router.get("/circulars/associations/:associationId").handler(archive::search);
+    router.get("/circulars/associations/:associationId/:circularId").handler(archive::read);
+    router.get("/circulars/associations/:associationId/:circularId/print").handler(archive::print);
     router.post("/circulars/join").handler(circulars::join);
     router.get("/circulars/:id").handler(circulars::show);
     router.post("/circulars/:id/answer").handler(circulars::answer);
@@ -108,11 +133,18 @@ public final class Pages {
     router.post("/staff/t/:tenant/search/crawl/:source/run").handler(searchAdmin::runSource);
     router.get("/search").handler(new SearchPages(services.content().search(), services.tenants(), view)::show);
 
+    if (config.get(TsunaguConfig.DEMO)) {
+      DemoRpPages demo = new DemoRpPages(vertx, view, config.publicUrl());
+      router.get("/demo-rp/").handler(demo::home);
+      router.get("/demo-rp/login").handler(demo::login);
+      router.get("/demo-rp/callback").handler(demo::callback);
+      router.post("/demo-rp/sign-out").handler(demo::signOut);
+    }
     if (devOutbox) {
       router.get("/dev/outbox").handler(ctx -> services.outbox().recent(50)
           .onSuccess(mails -> view.render(ctx, "dev/outbox", Map.of("mails", mails.stream().map(m -> ((io.vertx.core.json.JsonObject) m).getMap()).toList())))
           .onFailure(ctx::fail));
     }
-    router.routeWithRegex(NOT_API).failureHandler(new PageErrors(view)::handle);
+    router.routeWithRegex(NOT_API).failureHandler(errors::handle);
   }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import jp.tsunagu.api.client.CitizenApi;
 import jp.tsunagu.api.invoker.ApiClient;
 import jp.tsunagu.api.invoker.ApiException;
+import jp.tsunagu.api.model.ChangePasswordRequest;
+import jp.tsunagu.api.model.ProfileUpdate;
 import jp.tsunagu.api.model.SignInRequest;
 import jp.tsunagu.platform.testing.Fixtures;
 import jp.tsunagu.platform.testing.TestPlatform;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes on loopback form one Hazelcast cluster: a browser session started on one node is
- * served by the other, and rate-limit buckets are shared.
+ * served by the other, account changes reach both nodes' account caches before they return, and
+ * rate-limit buckets are shared.
  */
 class TwoNodeSessionIT {
   static TestPlatform first;
@@ -66,6 +69,46 @@ class TwoNodeSessionIT {
     assertEquals("roaming@example.jp", new CitizenApi(browser[1]).getMyAccount().getEmail());
     new CitizenApi(browser[1]).signOut();
     assertEquals(401, assertThrows(ApiException.class, () -> new CitizenApi(browser[0]).getMyAccount()).getCode());
+  }
+
+  /**
+   * Each node keeps signed-in accounts in memory. A password change through one node must end the
+   * account's other sessions on every node by the time the change returns, even on a node that
+   * has just served them from its cache.
+   */
+  @Test
+  void aPasswordChangedThroughOneNodeEndsTheOtherSessionsOnEveryNodeAtOnce() throws Exception {
+    new Fixtures(first).verifiedCitizen("two-phones@example.jp");
+    ApiClient[] phone = browser();
+    ApiClient[] laptop = browser();
+    new CitizenApi(phone[0]).signIn(new SignInRequest().email("two-phones@example.jp").password(Fixtures.PASSWORD));
+    new CitizenApi(laptop[1]).signIn(new SignInRequest().email("two-phones@example.jp").password(Fixtures.PASSWORD));
+    for (ApiClient node : phone) {
+      assertEquals("two-phones@example.jp", new CitizenApi(node).getMyAccount().getEmail());
+    }
+
+    new CitizenApi(laptop[0]).changePassword(new ChangePasswordRequest()
+        .currentPassword(Fixtures.PASSWORD).newPassword("a brand new passphrase 2026"));
+
+    for (ApiClient node : phone) {
+      assertEquals(401, assertThrows(ApiException.class, () -> new CitizenApi(node).getMyAccount()).getCode());
+    }
+    for (ApiClient node : laptop) {
+      assertEquals("two-phones@example.jp", new CitizenApi(node).getMyAccount().getEmail(), "the changing session stays");
+    }
+  }
+
+  @Test
+  void aProfileChangedThroughOneNodeIsWhatTheOtherNodeAnswersNext() throws Exception {
+    new Fixtures(first).verifiedCitizen("renamed@example.jp");
+    ApiClient[] browser = browser();
+    new CitizenApi(browser[0]).signIn(new SignInRequest().email("renamed@example.jp").password(Fixtures.PASSWORD));
+    String before = new CitizenApi(browser[1]).getMyAccount().getDisplayName();
+
+    new CitizenApi(browser[0]).updateMyAccount(new ProfileUpdate().displayName("改名 太郎").locale(ProfileUpdate.LocaleEnum.JA));
+
+    assertNotEquals("改名 太郎", before);
+    assertEquals("改名 太郎", new CitizenApi(browser[1]).getMyAccount().getDisplayName());
   }
 
   @Test

@@ -1,0 +1,232 @@
+package jp.tsunagu.platform.bench;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import jp.tsunagu.platform.Services;
+import jp.tsunagu.platform.account.Account;
+import jp.tsunagu.platform.oidc.ClientService;
+import jp.tsunagu.platform.staff.Staff;
+import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.TestPlatform;
+
+/**
+ * Load driver for the OpenID provider's figures: refresh-token grants, authorization-code exchanges
+ * and client-credentials grants per second at the token endpoint (wrk, 2 threads, 64 connections),
+ * each again at about half of its peak for the latency there, and access-token verification per core
+ * at a resource server (Nimbus {@code DefaultJWTProcessor} against the provider's JWKS). The node
+ * runs in this JVM with its own embedded PostgreSQL; refresh tokens and codes to spend are written
+ * beforehand in bulk (each is single-use). Writes the "OpenID provider" section of docs/benchmarks.md.
+ */
+public final class OidcBench {
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  private static final int SPARE = Integer.getInteger("bench.tokens", 120_000);
+  private static final int PEAK_SHARE = SPARE * 2 / 3;
+  private static final String REDIRECT = "https://bench.example/cb";
+
+  static final String NOTES = """
+      What each grant costs: a refresh is one transaction (lock the token, mark it used, insert its successor) and two \
+      RSA-2048 signatures (access token and ID token); a code exchange is one transaction (lock the code, mark it used, \
+      insert the grant and its first refresh token) and two signatures; client credentials are one signature and no \
+      database write. The client secret check is one SHA-256, and the client is read from PostgreSQL on every request. \
+      The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no constant-rate \
+      mode), so their rate is only near half of the peak. Not measured here: complete sign-ins per second (form, code, \
+      token; bounded by Argon2id, see the foundation's sign-in figure) and Keycloak side by side.
+
+      """;
+
+  private OidcBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = TestPlatform.freePort();
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+    StringBuilder report = new StringBuilder();
+    try (TestPlatform node = TestPlatform.start(Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
+        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000"))) {
+      Services s = node.platform().services();
+      Fixtures fixtures = new Fixtures(node);
+      fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "bench-admin@shimada.example", jp.tsunagu.platform.staff.Role.TENANT_ADMIN);
+      Account citizen = fixtures.verifiedCitizen("bench-citizen@example.jp");
+      ClientService.Registered rp = Fixtures.await(s.oidc().clients().register(Staff.SYSTEM, Fixtures.SHIMADA, "bench-rp-0001",
+          new JsonObject().put("name", "bench").put("redirectUris", List.of(REDIRECT)).put("scopes", List.of("openid", "email", "api.read"))
+              .put("grantTypes", List.of("authorization_code", "refresh_token", "client_credentials")), "bench-secret"));
+      String basic = "Basic " + Base64.getEncoder().encodeToString("bench-rp-0001:bench-secret".getBytes());
+      spareRefreshTokens(s, citizen.id(), rp.client().clientId());
+      spareCodes(s, citizen.id(), rp.client().clientId());
+      String url = node.baseUrl() + "/oauth2/token";
+      String cc = "grant_type=client_credentials&scope=api.read";
+
+      report.append("| grant | peak (64 connections) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx |\n")
+          .append("|---|---|---|---|---|---|\n");
+      wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
+      String refresh = "grant_type=refresh_token&refresh_token=";
+      report.append(row("refresh_token (rotation, one transaction)", url,
+          script(lines("bench-refresh-", 0, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
+      String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
+      report.append(row("authorization_code (exchange, one transaction)", url,
+          script(lines("bench-code-", 0, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
+      report.append(row("client_credentials", url, script(null, cc), script(null, cc), basic));
+      report.append('\n').append(verification(node, basic));
+    }
+    report.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before the run: %s; after: %s. The node (2 event loops, "
+        + "16 PostgreSQL connections), its embedded PostgreSQL and wrk share the machine's cores with whatever else runs there.%n%n",
+        loadBefore.substring(0, loadBefore.lastIndexOf(' ', loadBefore.lastIndexOf(' ') - 1)),
+        Files.readString(Path.of("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1")));
+    report.append(NOTES);
+    write(report.toString());
+    System.out.println(report);
+  }
+
+  /** Peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
+  static String row(String label, String url, Path script, Path halfScript, String basic) throws Exception {
+    FoundationBench.Wrk peak = wrk(url, 64, SECONDS, script, "0", basic);
+    int connections = 16;
+    long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
+    FoundationBench.Wrk half = wrk(url, connections, SECONDS, halfScript, String.valueOf(delayMs), basic);
+    return String.format(Locale.ROOT, "| %s | **%.0f/s** | %s / %s | %.0f/s | %s / %s | %d |%n", label, peak.requestsPerSecond, peak.p50,
+        peak.p99, half.requestsPerSecond, half.p50, half.p99, peak.errors + half.errors);
+  }
+
+  /** wrk with a script and its arguments (which follow the URL after "--"). */
+  static FoundationBench.Wrk wrk(String url, int connections, int seconds, Path script, String delayMs, String basic) throws Exception {
+    return FoundationBench.Wrk.run("", connections, seconds, "-s", script.toString(), url, "--", delayMs, basic);
+  }
+
+  /** A wrk script that posts {@code prefix + next line of the file} (or just {@code prefix}), with an optional delay. */
+  static Path script(Path values, String prefix) throws Exception {
+    Path lua = Files.createTempFile("oidc-bench", ".lua");
+    Files.writeString(lua, """
+        local threads = {}
+        local next_id = 0
+        function setup(thread) thread:set("id", next_id); next_id = next_id + 1 end
+        function init(args)
+          delay_ms = tonumber(args[1]) or 0
+          wrk.method = "POST"
+          wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+          wrk.headers["Authorization"] = args[2]
+          values = {}
+          local file = "%s"
+          if file ~= "" then
+            local i = 0
+            for line in io.lines(file) do
+              if i %% 2 == id then values[#values + 1] = line end
+              i = i + 1
+            end
+          end
+          n = 0
+        end
+        function delay() return delay_ms end
+        function request()
+          local body = "%s"
+          if #values > 0 then
+            n = n + 1
+            body = body .. (values[n] or "spent")
+          end
+          return wrk.format(nil, nil, nil, body)
+        end
+        """.formatted(values == null ? "" : values.toString(), prefix));
+    return lua;
+  }
+
+  /** Refresh tokens to spend: one grant per 100 tokens, written in bulk; their values go to a file. */
+  static void spareRefreshTokens(Services s, UUID account, String clientId) throws Exception {
+    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr) "
+            + "SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, $1, $2, 'bench-sid', '{openid,email}', now(), "
+            + "'urn:tsunagu:acr:email-verified' FROM generate_series(1, $3) g")
+        .execute(Tuple.of(clientId, account, SPARE / 100)));
+    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) "
+            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i / 100 + 1), 12, '0'))::uuid, "
+            + "now() + interval '1 day' FROM generate_series(0, $1 - 1) i")
+        .execute(Tuple.of(SPARE)));
+  }
+
+  /** Codes to exchange: flows in state done, written in bulk; their codes go to a file. */
+  static void spareCodes(Services s, UUID account, String clientId) throws Exception {
+    JsonObject request = new JsonObject().put("client_id", clientId).put("redirect_uri", REDIRECT).put("scope", List.of("openid", "email"))
+        .put("state", "s").put("nonce", "n").put("prompt", List.of()).put("ui_locales", List.of()).put("acr_values", List.of());
+    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_flow (id, client_id, state, request, binding_hash, account_id, sid, auth_time, acr, "
+            + "granted_scopes, code_hash, code_expires_at, expires_at) SELECT md5('bench-flow-' || i)::uuid, $1, 'done', $2, '\\x00', $3, 'bench-sid', now(), "
+            + "'urn:tsunagu:acr:email-verified', '{openid,email}', sha256(convert_to('bench-code-' || i, 'UTF8')), now() + interval '1 day', "
+            + "now() + interval '1 day' FROM generate_series(0, $4 - 1) i")
+        .execute(Tuple.of(clientId, request, account, SPARE)));
+  }
+
+  /** The values {@code prefix + i} for from ≤ i < to, one a line (separate files, so no value is spent twice). */
+  static Path lines(String prefix, int from, int to) throws Exception {
+    Path file = Files.createTempFile("oidc-bench", ".txt");
+    StringBuilder out = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      out.append(prefix).append(i).append('\n');
+    }
+    Files.writeString(file, out);
+    return file;
+  }
+
+  /** A resource server checking access tokens with Nimbus against the JWKS, on one thread. */
+  static String verification(TestPlatform node, String basic) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String body = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/token")).header("Authorization", basic)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=api.read")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    String token = new JsonObject(body).getString("access_token");
+    JWKSet jwks = JWKSet.load(new URL(node.baseUrl() + "/oauth2/jwks"));
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(jwks)));
+    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(node.baseUrl(),
+        new JWTClaimsSet.Builder().issuer(node.baseUrl()).build(), Set.of("sub", "exp", "iat", "jti", "client_id")));
+    long warmUntil = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < warmUntil) {
+      processor.process(token, null);
+    }
+    long n = 0;
+    long start = System.nanoTime();
+    long end = start + SECONDS * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      processor.process(token, null);
+      n++;
+    }
+    double perSecond = n / ((System.nanoTime() - start) / 1e9);
+    return String.format(Locale.ROOT, "Access-token verification at a resource server (Nimbus `DefaultJWTProcessor`: RS256 signature "
+        + "with the key from the JWKS, `typ` at+jwt, issuer, audience, expiry), one thread for %d s: **%.0f verifications/s per core** "
+        + "(goal ≥ 10,000).%n%n", SECONDS, perSecond);
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void write(String section) throws Exception {
+    Path doc = Path.of("..", "docs", "benchmarks.md");
+    String body = "<!-- oidc:start -->\n## OpenID provider (platform-core)\n\n" + FoundationBench.machine().replace("FoundationBench", "OidcBench")
+        + "\n" + section + "<!-- oidc:end -->";
+    String text = Files.readString(doc);
+    int a = text.indexOf("<!-- oidc:start -->");
+    int b = text.indexOf("<!-- oidc:end -->");
+    text = a >= 0 && b > a ? text.substring(0, a) + body + text.substring(b + "<!-- oidc:end -->".length()) : text + "\n" + body + "\n";
+    Files.writeString(doc, text);
+  }
+}

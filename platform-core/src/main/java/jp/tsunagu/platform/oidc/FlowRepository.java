@@ -1,0 +1,110 @@
+package jp.tsunagu.platform.oidc;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Authorization flows in {@code oidc_flow}. Every transition is one UPDATE whose WHERE clause
+ * names the states the flow may come from, so of two racing requests exactly one moves it.
+ */
+final class FlowRepository {
+  private final Pool pool;
+
+  FlowRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Void> insert(UUID id, AuthorizationRequest request, byte[] bindingHash, Instant expiresAt) {
+    return pool.preparedQuery("INSERT INTO oidc_flow (id, client_id, state, request, binding_hash, expires_at) VALUES ($1, $2, 'login', $3, $4, $5)")
+        .execute(Tuple.of(id, request.clientId(), request.toJson(), Buffer.buffer(bindingHash), expiresAt.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  /** The flow if the browser holds its binding cookie. */
+  Future<Optional<Flow>> bound(UUID id, byte[] bindingHash) {
+    return pool.preparedQuery("SELECT * FROM oidc_flow WHERE id = $1 AND binding_hash = $2")
+        .execute(Tuple.of(id, Buffer.buffer(bindingHash)))
+        .map(FlowRepository::first);
+  }
+
+  Future<Optional<Flow>> signedIn(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr) {
+    return move(id, FlowState.CONSENT, "account_id = $3, account_stamp = $4, sid = $5, auth_time = $6, acr = $7",
+        accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr);
+  }
+
+  Future<Optional<Flow>> acr(UUID id, String acr) {
+    return move(id, FlowState.CONSENT, "acr = $3", acr);
+  }
+
+  Future<Optional<Flow>> approved(UUID id, List<String> scopes, byte[] codeHash, Instant codeExpiresAt) {
+    return move(id, FlowState.DONE, "granted_scopes = $3, code_hash = $4, code_expires_at = $5",
+        scopes.toArray(String[]::new), Buffer.buffer(codeHash), codeExpiresAt.atOffset(ZoneOffset.UTC));
+  }
+
+  Future<Optional<Flow>> denied(UUID id) {
+    return move(id, FlowState.DENIED, "code_hash = NULL");
+  }
+
+  /** A code row locked for the exchange, with whether it was used before. */
+  record CodeRow(Flow flow, boolean used, Instant codeExpiresAt) {}
+
+  Future<Optional<CodeRow>> lockCode(SqlClient tx, byte[] codeHash) {
+    return tx.preparedQuery("SELECT * FROM oidc_flow WHERE code_hash = $1 FOR UPDATE").execute(Tuple.of(Buffer.buffer(codeHash)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new CodeRow(map(r), r.getOffsetDateTime("code_used_at") != null,
+              r.getOffsetDateTime("code_expires_at").toInstant()));
+        });
+  }
+
+  Future<Void> markCodeUsed(SqlClient tx, UUID id) {
+    return tx.preparedQuery("UPDATE oidc_flow SET code_used_at = now() WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Removes flows that ended or lapsed long enough ago that no code of theirs can still be presented. */
+  Future<Integer> purge(Instant before) {
+    return pool.preparedQuery("DELETE FROM oidc_flow WHERE expires_at < $1").execute(Tuple.of(before.atOffset(ZoneOffset.UTC)))
+        .map(RowSet::rowCount);
+  }
+
+  private Future<Optional<Flow>> move(UUID id, FlowState next, String set, Object... values) {
+    String from = String.join(",", next.predecessors().stream().map(s -> "'" + s.id() + "'").toList());
+    Object[] params = new Object[values.length + 2];
+    params[0] = id;
+    params[1] = next.id();
+    System.arraycopy(values, 0, params, 2, values.length);
+    return pool.preparedQuery("UPDATE oidc_flow SET state = $2, " + set + " WHERE id = $1 AND state IN (" + from
+            + ") AND expires_at > now() RETURNING *")
+        .execute(Tuple.from(Arrays.asList(params)))
+        .map(FlowRepository::first);
+  }
+
+  private static Optional<Flow> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
+  }
+
+  static Flow map(Row r) {
+    String[] granted = r.getArrayOfStrings("granted_scopes");
+    return new Flow(r.getUUID("id"), r.getString("client_id"), FlowState.of(r.getString("state")),
+        AuthorizationRequest.fromJson((JsonObject) r.getValue("request")), r.getUUID("account_id"), r.getString("sid"),
+        r.getOffsetDateTime("auth_time") == null ? null : r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
+        granted == null ? null : new LinkedHashSet<>(List.of(granted)), r.getInteger("account_stamp"),
+        r.getOffsetDateTime("expires_at").toInstant());
+  }
+}

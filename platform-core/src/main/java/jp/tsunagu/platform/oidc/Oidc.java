@@ -1,0 +1,168 @@
+package jp.tsunagu.platform.oidc;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import jp.tsunagu.platform.account.AccountService;
+import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.consentlink.PlatformSecrets;
+import jp.tsunagu.platform.ratelimit.RateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wiring of the OpenID provider on one node: repositories, services, the signing keys with their
+ * rotation timer, the back-channel logout deliverer and the purge of what has expired. No logic.
+ */
+public final class Oidc {
+  private static final Logger LOG = LoggerFactory.getLogger(Oidc.class);
+  public static final String AUTHORIZATION_PATH = "/oauth2/authorize";
+  public static final String TOKEN_PATH = "/oauth2/token";
+  public static final String USERINFO_PATH = "/oauth2/userinfo";
+  public static final String JWKS_PATH = "/oauth2/jwks";
+  public static final String REVOCATION_PATH = "/oauth2/revoke";
+  public static final String INTROSPECTION_PATH = "/oauth2/introspect";
+  public static final String LOGOUT_PATH = "/oauth2/logout";
+  static final String PAIRWISE_SECRET = "oidc.pairwise";
+
+  private final Vertx vertx;
+  private final String issuer;
+  private final SigningKeys keys;
+  private final ClientService clients;
+  private final AuthorizationService authorization;
+  private final TokenService tokens;
+  private final TokenVerifier verifier;
+  private final UserinfoService userinfo;
+  private final TokenAdmin admin;
+  private final ClientAuthenticator authenticator;
+  private final BackchannelLogout logout;
+  private final FlowRepository flows;
+  private final GrantRepository grants;
+  private final WorkerExecutor keyWorkers;
+  private final Clock clock;
+  private long keyTimer = -1;
+  private long logoutTimer = -1;
+  private long purgeTimer = -1;
+
+  private Oidc(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts, byte[] pairwise) {
+    this.vertx = vertx;
+    this.issuer = config.publicUrl();
+    this.clock = Clock.systemUTC();
+    Duration access = Duration.ofSeconds(config.get(TsunaguConfig.OIDC_ACCESS_TOKEN_SECONDS));
+    Duration id = Duration.ofSeconds(config.get(TsunaguConfig.OIDC_ID_TOKEN_SECONDS));
+    Duration longest = (access.compareTo(id) > 0 ? access : id).plusMinutes(5);
+    this.keyWorkers = vertx.createSharedWorkerExecutor("tsunagu-keys", 1, 60, TimeUnit.SECONDS);
+    this.keys = new SigningKeys(vertx, new SigningKeyRepository(pool, new KeySealer(config.get(TsunaguConfig.KEY_ENCRYPTION_KEY))),
+        keyWorkers, clock, Duration.ofDays(config.get(TsunaguConfig.OIDC_KEY_ROTATION_DAYS)),
+        Duration.ofSeconds(config.get(TsunaguConfig.OIDC_KEY_PREPUBLISH_SECONDS)), longest);
+    this.flows = new FlowRepository(pool);
+    this.grants = new GrantRepository(pool);
+    this.clients = new ClientService(vertx, pool, new ClientRepository(pool));
+    Subjects subjects = new Subjects(pairwise);
+    this.authorization = new AuthorizationService(clients, flows, grants, issuer, clock,
+        Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
+    this.tokens = new TokenService(pool, flows, grants, keys, subjects, issuer, clock, access, id,
+        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)));
+    this.verifier = new TokenVerifier(keys, grants, issuer, clock);
+    this.userinfo = new UserinfoService(grants, accounts);
+    this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock);
+    this.authenticator = new ClientAuthenticator(clients, grants, limiter, config.get(TsunaguConfig.OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN),
+        issuer, clock);
+    this.logout = new BackchannelLogout(pool, grants, clients, keys, subjects, WebClient.create(vertx), issuer, clock);
+  }
+
+  /** Builds the provider and waits until it has signing keys (the first node of a deployment creates them). */
+  public static Future<Oidc> start(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts) {
+    return new PlatformSecrets(pool).getOrCreate(PAIRWISE_SECRET, () -> {
+          byte[] b = new byte[32];
+          new SecureRandom().nextBytes(b);
+          return b;
+        })
+        .map(secret -> new Oidc(vertx, pool, config, limiter, accounts, secret))
+        .compose(oidc -> oidc.keys.start().map(oidc))
+        .onSuccess(Oidc::schedule);
+  }
+
+  private void schedule() {
+    keyTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(1), t -> keys.tick()
+        .onFailure(err -> LOG.warn("signing key rotation step failed: {}", err.getMessage())));
+    logoutTimer = vertx.setPeriodic(2000, t -> logout.deliverDue()
+        .onFailure(err -> LOG.warn("back-channel logout round failed: {}", err.getMessage())));
+    purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), t -> flows.purge(clock.instant().minus(Duration.ofDays(1)))
+        .compose(n -> grants.purge(clock.instant()))
+        .onFailure(err -> LOG.warn("purging expired authorization data failed: {}", err.getMessage())));
+  }
+
+  /** Mounts the JSON endpoints (the interactive ones are pages, see {@code web/AuthorizePages}). */
+  public void mount(Router router) {
+    OidcHandlers h = new OidcHandlers(this);
+    // Browser-based relying parties call these cross-origin; they take no cookies, so any origin may.
+    for (String path : new String[] {"/.well-known/openid-configuration", JWKS_PATH, TOKEN_PATH, USERINFO_PATH, REVOCATION_PATH}) {
+      router.route(path).handler(OidcHandlers::cors);
+    }
+    router.get("/.well-known/openid-configuration").handler(h::discovery).failureHandler(OAuthErrors::handle);
+    router.get(JWKS_PATH).handler(h::jwks).failureHandler(OAuthErrors::handle);
+    router.post(TOKEN_PATH).handler(h::token).failureHandler(OAuthErrors::handle);
+    router.get(USERINFO_PATH).handler(h::userinfo).failureHandler(OAuthErrors::handle);
+    router.post(USERINFO_PATH).handler(h::userinfo).failureHandler(OAuthErrors::handle);
+    router.post(REVOCATION_PATH).handler(h::revoke).failureHandler(OAuthErrors::handle);
+    router.post(INTROSPECTION_PATH).handler(h::introspect).failureHandler(OAuthErrors::handle);
+    router.route("/oauth2/*").last().handler(ctx -> ctx.fail(404)).failureHandler(OAuthErrors::handle);
+  }
+
+  public void stop() {
+    for (long t : new long[] {keyTimer, logoutTimer, purgeTimer}) {
+      if (t >= 0) {
+        vertx.cancelTimer(t);
+      }
+    }
+    keyWorkers.close();
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public SigningKeys keys() {
+    return keys;
+  }
+
+  public ClientService clients() {
+    return clients;
+  }
+
+  public AuthorizationService authorization() {
+    return authorization;
+  }
+
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
+  public UserinfoService userinfo() {
+    return userinfo;
+  }
+
+  public TokenAdmin admin() {
+    return admin;
+  }
+
+  public ClientAuthenticator authenticator() {
+    return authenticator;
+  }
+
+  public BackchannelLogout logout() {
+    return logout;
+  }
+}

@@ -1,0 +1,88 @@
+package jp.tsunagu.platform.oidc;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import jp.tsunagu.platform.security.Tokens;
+
+/**
+ * Revocation (RFC 7009) and introspection (RFC 7662). A client acts on its own tokens only; a token
+ * that is unknown, foreign or already gone is revoked "successfully" and introspects as inactive.
+ * Revoking a refresh token revokes its grant (and with it the grant's access tokens); revoking an
+ * access token records its id until it would have expired.
+ */
+public final class TokenAdmin {
+  private final io.vertx.sqlclient.Pool pool;
+  private final TokenVerifier verifier;
+  private final GrantRepository grants;
+  private final Subjects subjects;
+  private final Clock clock;
+
+  TokenAdmin(io.vertx.sqlclient.Pool pool, TokenVerifier verifier, GrantRepository grants, Subjects subjects, Clock clock) {
+    this.pool = pool;
+    this.verifier = verifier;
+    this.grants = grants;
+    this.subjects = subjects;
+    this.clock = clock;
+  }
+
+  public Future<Void> revoke(Client client, String token) {
+    if (looksLikeJwt(token)) {
+      return verifier.access(token)
+          .compose(claims -> client.clientId().equals(claims.getClaim("client_id"))
+              ? grants.recordTokenId(claims.getJWTID(), claims.getExpirationTime().toInstant()).mapEmpty()
+              : Future.<Void>succeededFuture())
+          .recover(err -> err instanceof OAuthError ? Future.succeededFuture() : Future.failedFuture(err));
+    }
+    return grants.findRefresh(Tokens.sha256(token))
+        .compose(row -> row.isPresent() && row.get().grant().clientId().equals(client.clientId())
+            ? grants.revokeGrant(pool, row.get().grant().id()) : Future.succeededFuture());
+  }
+
+  public Future<JsonObject> introspect(Client client, String token) {
+    JsonObject inactive = new JsonObject().put("active", false);
+    if (looksLikeJwt(token)) {
+      return verifier.access(token)
+          .map(claims -> client.clientId().equals(claims.getClaim("client_id")) ? active(claims) : inactive)
+          .recover(err -> err instanceof OAuthError ? Future.succeededFuture(inactive) : Future.failedFuture(err));
+    }
+    Instant now = clock.instant();
+    return grants.findRefresh(Tokens.sha256(token)).map(row -> {
+      if (row.isEmpty() || row.get().used() || row.get().grant().revoked() || !row.get().expiresAt().isAfter(now)
+          || !row.get().grant().clientId().equals(client.clientId())) {
+        return inactive;
+      }
+      Grant g = row.get().grant();
+      return new JsonObject().put("active", true).put("token_type", "refresh_token").put("client_id", g.clientId())
+          .put("scope", Scopes.join(g.scopes())).put("sub", subjects.of(client, g.accountId()))
+          .put("exp", row.get().expiresAt().getEpochSecond());
+    });
+  }
+
+  private static JsonObject active(JWTClaimsSet c) {
+    JsonObject out = new JsonObject().put("active", true).put("token_type", "access_token")
+        .put("client_id", c.getClaim("client_id")).put("sub", c.getSubject()).put("iss", c.getIssuer())
+        .put("aud", c.getAudience().size() == 1 ? c.getAudience().get(0) : c.getAudience())
+        .put("exp", c.getExpirationTime().toInstant().getEpochSecond()).put("iat", c.getIssueTime().toInstant().getEpochSecond())
+        .put("jti", c.getJWTID());
+    if (c.getClaim("scope") != null) {
+      out.put("scope", c.getClaim("scope"));
+    }
+    return out;
+  }
+
+  private static boolean looksLikeJwt(String token) {
+    if (token.chars().filter(ch -> ch == '.').count() != 2) {
+      return false;
+    }
+    try {
+      SignedJWT.parse(token);
+      return true;
+    } catch (java.text.ParseException e) {
+      return token.startsWith("ey");
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package jp.tsunagu.platform.oidc;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import jp.tsunagu.platform.security.Tokens;
+
+/**
+ * The token endpoint's grants (RFC 6749 §4.1.3, §6, §4.4). A code is exchanged once, within its
+ * lifetime, by the client it was issued to, with the same redirect URI and the PKCE verifier; a
+ * second use revokes the grant made from it. A refresh token is replaced on every use; presenting
+ * a replaced one revokes its whole family. Each exchange is one transaction, so a failure leaves
+ * nothing half-written.
+ */
+public final class TokenService {
+  public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+  private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+
+  private final Pool pool;
+  private final FlowRepository flows;
+  private final GrantRepository grants;
+  private final SigningKeys keys;
+  private final Subjects subjects;
+  private final String issuer;
+  private final Clock clock;
+  private final Duration accessLifetime;
+  private final Duration idLifetime;
+  private final Duration refreshLifetime;
+
+  TokenService(Pool pool, FlowRepository flows, GrantRepository grants, SigningKeys keys, Subjects subjects, String issuer, Clock clock,
+               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime) {
+    this.pool = pool;
+    this.flows = flows;
+    this.grants = grants;
+    this.keys = keys;
+    this.subjects = subjects;
+    this.issuer = issuer;
+    this.clock = clock;
+    this.accessLifetime = accessLifetime;
+    this.idLifetime = idLifetime;
+    this.refreshLifetime = refreshLifetime;
+  }
+
+  /** What a grant hands back before it is written as JSON. */
+  private record Issued(Grant grant, String refreshToken, String nonce) {}
+
+  public Future<JsonObject> exchangeCode(Client client, Map<String, String> p) {
+    String code = required(p, "code");
+    String redirect = p.get("redirect_uri");
+    String verifier = p.get("code_verifier");
+    if (verifier != null && !VERIFIER.matcher(verifier).matches()) {
+      return Future.failedFuture(OAuthError.invalidRequest("code_verifier must be 43 to 128 unreserved characters"));
+    }
+    String refresh = client.allows(Client.REFRESH_TOKEN) ? Tokens.urlToken() : null;
+    return pool.withTransaction(tx -> flows.lockCode(tx, Tokens.sha256(code)).compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(OAuthError.invalidGrant("The code is not valid"));
+          }
+          FlowRepository.CodeRow row = found.get();
+          Flow flow = row.flow();
+          if (row.used()) {
+            // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed code revokes what it was exchanged for
+            return grants.revokeGrant(tx, flow.id()).map(v -> (Object) OAuthError.invalidGrant("The code has been used already"));
+          }
+          Future<Void> burn = flows.markCodeUsed(tx, flow.id());
+          OAuthError wrong = checkCode(client, flow, row, redirect, verifier);
+          if (wrong != null) {
+            return burn.map(v -> (Object) wrong);
+          }
+          Grant grant = new Grant(flow.id(), client.clientId(), flow.accountId(), flow.sid(), flow.grantedScopes(), flow.authTime(),
+              flow.acr(), flow.accountStamp(), false);
+          return burn.compose(v -> grants.insertGrant(tx, grant))
+              .compose(v -> refresh == null ? Future.succeededFuture()
+                  : grants.insertRefresh(tx, Tokens.sha256(refresh), grant.id(), clock.instant().plus(refreshLifetime)))
+              .map(v -> (Object) new Issued(grant, refresh, flow.request().nonce()));
+        }))
+        .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
+        .map(issued -> response(client, issued));
+  }
+
+  public Future<JsonObject> refresh(Client client, Map<String, String> p) {
+    String presented = required(p, "refresh_token");
+    Set<String> asked = p.get("scope") == null ? null : Scopes.parse(p.get("scope"));
+    if (p.get("scope") != null && (asked == null || asked.isEmpty())) {
+      return Future.failedFuture(OAuthError.invalidScope("scope must be space-separated scope names"));
+    }
+    String next = Tokens.urlToken();
+    byte[] hash = Tokens.sha256(presented);
+    return pool.withTransaction(tx -> grants.lockRefresh(tx, hash).compose(found -> {
+          if (found.isEmpty() || found.get().grant().revoked() || !found.get().grant().clientId().equals(client.clientId())) {
+            return Future.succeededFuture(OAuthError.invalidGrant("The refresh token is not valid"));
+          }
+          GrantRepository.RefreshRow row = found.get();
+          if (row.used()) {
+            return grants.revokeGrant(tx, row.grant().id())
+                .map(v -> (Object) OAuthError.invalidGrant("The refresh token has been used already; its family is revoked"));
+          }
+          if (!row.expiresAt().isAfter(clock.instant())) {
+            return Future.succeededFuture(OAuthError.invalidGrant("The refresh token has expired"));
+          }
+          if (asked != null && !row.grant().scopes().containsAll(asked)) {
+            return Future.succeededFuture(OAuthError.invalidScope("A refresh cannot widen the granted scope"));
+          }
+          Grant grant = asked == null ? row.grant() : new Grant(row.grant().id(), row.grant().clientId(), row.grant().accountId(),
+              row.grant().sid(), asked, row.grant().authTime(), row.grant().acr(), row.grant().accountStamp(), false);
+          return grants.markRefreshUsed(tx, hash)
+              .compose(v -> grants.insertRefresh(tx, Tokens.sha256(next), grant.id(), clock.instant().plus(refreshLifetime)))
+              .map(v -> (Object) new Issued(grant, next, null));
+        }))
+        .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
+        .map(issued -> response(client, issued));
+  }
+
+  /** Service-to-platform calls: a token for the client itself, with API scopes only. */
+  public Future<JsonObject> clientCredentials(Client client, Map<String, String> p) {
+    Set<String> asked = p.get("scope") == null ? new LinkedHashSet<>(client.scopes()) : Scopes.parse(p.get("scope"));
+    if (asked == null) {
+      return Future.failedFuture(OAuthError.invalidScope("scope must be space-separated scope names"));
+    }
+    asked.removeIf(s -> p.get("scope") == null && Scopes.CITIZEN.contains(s));
+    for (String s : asked) {
+      if (Scopes.CITIZEN.contains(s) || !client.scopes().contains(s)) {
+        return Future.failedFuture(OAuthError.invalidScope("Not available to client credentials: " + s));
+      }
+    }
+    Instant now = clock.instant();
+    JWTClaimsSet.Builder at = accessClaims(now, client, client.clientId(), asked, null);
+    JsonObject out = new JsonObject().put("access_token", keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at.build()))
+        .put("token_type", "Bearer").put("expires_in", accessLifetime.toSeconds());
+    if (!asked.isEmpty()) {
+      out.put("scope", Scopes.join(asked));
+    }
+    return Future.succeededFuture(out);
+  }
+
+  private OAuthError checkCode(Client client, Flow flow, FlowRepository.CodeRow row, String redirect, String verifier) {
+    if (!flow.clientId().equals(client.clientId())) {
+      return OAuthError.invalidGrant("The code was issued to another client");
+    }
+    if (!row.codeExpiresAt().isAfter(clock.instant())) {
+      return OAuthError.invalidGrant("The code has expired");
+    }
+    if (redirect == null || !redirect.equals(flow.request().redirectUri())) {
+      return OAuthError.invalidGrant("redirect_uri does not match the authorization request");
+    }
+    String challenge = flow.request().codeChallenge();
+    if (challenge == null) {
+      return verifier == null ? null : OAuthError.invalidGrant("code_verifier sent, but the request had no code_challenge");
+    }
+    if (verifier == null) {
+      return OAuthError.invalidGrant("code_verifier is required");
+    }
+    byte[] expected = Base64.getUrlEncoder().withoutPadding().encode(Tokens.sha256(verifier));
+    return MessageDigest.isEqual(expected, challenge.getBytes(StandardCharsets.US_ASCII)) ? null
+        : OAuthError.invalidGrant("code_verifier does not match the code_challenge");
+  }
+
+  private JsonObject response(Client client, Issued issued) {
+    Instant now = clock.instant();
+    Grant g = issued.grant();
+    String sub = subjects.of(client, g.accountId());
+    JWTClaimsSet.Builder at = accessClaims(now, client, sub, g.scopes(), g).claim("gid", g.id().toString());
+    String accessToken = keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at.build());
+    JsonObject out = new JsonObject().put("access_token", accessToken).put("token_type", "Bearer")
+        .put("expires_in", accessLifetime.toSeconds()).put("scope", Scopes.join(g.scopes()));
+    if (issued.refreshToken() != null) {
+      out.put("refresh_token", issued.refreshToken());
+    }
+    if (g.scopes().contains(Scopes.OPENID)) {
+      JWTClaimsSet.Builder id = new JWTClaimsSet.Builder().issuer(issuer).subject(sub).audience(client.clientId())
+          .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(idLifetime)))
+          .claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr()).claim("amr", List.of("pwd"))
+          .claim("azp", client.clientId()).claim("at_hash", halfHash(accessToken));
+      if (g.sid() != null) {
+        id.claim("sid", g.sid());
+      }
+      if (issued.nonce() != null) {
+        id.claim("nonce", issued.nonce());
+      }
+      out.put("id_token", keys.sign(client.idTokenAlg(), JOSEObjectType.JWT, id.build()));
+    }
+    return out;
+  }
+
+  private JWTClaimsSet.Builder accessClaims(Instant now, Client client, String sub, Set<String> scopes, Grant g) {
+    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer).subject(sub).audience(issuer)
+        .claim("client_id", client.clientId()).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(accessLifetime)))
+        .jwtID(UUID.randomUUID().toString());
+    if (!scopes.isEmpty()) {
+      b.claim("scope", Scopes.join(scopes));
+    }
+    if (g != null && g.authTime() != null) {
+      b.claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr());
+    }
+    return b;
+  }
+
+  /** at_hash (OIDC Core §3.1.3.6): the left half of the SHA-256 of the access token, base64url. */
+  static String halfHash(String token) {
+    byte[] digest = Tokens.sha256(token);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, digest.length / 2));
+  }
+
+  private static String required(Map<String, String> p, String name) {
+    String v = p.get(name);
+    if (v == null || v.isEmpty()) {
+      throw OAuthError.invalidRequest(name + " is required");
+    }
+    return v;
+  }
+}

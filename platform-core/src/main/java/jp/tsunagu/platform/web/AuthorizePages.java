@@ -1,0 +1,260 @@
+package jp.tsunagu.platform.web;
+
+import static jp.tsunagu.platform.http.Api.attempt;
+import static jp.tsunagu.platform.http.Api.clientAddress;
+import static jp.tsunagu.platform.web.Forms.field;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import jp.tsunagu.platform.account.AccountService;
+import jp.tsunagu.platform.http.Auth;
+import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.http.SecurityHeaders;
+import jp.tsunagu.platform.oidc.AuthorizationService;
+import jp.tsunagu.platform.oidc.AuthorizationService.Citizen;
+import jp.tsunagu.platform.oidc.AuthorizationService.Step;
+import jp.tsunagu.platform.oidc.Flow;
+import jp.tsunagu.platform.residence.ResidenceService;
+
+/**
+ * The authorization endpoint and the pages of a flow: sign-in (or "continue as"), the residence
+ * step for a resident-level request, and consent. The flow is tied to the browser by a cookie
+ * scoped to the flow's path; every form carries the CSRF token; the pages refuse framing, and their
+ * form-action admits the relying party's origin, where the last redirect goes.
+ */
+final class AuthorizePages {
+  static final String FLOW_COOKIE = "tsunagu_flow";
+  private final AuthorizationService authorization;
+  private final AccountService accounts;
+  private final ResidenceService residence;
+  private final Auth auth;
+  private final View view;
+  private final boolean secure;
+  private final long flowSeconds;
+
+  AuthorizePages(AuthorizationService authorization, AccountService accounts, ResidenceService residence, Auth auth, View view,
+                 boolean secure, long flowSeconds) {
+    this.authorization = authorization;
+    this.accounts = accounts;
+    this.residence = residence;
+    this.auth = auth;
+    this.view = view;
+    this.secure = secure;
+    this.flowSeconds = flowSeconds;
+  }
+
+  /** GET or POST /oauth2/authorize. */
+  void authorize(RoutingContext ctx) {
+    MultiMap source;
+    if (ctx.request().method() == HttpMethod.POST) {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        refused(ctx, "The authorization request must be form-encoded");
+        return;
+      }
+      source = ctx.request().formAttributes();
+    } else {
+      source = ctx.queryParams();
+    }
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    source.names().forEach(n -> params.put(n, source.getAll(n)));
+    authorization.start(params).onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof AuthorizationService.Refused r) {
+          refused(ctx, r.getMessage());
+        } else {
+          ctx.fail(ar.cause());
+        }
+      } else if (ar.result() instanceof AuthorizationService.Redirect r) {
+        View.redirect(ctx, r.location());
+      } else {
+        AuthorizationService.Started s = (AuthorizationService.Started) ar.result();
+        ctx.response().addCookie(Cookie.cookie(FLOW_COOKIE, s.binding()).setPath(flowPath(s.flowId())).setHttpOnly(true)
+            .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(flowSeconds));
+        View.redirect(ctx, flowPath(s.flowId()));
+      }
+    });
+  }
+
+  /** GET /authorize/:flow — whatever the flow needs next. */
+  void show(RoutingContext ctx) {
+    flow(ctx).compose(flow -> citizen(ctx).compose(c -> authorization.proceed(flow, c)))
+        .onSuccess(step -> render(ctx, step, null))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  /** POST /authorize/:flow/sign-in */
+  void signIn(RoutingContext ctx) {
+    String email = field(ctx, "email");
+    flow(ctx).compose(flow -> attempt(() -> accounts.signIn(email, field(ctx, "password"), clientAddress(ctx)))
+            .compose(account -> {
+              Auth.signInCitizen(ctx, account);
+              Csrf.rotate(ctx);
+              return citizen(ctx);
+            })
+            .compose(c -> authorization.signedIn(flow, c.orElseThrow()))
+            .recover(err -> err instanceof ProblemException p && p.status() < 500
+                ? authorization.client(flow).map(client -> (Step) new AuthorizationService.SignIn(flow, client, false))
+                    .onSuccess(step -> render(ctx, step, p)).compose(x -> Future.failedFuture(new Rendered()))
+                : Future.failedFuture(err)))
+        .onSuccess(step -> after(ctx, step))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  /** POST /authorize/:flow/continue — prompt=select_account, continuing as the signed-in citizen. */
+  void continueAs(RoutingContext ctx) {
+    flow(ctx).compose(flow -> citizen(ctx).compose(c -> c.isPresent() ? authorization.signedIn(flow, c.get())
+            : authorization.proceed(flow, c)))
+        .onSuccess(step -> after(ctx, step))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  /** POST /authorize/:flow/consent — approve with the ticked items, or deny. */
+  void consent(RoutingContext ctx) {
+    boolean approve = "approve".equals(field(ctx, "decision"));
+    List<String> ticked = ctx.request().formAttributes().getAll("item");
+    flow(ctx).compose(flow -> !approve ? authorization.deny(flow)
+            : citizen(ctx).compose(c -> c.isPresent() ? authorization.approve(flow, c.get(), new LinkedHashSet<>(ticked))
+                : Future.failedFuture(new AuthorizationService.Refused("Sign in again; the session has ended"))))
+        .onSuccess(location -> View.redirect(ctx, location))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  /** POST /authorize/:flow/residence — the residence code, or cancel. */
+  void verifyResidence(RoutingContext ctx) {
+    boolean cancel = "cancel".equals(field(ctx, "decision"));
+    String code = field(ctx, "code");
+    flow(ctx).compose(flow -> cancel ? authorization.deny(flow)
+            : auth.citizen(ctx).compose(a -> attempt(() -> residence.verify(a.id(), code, clientAddress(ctx))))
+                .map(r -> flowPath(flow.id()))
+                .recover(err -> err instanceof ProblemException p && p.status() < 500 && p.status() != 401
+                    ? citizen(ctx).compose(c -> authorization.proceed(flow, c)).onSuccess(step -> render(ctx, step, p))
+                        .compose(x -> Future.failedFuture(new Rendered()))
+                    : Future.failedFuture(err)))
+        .onSuccess(location -> View.redirect(ctx, location))
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  private void after(RoutingContext ctx, Step step) {
+    if (step instanceof AuthorizationService.Redirect r) {
+      View.redirect(ctx, r.location());
+    } else {
+      View.redirect(ctx, flowPath(flowOf(step).id()));
+    }
+  }
+
+  private void render(RoutingContext ctx, Step step, ProblemException problem) {
+    if (step instanceof AuthorizationService.Redirect r) {
+      View.redirect(ctx, r.location());
+      return;
+    }
+    Flow flow = flowOf(step);
+    ctx.response().headers().set("Content-Security-Policy",
+        SecurityHeaders.policyAllowingFormTarget(origin(flow.request().redirectUri())));
+    flow.request().uiLocales().stream().filter(Messages.LANGUAGES::contains).findFirst().ifPresent(l -> ctx.put(Lang.FORCED, l));
+    Map<String, Object> model = new HashMap<>();
+    model.put("flowPath", flowPath(flow.id()));
+    if (problem != null) {
+      model.put("problem", problem);
+    }
+    switch (step) {
+      case AuthorizationService.SignIn s -> {
+        model.put("client", s.client().name());
+        model.put("email", flow.request().loginHint() == null ? "" : flow.request().loginHint());
+        model.put("offerCurrent", s.offerCurrent());
+        view.render(ctx, problem == null ? 200 : problem.status(), "authorize/sign-in", model);
+      }
+      case AuthorizationService.Consent c -> {
+        model.put("client", c.client().name());
+        model.put("items", c.items().stream().map(i -> Map.of("scope", i.scope(), "required", i.required(), "checked", i.checked())).toList());
+        view.render(ctx, "authorize/consent", model);
+      }
+      case AuthorizationService.Residence r -> {
+        model.put("client", r.client().name());
+        view.render(ctx, problem == null ? 200 : problem.status(), "authorize/residence", model);
+      }
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  private Future<Flow> flow(RoutingContext ctx) {
+    UUID id;
+    try {
+      id = UUID.fromString(ctx.pathParam("flow"));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(ProblemException.notFound("Authorization"));
+    }
+    Cookie binding = ctx.request().getCookie(FLOW_COOKIE);
+    return authorization.flow(id, binding == null ? null : binding.getValue())
+        .compose(f -> f.isPresent() ? Future.succeededFuture(f.get())
+            : Future.failedFuture(new AuthorizationService.Refused("This sign-in was started in another browser or has ended; start again from the service")));
+  }
+
+  /** The citizen of this browser session with when and in which sign-in session they signed in. */
+  private Future<Optional<Citizen>> citizen(RoutingContext ctx) {
+    if (ctx.session() == null || ctx.session().get(Auth.ACCOUNT) == null || ctx.session().get(Auth.SID) == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String sid = ctx.session().get(Auth.SID);
+    Long authTime = ((Number) ctx.session().get(Auth.AUTH_TIME)).longValue();
+    return auth.citizenWithResidence(ctx)
+        .map(a -> Optional.of(new Citizen(a, sid, Instant.ofEpochSecond(authTime))))
+        .recover(err -> err instanceof ProblemException p && p.status() == 401 ? Future.succeededFuture(Optional.empty())
+            : Future.failedFuture(err));
+  }
+
+  private void failed(RoutingContext ctx, Throwable err) {
+    if (err instanceof Rendered) {
+      return;
+    }
+    if (err instanceof AuthorizationService.Refused r) {
+      refused(ctx, r.getMessage());
+    } else if (err instanceof Flow.FlowConflict) {
+      refused(ctx, "This sign-in has moved on already (another tab or a repeated form); start again from the service");
+    } else {
+      ctx.fail(err);
+    }
+  }
+
+  private void refused(RoutingContext ctx, String description) {
+    view.render(ctx, 400, "error", Map.of("problem", new ProblemException(400, "authorization-refused", "Sign-in refused", description),
+        "status", 400, "errorSection", "page"));
+  }
+
+  private static Flow flowOf(Step step) {
+    return switch (step) {
+      case AuthorizationService.SignIn s -> s.flow();
+      case AuthorizationService.Consent c -> c.flow();
+      case AuthorizationService.Residence r -> r.flow();
+      default -> throw new IllegalStateException();
+    };
+  }
+
+  static String flowPath(UUID id) {
+    return "/authorize/" + id;
+  }
+
+  private static String origin(String uri) {
+    java.net.URI u = java.net.URI.create(uri);
+    return u.getScheme() + "://" + u.getRawAuthority();
+  }
+
+  /** The failure was answered with a page already. */
+  private static final class Rendered extends RuntimeException {
+    Rendered() {
+      super(null, null, false, false);
+    }
+  }
+}

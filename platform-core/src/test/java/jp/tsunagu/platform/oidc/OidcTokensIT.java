@@ -1,0 +1,300 @@
+package jp.tsunagu.platform.oidc;
+
+import static jp.tsunagu.platform.oidc.Rp.oauthError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import jp.tsunagu.api.client.OpenidClientsApi;
+import jp.tsunagu.api.model.NewOidcClient;
+import jp.tsunagu.api.model.NewOidcClient.GrantTypesEnum;
+import jp.tsunagu.api.model.NewOidcClient.IdTokenSignedResponseAlgEnum;
+import jp.tsunagu.api.model.NewOidcClient.TokenEndpointAuthMethodEnum;
+import jp.tsunagu.api.model.OidcClient;
+import jp.tsunagu.platform.Services;
+import jp.tsunagu.platform.account.Account;
+import jp.tsunagu.platform.staff.Role;
+import jp.tsunagu.platform.staff.Staff;
+import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.TestPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tokens at the resource side (userinfo and introspection refuse tampered, unsigned, foreign-key
+ * and expired tokens), client credentials and private_key_jwt, ES256 ID tokens, pairwise and
+ * public subjects, and the assurance levels carried by acr.
+ */
+class OidcTokensIT {
+  static TestPlatform node;
+  static Fixtures fixtures;
+  static OpenidClientsApi api;
+  static Rp rp;
+  static final String REDIRECT = "http://127.0.0.1:9/cb";
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = OidcTestNode.start(Map.of());
+    fixtures = new Fixtures(node);
+    api = new OpenidClientsApi(OidcTestNode.admin(node));
+    OidcClient c = OidcTestNode.confidential(node, REDIRECT, null, null);
+    rp = new Rp(node.baseUrl(), c.getClientId(), c.getClientSecret(), REDIRECT);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static JsonObject tokens(Rp client, String query, String email) throws Exception {
+    String code = client.code(new Browserless(node.baseUrl()), query, email);
+    HttpResponse<String> r = client.token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", client.redirect), true);
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  static Rp register(NewOidcClient c) throws Exception {
+    OidcClient registered = api.registerOidcClient(Fixtures.SHIMADA, c.name("サービス").redirectUris(List.of(REDIRECT)));
+    return new Rp(node.baseUrl(), registered.getClientId(), registered.getClientSecret(), REDIRECT);
+  }
+
+  @Test
+  void userinfoAndIntrospectionRefuseTamperedUnsignedForeignAndExpiredTokens() throws Exception {
+    String email = fixtures.verifiedCitizen("tokens@example.jp").email();
+    JsonObject t = tokens(rp, rp.standardQuery(null), email);
+    String good = t.getString("access_token");
+    assertEquals(200, rp.userinfo(good).statusCode());
+    assertTrue(rp.introspect(good).getBoolean("active"));
+    assertEquals(rp.clientId, rp.introspect(good).getString("client_id"));
+    assertTrue(rp.introspect(t.getString("refresh_token")).getBoolean("active"));
+
+    SignedJWT parsed = SignedJWT.parse(good);
+    JWTClaimsSet claims = parsed.getJWTClaimsSet();
+    String[] parts = good.split("\\.");
+    String tampered = parts[0] + "." + b64(new JWTClaimsSet.Builder(claims).subject("someone-else").build().toString()) + "." + parts[2];
+    String unsigned = b64("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"" + parsed.getHeader().getKeyID() + "\"}") + "." + parts[1] + ".";
+    RSAKey foreignKey = new RSAKeyGenerator(2048).keyID(parsed.getHeader().getKeyID()).generate();
+    SignedJWT foreign = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(foreignKey.getKeyID())
+        .type(new JOSEObjectType("at+jwt")).build(), claims);
+    foreign.sign(new RSASSASigner(foreignKey));
+    Services services = node.platform().services();
+    String expired = services.oidc().keys().sign(JWSAlgorithm.RS256, new JOSEObjectType("at+jwt"), new JWTClaimsSet.Builder(claims)
+        .issueTime(new Date(System.currentTimeMillis() - 3_600_000)).expirationTime(new Date(System.currentTimeMillis() - 60_000)).build());
+    String idToken = t.getString("id_token");
+    for (String bad : List.of(tampered, unsigned, foreign.serialize(), expired, idToken, "not-a-token")) {
+      HttpResponse<String> r = rp.userinfo(bad);
+      assertEquals(401, r.statusCode(), bad);
+      assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer realm=\"tsunagu\", error=\"invalid_token\""),
+          r.headers().toString());
+      assertFalse(rp.introspect(bad).getBoolean("active"), bad);
+    }
+    HttpResponse<String> none = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/userinfo")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, none.statusCode());
+    assertEquals("Bearer realm=\"tsunagu\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
+    // POST with the token in the form is accepted as well
+    HttpResponse<String> posted = rp.post("/oauth2/userinfo", "application/x-www-form-urlencoded", "access_token=" + good, null);
+    assertEquals(200, posted.statusCode(), posted.body());
+    // revoking the access token ends it at userinfo and introspection, not the refresh token
+    assertEquals(200, rp.post("/oauth2/revoke", "application/x-www-form-urlencoded", "token=" + good + "&token_type_hint=access_token",
+        Rp.basic(rp.clientId, rp.secret)).statusCode());
+    assertEquals(401, rp.userinfo(good).statusCode());
+    assertTrue(rp.introspect(t.getString("refresh_token")).getBoolean("active"));
+  }
+
+  @Test
+  void aPasswordChangeEndsWhatEarlierSignInsGaveServices() throws Exception {
+    Account citizen = fixtures.verifiedCitizen("stamp@example.jp");
+    JsonObject t = tokens(rp, rp.standardQuery(null), citizen.email());
+    assertEquals(200, rp.userinfo(t.getString("access_token")).statusCode());
+    Fixtures.await(node.platform().services().accounts().changePassword(citizen.id(), Fixtures.PASSWORD, "a brand new passphrase 2026"));
+    assertEquals(401, rp.userinfo(t.getString("access_token")).statusCode());
+    oauthError(rp.token(Map.of("grant_type", "refresh_token", "refresh_token", t.getString("refresh_token")), true), 400, "invalid_grant");
+  }
+
+  @Test
+  void publicClientsCannotIntrospect() throws Exception {
+    Rp pub = register(new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.NONE).scopes(List.of("openid")));
+    oauthError(pub.post("/oauth2/introspect", "application/x-www-form-urlencoded", "token=x&client_id=" + pub.clientId, null),
+        401, "invalid_client");
+  }
+
+  @Test
+  void clientCredentialsGiveAServiceTokenWithApiScopesOnly() throws Exception {
+    Rp service = register(new NewOidcClient().grantTypes(List.of(GrantTypesEnum.CLIENT_CREDENTIALS)).redirectUris(List.of())
+        .scopes(List.of("circulars.read", "openid")));
+    HttpResponse<String> r = service.token(Map.of("grant_type", "client_credentials"), true);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject t = new JsonObject(r.body());
+    assertEquals("circulars.read", t.getString("scope"));
+    assertNull(t.getString("refresh_token"));
+    assertNull(t.getString("id_token"));
+    JWTClaimsSet claims = SignedJWT.parse(t.getString("access_token")).getJWTClaimsSet();
+    assertEquals(service.clientId, claims.getSubject());
+    assertTrue(service.introspect(t.getString("access_token")).getBoolean("active"));
+    assertEquals(403, service.userinfo(t.getString("access_token")).statusCode(), "no openid scope: insufficient_scope");
+    oauthError(service.token(Map.of("grant_type", "client_credentials", "scope", "openid"), true), 400, "invalid_scope");
+    oauthError(service.token(Map.of("grant_type", "client_credentials", "scope", "circulars.write"), true), 400, "invalid_scope");
+  }
+
+  @Test
+  void privateKeyJwtAuthenticatesAndAnAssertionWorksOnce() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).keyID("svc-1").generate();
+    Rp service = register(new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.PRIVATE_KEY_JWT)
+        .grantTypes(List.of(GrantTypesEnum.CLIENT_CREDENTIALS)).redirectUris(List.of()).scopes(List.of("handbook.write"))
+        .jwks(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toJSONObject()));
+    URI tokenEndpoint = URI.create(node.baseUrl() + "/oauth2/token");
+    PrivateKeyJWT assertion = new PrivateKeyJWT(new ClientID(service.clientId), tokenEndpoint, JWSAlgorithm.RS256,
+        key.toRSAPrivateKey(), key.getKeyID(), null);
+    TokenRequest request = new TokenRequest(tokenEndpoint, assertion, new ClientCredentialsGrant(), new Scope("handbook.write"));
+    TokenResponse first = TokenResponse.parse(request.toHTTPRequest().send());
+    assertTrue(first.indicatesSuccess(), () -> first.toErrorResponse().getErrorObject().toString());
+    TokenResponse replay = TokenResponse.parse(request.toHTTPRequest().send());
+    assertEquals("invalid_client", replay.toErrorResponse().getErrorObject().getCode());
+    RSAKey other = new RSAKeyGenerator(2048).keyID("svc-1").generate();
+    TokenResponse forged = TokenResponse.parse(new TokenRequest(tokenEndpoint, new PrivateKeyJWT(new ClientID(service.clientId),
+        tokenEndpoint, JWSAlgorithm.RS256, other.toRSAPrivateKey(), other.getKeyID(), null), new ClientCredentialsGrant(), null)
+        .toHTTPRequest().send());
+    assertEquals("invalid_client", forged.toErrorResponse().getErrorObject().getCode());
+  }
+
+  @Test
+  void es256IdTokensWhereTheClientAsksAndTheJwksHoldsBothKinds() throws Exception {
+    Rp es = register(new NewOidcClient().idTokenSignedResponseAlg(IdTokenSignedResponseAlgEnum.ES256).scopes(List.of("openid")));
+    String email = fixtures.verifiedCitizen("es256@example.jp").email();
+    JsonObject t = tokens(es, es.standardQuery(null).replace("scope=openid%20email", "scope=openid"), email);
+    IDTokenClaimsSet id = new IDTokenValidator(new Issuer(node.baseUrl()), new ClientID(es.clientId), JWSAlgorithm.ES256,
+        URI.create(node.baseUrl() + "/oauth2/jwks").toURL()).validate(com.nimbusds.jwt.JWTParser.parse(t.getString("id_token")),
+        new Nonce("n1"));
+    assertEquals(es.clientId, id.getAudience().get(0).getValue());
+    JsonObject jwks = new JsonObject(Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/jwks")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    List<String> kinds = jwks.getJsonArray("keys").stream().map(k -> ((JsonObject) k).getString("kty")).sorted().distinct().toList();
+    assertEquals(List.of("EC", "RSA"), kinds);
+    assertTrue(jwks.getJsonArray("keys").stream().noneMatch(k -> ((JsonObject) k).containsKey("d")), "no private parts");
+  }
+
+  @Test
+  void subjectsArePairwisePerSectorAndPublicOnlyWhereAllowed() throws Exception {
+    Account citizen = fixtures.verifiedCitizen("pairwise@example.jp");
+    Rp a = register(new NewOidcClient().sectorIdentifier("library.example").scopes(List.of("openid")));
+    Rp a2 = register(new NewOidcClient().sectorIdentifier("library.example").scopes(List.of("openid")));
+    Rp b = register(new NewOidcClient().sectorIdentifier("school.example").scopes(List.of("openid")));
+    Rp pub = register(new NewOidcClient().publicSubject(true).scopes(List.of("openid")));
+    String q = "scope=openid";
+    String subA = sub(a, q, citizen);
+    assertEquals(subA, sub(a2, q, citizen), "one sector, one subject");
+    assertNotEquals(subA, sub(b, q, citizen));
+    assertNotEquals(citizen.id().toString(), subA);
+    assertEquals(citizen.id().toString(), sub(pub, q, citizen));
+  }
+
+  private static String sub(Rp client, String scope, Account citizen) throws Exception {
+    JsonObject t = tokens(client, client.standardQuery(null).replace("scope=openid%20email", scope), citizen.email());
+    return SignedJWT.parse(t.getString("id_token")).getJWTClaimsSet().getSubject();
+  }
+
+  @Test
+  void residentLevelIsAskedForOfferedAsTheResidenceStepAndCarriedInAcrAndClaims() throws Exception {
+    Account citizen = fixtures.verifiedCitizen("resident@example.jp");
+    String code = residenceCode("ヤイヅ", "タロウ");
+    String query = rp.standardQuery(null).replace("scope=openid%20email", "scope=openid%20municipality")
+        + "&acr_values=" + Browserless.enc(Acr.RESIDENT);
+    Browserless browser = new Browserless(node.baseUrl());
+    HttpResponse<String> page = browser.signIn(browser.authorize(URI.create(rp.authorizeUrl(query))), citizen.email(), Fixtures.PASSWORD);
+    assertTrue(page.body().contains("/residence\""), "the residence step is offered");
+    // cancelling goes back to the service with access_denied
+    HttpResponse<String> cancelled = browser.follow(browser.post(action(page), Map.of("csrf", Browserless.csrf(page), "decision", "cancel")));
+    assertEquals("access_denied", Rp.params(Browserless.location(cancelled)).get("error"));
+    // prompt=none cannot show the step
+    HttpResponse<String> silent = browser.authorize(URI.create(rp.authorizeUrl(query + "&prompt=none")));
+    assertEquals("interaction_required", Rp.params(Browserless.location(silent)).get("error"));
+    // entering the code on the step verifies residence and the flow continues to consent
+    HttpResponse<String> again = browser.authorize(URI.create(rp.authorizeUrl(query)));
+    HttpResponse<String> consent = browser.follow(browser.post(action(again), Map.of("csrf", Browserless.csrf(again), "decision", "verify",
+        "code", code)));
+    String back = Rp.params(Browserless.location(browser.consent(consent, true, "municipality"))).get("code");
+    HttpResponse<String> r = rp.token(Map.of("grant_type", "authorization_code", "code", back, "redirect_uri", REDIRECT), true);
+    JsonObject t = new JsonObject(r.body());
+    assertEquals(Acr.RESIDENT, SignedJWT.parse(t.getString("id_token")).getJWTClaimsSet().getStringClaim("acr"));
+    JsonObject info = new JsonObject(rp.userinfo(t.getString("access_token")).body());
+    assertEquals(Fixtures.SHIMADA, info.getJsonObject("municipality").getString("code"));
+    assertNull(info.getString("email"), "email was not asked for");
+  }
+
+  @Test
+  void promptLoginMaxAgeAndPromptConsentAskAgain() throws Exception {
+    String email = fixtures.verifiedCitizen("prompt@example.jp").email();
+    Browserless browser = new Browserless(node.baseUrl());
+    rp.code(browser, rp.standardQuery(null), email);
+    assertTrue(Browserless.location(browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null))))).toString().contains("code="),
+        "signed in and consented: straight back");
+    assertTrue(browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&prompt=login"))).body().contains("/sign-in\""));
+    assertTrue(browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&max_age=0"))).body().contains("/sign-in\""));
+    assertTrue(browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&prompt=consent"))).body().contains("/consent\""));
+    HttpResponse<String> select = browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&prompt=select_account")));
+    assertTrue(select.body().contains("/continue\""), "offers to continue as the signed-in citizen");
+    // prompt=none with a session and consent: a code without any page
+    assertTrue(Rp.params(Browserless.location(browser.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&prompt=none")))))
+        .containsKey("code"));
+    // ui_locales picks the page language
+    Browserless fresh = new Browserless(node.baseUrl());
+    assertTrue(fresh.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&ui_locales=en"))).body().contains("<html lang=\"en\">"));
+    assertTrue(fresh.authorize(URI.create(rp.authorizeUrl(rp.standardQuery(null) + "&ui_locales=ja&login_hint=" + Browserless.enc(email))))
+        .body().contains("value=\"" + email + "\""));
+  }
+
+  /** A resident record with a fresh code, as a clerk issues it. */
+  private static String residenceCode(String familyKana, String givenKana) {
+    Services s = node.platform().services();
+    Staff admin = Fixtures.await(s.staff().byEmail(OidcTestNode.ADMIN)).orElseThrow();
+    Staff clerk = Fixtures.await(s.staff().create(Staff.SYSTEM, Fixtures.SHIMADA, "clerk-" + System.nanoTime() + "@shimada.example",
+        "Clerk", EnumSet.of(Role.RESIDENT_CLERK), Fixtures.PASSWORD));
+    Fixtures.await(s.residence().importCsv(clerk, Fixtures.SHIMADA,
+        "family_name,given_name,family_kana,given_kana,birth_date,district,household\n焼津,太郎," + familyKana + "," + givenKana
+            + ",1980-01-01,d1,H-9\n"));
+    var record = Fixtures.await(s.residence().search(Fixtures.SHIMADA, familyKana + givenKana, 1)).get(0);
+    var tenant = Fixtures.await(s.tenants().require(Fixtures.SHIMADA));
+    assertTrue(admin != null);
+    return Fixtures.await(s.residence().issueCode(clerk, tenant, record.id())).code();
+  }
+
+  private static String action(HttpResponse<String> page) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("action=\"(/authorize/[0-9a-f-]+/residence)\"").matcher(page.body());
+    assertTrue(m.find(), page.body());
+    return m.group(1);
+  }
+
+  private static String b64(String s) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,60 @@
+package jp.tsunagu.platform.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import jp.tsunagu.platform.testing.TestPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/**
+ * The demo service of {@code --demo} in headless Chromium: the demo citizen signs in to it through
+ * the provider's sign-in and consent pages, the service shows who signed in (pairwise subject,
+ * name, assurance), and signing out of it ends the session at the provider too.
+ */
+class DemoRelyingPartyIT {
+  static TestPlatform node;
+
+  @BeforeAll
+  static void start() {
+    int port = TestPlatform.freePort();
+    node = TestPlatform.start(Map.of("demo", "true", "http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void theDemoCitizenSignsInToTheDemoServiceAndOut() {
+    try (PageDriver page = new PageDriver(node.baseUrl())) {
+      page.open("/demo-rp/");
+      page.find("#demo-sign-in").click();
+      page.waitForPath("/authorize/" + page.driver.getCurrentUrl().replaceAll(".*/authorize/", "").split("[/?]")[0]);
+      assertTrue(page.text("#oidc-client").contains("デモサービス"));
+      page.type("#email", "hanako@tsunagu.example");
+      page.type("#password", "demo-hanako-2026");
+      page.submit("#sign-in");
+      assertTrue(page.driver.findElements(By.cssSelector("li[data-item='openid'] input[disabled]")).size() == 1,
+          "the sign-in itself is a required item");
+      page.driver.findElement(By.id("item-email")).click(); // untick the e-mail address
+      page.submit("#approve");
+      page.waitForPath("/demo-rp/");
+      assertEquals("島田 花子", page.text("#demo-name"));
+      // a pairwise identifier (43 base64url characters of an HMAC), not the account id (a UUID)
+      assertTrue(page.text("#demo-sub").matches("[A-Za-z0-9_-]{43}"), page.text("#demo-sub"));
+      assertTrue(page.text("#demo-assurance").contains("urn:tsunagu:acr:email-verified"));
+      assertTrue(page.driver.findElements(By.id("demo-email")).isEmpty(), "the e-mail address was not shared");
+
+      page.submit("#demo-sign-out");
+      page.waitForPath("/demo-rp/");
+      page.find("#demo-sign-in");
+      page.open("/account");
+      page.waitForPath("/sign-in");
+    }
+  }
+}
