@@ -97,7 +97,7 @@ public final class TsunaguConfig {
       new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
 
   public static final Setting<Boolean> CRAWL_ENABLED =
-      new Setting<>("crawl.enabled", "true", "Whether this node crawls the municipalities' sitemaps and feeds (a lease keeps one node per source).", bool());
+      new Setting<>("crawl.enabled", "true", "Whether this node crawls due sitemaps and feeds on schedule (a lease keeps one node per source); a staff request to crawl now is served by the node that receives it.", bool());
   public static final Setting<Integer> CRAWL_CHECK_SECONDS =
       new Setting<>("crawl.checkSeconds", "60", "How often a node looks for crawl sources that are due.", intBetween(1, 3600));
   public static final Setting<Integer> CRAWL_HOST_DELAY_MILLIS =
