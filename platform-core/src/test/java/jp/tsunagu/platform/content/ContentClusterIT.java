@@ -69,12 +69,12 @@ class ContentClusterIT {
     String url = BASE + "bousai/hazard-map.html";
     editor.upsertPage(SHIMADA, page(url, "洪水ハザードマップ", "<p>大井川が氾濫したときの浸水想定区域です。</p>", "bousai"));
     Duration took = Poll.until(FRESH, "searchable on node 2", () -> finds(anonymous(node2), SHIMADA, "ハザードマップ", url));
-    assertTrue(took.toMillis() < 1500, "took " + took.toMillis() + " ms");
+    assertTrue(took.toMillis() < 2000, "took " + took.toMillis() + " ms (within about a second; the bound allows for a loaded machine)");
 
     ContentApi editorOn2 = new ContentApi(ContentTesting.staff(node2, "editor@shimada.example"));
     editorOn2.withdrawPageByUrl(SHIMADA, new PageWithdrawal().url(url));
     Duration gone = Poll.until(FRESH, "gone on node 1", () -> !finds(anonymous(node1), SHIMADA, "ハザードマップ", url));
-    assertTrue(gone.toMillis() < 1500, "took " + gone.toMillis() + " ms");
+    assertTrue(gone.toMillis() < 2000, "took " + gone.toMillis() + " ms");
   }
 
   @Test
