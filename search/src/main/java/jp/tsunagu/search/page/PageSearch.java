@@ -37,6 +37,8 @@ import org.apache.lucene.search.SortedNumericSortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.Passage;
+import org.apache.lucene.search.uhighlight.PassageScorer;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.util.BytesRef;
 
@@ -140,6 +142,11 @@ final class PageSearch {
     }
 
     @Override
+    protected PassageScorer getScorer(String field) {
+      return PASSAGE_SCORER;
+    }
+
+    @Override
     protected BreakIterator getBreakIterator(String field) {
       return PageFields.BODY.equals(field) ? new SentenceBreaks() : super.getBreakIterator(field);
     }
@@ -162,6 +169,41 @@ final class PageSearch {
         values.add(byField);
       }
       return values;
+    }
+  }
+
+  private static final PassageScorer PASSAGE_SCORER = new DistinctTermsPassageScorer();
+
+  /**
+   * The highlighter's default passage score (BM25 of the passage's distinct terms, times the
+   * position norm), computed with a scan over the passage's few matches instead of a hash of its
+   * terms, whose 32 KiB buffer was allocated for every candidate passage.
+   */
+  static final class DistinctTermsPassageScorer extends PassageScorer {
+    @Override
+    public float score(Passage passage, int contentLength) {
+      int matches = passage.getNumMatches();
+      BytesRef[] terms = passage.getMatchTerms();
+      int[] freqsInDoc = passage.getMatchTermFreqsInDoc();
+      int[] first = new int[matches];
+      int[] freqInPassage = new int[matches];
+      int distinct = 0;
+      for (int i = 0; i < matches; i++) {
+        int d = 0;
+        while (d < distinct && !terms[first[d]].equals(terms[i])) {
+          d++;
+        }
+        if (d == distinct) {
+          first[distinct++] = i;
+        }
+        freqInPassage[d]++;
+      }
+      double score = 0;
+      for (int d = 0; d < distinct; d++) {
+        score += tf(freqInPassage[d], passage.getLength()) * weight(contentLength, freqsInDoc[first[d]]);
+      }
+      score *= norm(passage.getStartOffset());
+      return (float) score;
     }
   }
 
