@@ -117,12 +117,13 @@ final class PageSearch {
     for (int i = 0; i < page.length; i++) {
       ids[i] = page[i].doc;
     }
-    String[] fields = {PageFields.BODY, PageFields.BODY_EN};
-    Map<String, String[]> byField = highlighter.highlightFields(fields, query, ids, new int[] {1, 1});
+    boolean english = searcher.hasField(PageFields.BODY_EN);
+    String[] fields = english ? new String[] {PageFields.BODY, PageFields.BODY_EN} : new String[] {PageFields.BODY};
+    Map<String, String[]> byField = highlighter.highlightFields(fields, query, ids, english ? new int[] {1, 1} : new int[] {1});
     String[] result = new String[page.length];
     for (int i = 0; i < page.length; i++) {
       String ja = byField.get(PageFields.BODY)[i];
-      result[i] = ja != null ? ja : byField.get(PageFields.BODY_EN)[i];
+      result[i] = ja != null || !english ? ja : byField.get(PageFields.BODY_EN)[i];
     }
     return result;
   }
