@@ -36,7 +36,7 @@ public final class SearchBenchmarks {
 
   static final int INGEST_PER_SECOND = 50;
   static final int INGEST_SECONDS = 20;
-  static final int INDEXING_PAGES = 3_000;
+  static final int INDEXING_PAGES = 2_000;
   static final int INDEXING_SHOTS = 3;
   static final int QUERY_CPU_WARMUP = 10;
   static final int QUERY_CPU_ROUNDS = 15;
