@@ -239,7 +239,8 @@ public final class SearchBenchmarks {
         INGEST_PER_SECOND, waiting.p50(), waiting.p99(), waiting.max()));
     s.append("\n");
     s.append(String.format(Locale.ROOT, "Indexing: %d pages per shot, %d interleaved pairs of shots (analysis alone,"
-        + " then indexing) after one warm-up pair, medians; process CPU time counts every thread of the JVM"
+        + " then indexing) after " + IndexingRatio.WARMUP_PAIRS + " warm-up pairs, medians; process CPU time counts"
+        + " every thread of the JVM"
         + " (merges, flushes, the reopen thread, GC). Query latency: JMH SampleTime, %d + %d samples, %d queries of"
         + " 2–3 words (e.g. 「保育園 申し込み」, 「乳幼児 健診 日程」) cycled by every client. CPU time per search: one"
         + " thread, median of %d rounds of the %d queries. Freshness: %d pages published at a steady %d pages/s onto"

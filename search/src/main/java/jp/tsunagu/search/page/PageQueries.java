@@ -26,12 +26,15 @@ import org.apache.lucene.util.QueryBuilder;
 /**
  * Turns a {@link PageQuery} into a Lucene query.
  *
- * <p>Each word is matched across title (×4), summary (×2) and body (×1) as one BM25F field, and
- * scores a title bonus when the title itself contains it; the
- * same word's katakana reading is matched across the reading twins at half weight, so 子供 finds
- * こども, and a word typed in kana is also looked up whole among readings; English pages are matched through their own fields. A recency clause adds up to {@value
- * #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value #RECENCY_PIVOT_DAYS}
- * days ago. Tenants whose analysis differs get their own sub-query, each restricted to them.
+ * <p>Each word is matched in title (×4), summary (×2) and body (×1), the best field fully and the
+ * others at {@link CrossFieldQueryBuilder#TIE_BREAKER}, and scores a title bonus when the title
+ * itself contains it; the same word's katakana reading is matched across the reading twins at
+ * half weight, so 子供 finds こども, and a word typed in kana is also looked up whole among
+ * readings; English pages are matched through their own fields. A recency clause adds up to
+ * {@value #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value
+ * #RECENCY_PIVOT_DAYS} days ago. Tenants whose analysis differs get their own sub-query, each
+ * restricted to them. Built for the searcher it runs on, the query leaves out what cannot change
+ * its result ({@link IndexStats}).
  */
 public final class PageQueries {
 
@@ -154,7 +157,7 @@ public final class PageQueries {
       // Only stop words or punctuation: nothing to look for.
       return new MatchNoDocsQuery("the query has no searchable words");
     }
-    // Title bonus: every query word found in the title adds to the score on top of BM25F, whose
+    // Title bonus: every query word found in the title adds to the score on top of BM25, whose
     // term-frequency saturation would otherwise let long bodies catch up with short titles.
     QueryBuilder title = new QueryBuilder(tenant.querySurface()) {
       @Override
