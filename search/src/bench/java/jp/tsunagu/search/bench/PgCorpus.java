@@ -19,6 +19,8 @@ import org.postgresql.PGConnection;
  */
 final class PgCorpus implements AutoCloseable {
 
+  private static final int COPY_BATCH = 2_000;
+
   private final EmbeddedPostgres postgres;
 
   private PgCorpus(EmbeddedPostgres postgres) {
@@ -52,14 +54,17 @@ final class PgCorpus implements AutoCloseable {
       s.execute("CREATE TABLE pages (id text PRIMARY KEY, tenant text NOT NULL, title text NOT NULL, body text NOT NULL,"
           + " category text NOT NULL, updated timestamptz NOT NULL,"
           + " doc text GENERATED ALWAYS AS (title || ' ' || body) STORED)");
-      StringBuilder copy = new StringBuilder();
-      for (Page p : pages) {
-        copy.append(escape(p.id())).append('\t').append(p.tenant()).append('\t').append(escape(p.title())).append('\t')
-            .append(escape(p.body())).append('\t').append(escape(p.category())).append('\t')
-            .append(p.updated().toString()).append('\n');
+      // In batches, so that a large corpus never sits in memory twice.
+      for (int from = 0; from < pages.size(); from += COPY_BATCH) {
+        StringBuilder copy = new StringBuilder();
+        for (Page p : pages.subList(from, Math.min(pages.size(), from + COPY_BATCH))) {
+          copy.append(escape(p.id())).append('\t').append(p.tenant()).append('\t').append(escape(p.title())).append('\t')
+              .append(escape(p.body())).append('\t').append(escape(p.category())).append('\t')
+              .append(p.updated().toString()).append('\n');
+        }
+        c.unwrap(PGConnection.class).getCopyAPI()
+            .copyIn("COPY pages (id, tenant, title, body, category, updated) FROM STDIN", new StringReader(copy.toString()));
       }
-      c.unwrap(PGConnection.class).getCopyAPI()
-          .copyIn("COPY pages (id, tenant, title, body, category, updated) FROM STDIN", new StringReader(copy.toString()));
       s.execute("CREATE INDEX pages_doc_trgm ON pages USING gin (doc gin_trgm_ops)");
       s.execute("CREATE INDEX pages_tenant_updated ON pages (tenant, updated DESC)");
       s.execute("VACUUM ANALYZE pages");

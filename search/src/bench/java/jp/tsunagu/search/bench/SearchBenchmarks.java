@@ -1,5 +1,6 @@
 package jp.tsunagu.search.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import jp.tsunagu.search.corpus.MunicipalCorpus;
+import jp.tsunagu.search.index.RebuildProgress;
 import jp.tsunagu.search.index.WriteToken;
 import jp.tsunagu.search.page.Page;
 import jp.tsunagu.search.page.PageIndex;
@@ -24,8 +26,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the search benchmarks and writes the "Search" section of {@code docs/benchmarks.md}:
- * prepares the corpus in Lucene and PostgreSQL, runs {@link IndexingBenchmark} and {@link
- * QueryBenchmark} with JMH, then measures publish-to-searchable latency under a steady ingest.
+ * measures indexing against analysis alone ({@link IndexingRatio}), prepares the corpus in Lucene
+ * and PostgreSQL, runs {@link QueryBenchmark} with JMH and {@link QueryCpu}, then measures
+ * publish-to-searchable latency under a steady ingest.
  *
  * <p>Arguments: number of pages, path of benchmarks.md.
  */
@@ -33,18 +36,30 @@ public final class SearchBenchmarks {
 
   static final int INGEST_PER_SECOND = 50;
   static final int INGEST_SECONDS = 20;
-  static final int INDEXING_PAGES = 3_000;
+  static final int INDEXING_PAGES = 2_000;
+  static final int INDEXING_SHOTS = 3;
+  static final int QUERY_CPU_WARMUP = 10;
+  static final int QUERY_CPU_ROUNDS = 15;
 
   public static void main(String[] args) throws Exception {
     int pages = Integer.parseInt(args[0]);
     Path report = Path.of(args[1]);
     Path dir = Path.of("target", "bench-data").toAbsolutePath();
-    IndexingBenchmark.deleteTree(dir);
+    IndexingRatio.deleteTree(dir);
     Files.createDirectories(dir);
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    String loadAtStart = loadAverage();
+    int indexingPages = Math.min(pages, INDEXING_PAGES);
+    List<Page> sample = BenchCorpus.pages(indexingPages);
+    IndexingRatio.Figures live = IndexingRatio.measure(sample, 1, false, INDEXING_SHOTS);
+    IndexingRatio.Figures bulk = IndexingRatio.measure(sample, cores, true, INDEXING_SHOTS);
+    sample = null;
+    String loadAfterIndexing = loadAverage();
 
     List<Page> corpus = BenchCorpus.pages(pages);
     long chars = corpus.stream().mapToLong(p -> p.body().length()).sum() / corpus.size();
-    double bulkSeconds = buildLucene(dir.resolve("lucene"), corpus);
+    double bulkSeconds = buildLucene(dir.resolve("lucene"), corpus, cores);
     String pgInfo;
     String plan;
     double pgLoadSeconds;
@@ -55,38 +70,39 @@ public final class SearchBenchmarks {
       pgInfo = pg.describe();
       plan = pg.plan(BenchCorpus.QUERIES.getFirst());
     }
+    corpus = null;
     System.out.println(pgInfo);
     System.out.println(plan);
+    String loadAfterLoading = loadAverage();
 
-    int indexingPages = Math.min(pages, INDEXING_PAGES);
-    Collection<RunResult> indexing = new Runner(new OptionsBuilder()
-        .include(IndexingBenchmark.class.getName())
-        .param("pages", Integer.toString(indexingPages))
-        .build()).run();
     Options queryOptions = new OptionsBuilder()
         .include(QueryBenchmark.class.getName())
         .jvmArgsAppend("-D" + QueryBenchmark.DIR_PROPERTY + "=" + dir)
         .build();
     Collection<RunResult> queries = new Runner(queryOptions).run();
+    String loadAfterQueries = loadAverage();
+    QueryCpu.Figures cpu = QueryCpu.measure(dir.resolve("lucene"), QUERY_CPU_WARMUP, QUERY_CPU_ROUNDS);
 
     Freshness passive = freshness(dir.resolve("lucene"), false);
     Freshness waiting = freshness(dir.resolve("lucene"), true);
+    String loadAtEnd = loadAverage();
 
-    String section = section(pages, chars, bulkSeconds, pgLoadSeconds, pgInfo, plan, indexingPages, indexing, queries,
-        passive, waiting);
+    String section = section(pages, chars, bulkSeconds, cores, pgLoadSeconds, pgInfo, plan, live, bulk, queries, cpu,
+        passive, waiting, List.of(loadAtStart, loadAfterIndexing, loadAfterLoading, loadAfterQueries, loadAtEnd));
     System.out.println(section);
     writeSection(report, section);
   }
 
-  private static double buildLucene(Path dir, List<Page> corpus) throws Exception {
+  /** The 1, 5 and 15 minute load averages of the machine. */
+  static String loadAverage() throws IOException {
+    String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return parts[0] + " / " + parts[1] + " / " + parts[2];
+  }
+
+  private static double buildLucene(Path dir, List<Page> corpus, int threads) throws Exception {
     try (AnalysisRegistry analysis = new AnalysisRegistry(); PageIndex index = PageIndex.open(dir, analysis)) {
       long t0 = System.nanoTime();
-      WriteToken last = null;
-      for (Page p : corpus) {
-        last = index.upsert(p);
-      }
-      index.awaitSearchable(last, Duration.ofMinutes(10));
-      index.commit(corpus.size());
+      index.rebuild(corpus.stream(), corpus.size(), new RebuildProgress(corpus.size()), threads);
       return (System.nanoTime() - t0) / 1e9;
     }
   }
@@ -172,37 +188,46 @@ public final class SearchBenchmarks {
     return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)).findFirst().orElseThrow();
   }
 
-  private static String section(int pages, long chars, double bulkSeconds, double pgLoadSeconds, String pgInfo,
-      String plan, int indexingPages, Collection<RunResult> indexing, Collection<RunResult> queries, Freshness passive,
-      Freshness waiting) throws Exception {
-    double analyzeSeconds = find(indexing, "analyzeOnly").getPrimaryResult().getStatistics().getPercentile(50);
-    double indexSeconds = find(indexing, "index").getPrimaryResult().getStatistics().getPercentile(50);
+  private static String section(int pages, long chars, double bulkSeconds, int cores, double pgLoadSeconds,
+      String pgInfo, String plan, IndexingRatio.Figures live, IndexingRatio.Figures bulk, Collection<RunResult> queries,
+      QueryCpu.Figures cpu, Freshness passive, Freshness waiting, List<String> loads) throws Exception {
     var lucene = find(queries, "lucene").getPrimaryResult().getStatistics();
     var pg = find(queries, "pgTrgm").getPrimaryResult().getStatistics();
-    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+    String cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
         .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
     StringBuilder s = new StringBuilder();
     s.append("## Search\n\n");
     s.append("Run ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES))
         .append(" with `./mvnw -pl search -Pbench verify -Dbench.pages=").append(pages).append("`.\n\n");
-    s.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), ").append(cpu)
+    s.append("Machine: ").append(cores).append(" cores (nproc), ").append(cpuModel)
         .append(", JDK ").append(System.getProperty("java.runtime.version"))
-        .append(". The 2 cores are shared with other builds on the same machine, so figures vary between runs;"
-            + " the 8 query clients share those 2 cores with PostgreSQL.\n\n");
+        .append(". The cores are shared with other builds on the same machine, so wall-clock figures vary between"
+            + " runs; the 8 query clients share them with PostgreSQL. Load average (1 / 5 / 15 min) at the start, after"
+            + " the indexing shots, after loading, after the query benchmark and at the end: ")
+        .append(String.join("; ", loads)).append(".\n\n");
     s.append("Corpus: ").append(pages).append(" generated municipal pages (seed ").append(BenchCorpus.SEED)
         .append("), bodies of about ").append(chars).append(" Japanese characters, one tenant. ")
-        .append(String.format(Locale.ROOT, "Bulk load into the page index: %.1f s (%.0f pages/s);"
-            + " into PostgreSQL with the trigram index: %.1f s.%n%n", bulkSeconds, pages / bulkSeconds, pgLoadSeconds));
+        .append(String.format(Locale.ROOT, "Bulk load into the page index (`rebuild` on %d threads): %.1f s"
+            + " (%.0f pages/s); into PostgreSQL with the trigram index: %.1f s.%n%n", cores, bulkSeconds,
+            pages / bulkSeconds, pgLoadSeconds));
     s.append("| measure | result | goal |\n|---|---|---|\n");
-    s.append(String.format(Locale.ROOT, "| Kuromoji analysis alone (title+summary+body, 1 thread) | %.0f pages/s | |%n",
-        indexingPages / analyzeSeconds));
-    s.append(String.format(Locale.ROOT, "| indexing incl. analysis, documents, commit (1 thread) | %.0f pages/s | |%n",
-        indexingPages / indexSeconds));
-    s.append(String.format(Locale.ROOT, "| indexing / analysis ratio | %.0f %% | ≥ 80 %% |%n",
-        100 * analyzeSeconds / indexSeconds));
+    s.append(String.format(Locale.ROOT, "| Kuromoji analysis alone (title+summary+body), 1 thread | %.0f pages/s | |%n",
+        live.analysisPagesPerSecond()));
+    s.append(String.format(Locale.ROOT, "| indexing, `upsert` from 1 thread + commit | %.0f pages/s | |%n",
+        live.indexingPagesPerSecond()));
+    s.append(String.format(Locale.ROOT, "| indexing / analysis, 1 thread: wall time / process CPU time | %.0f %% / %.0f %% | ≥ 80 %% |%n",
+        100 * live.wallRatio(), 100 * live.cpuRatio()));
+    s.append(String.format(Locale.ROOT, "| Kuromoji analysis alone, %d threads | %.0f pages/s | |%n", bulk.threads(),
+        bulk.analysisPagesPerSecond()));
+    s.append(String.format(Locale.ROOT, "| indexing, `rebuild` on %d threads | %.0f pages/s | |%n", bulk.threads(),
+        bulk.indexingPagesPerSecond()));
+    s.append(String.format(Locale.ROOT, "| indexing / analysis, %d threads: wall time / process CPU time | %.0f %% / %.0f %% | ≥ 80 %% |%n",
+        bulk.threads(), 100 * bulk.wallRatio(), 100 * bulk.cpuRatio()));
     s.append(String.format(Locale.ROOT, "| page search p50, 8 clients (3 facets, highlights, 10 hits) | %.2f ms | ≤ 5 ms |%n",
         lucene.getPercentile(50)));
     s.append(String.format(Locale.ROOT, "| page search p99, 8 clients | %.2f ms | ≤ 25 ms |%n", lucene.getPercentile(99)));
+    s.append(String.format(Locale.ROOT, "| page search CPU time, 1 thread: as above / without highlights / text only | %.2f / %.2f / %.2f ms | |%n",
+        cpu.fullMs(), cpu.withoutHighlightsMs(), cpu.textOnlyMs()));
     s.append(String.format(Locale.ROOT, "| pg_trgm ILIKE p50, 8 clients (no facets, no highlights) | %.2f ms | |%n",
         pg.getPercentile(50)));
     s.append(String.format(Locale.ROOT, "| pg_trgm ILIKE p99, 8 clients | %.2f ms | |%n", pg.getPercentile(99)));
@@ -213,11 +238,16 @@ public final class SearchBenchmarks {
     s.append(String.format(Locale.ROOT, "| publish-to-searchable at %d pages/s, publisher calls awaitSearchable: p50 / p99 / max | %.0f / %.0f / %.0f ms | |%n",
         INGEST_PER_SECOND, waiting.p50(), waiting.p99(), waiting.max()));
     s.append("\n");
-    s.append(String.format(Locale.ROOT, "Query latency: JMH SampleTime, %d + %d samples, %d queries of 2–3 words"
-        + " (e.g. 「保育園 申し込み」, 「乳幼児 健診 日程」) cycled by every client. Indexing: JMH SingleShotTime,"
-        + " %d pages per shot, median of 3 shots. Freshness: %d pages published at a steady %d pages/s onto the"
-        + " %d-page index; the passive reader polls every 2 ms, the index reopens at least every 0.25 s on its own.%n%n",
-        lucene.getN(), pg.getN(), BenchCorpus.QUERIES.size(), indexingPages, passive.count(), INGEST_PER_SECOND, pages));
+    s.append(String.format(Locale.ROOT, "Indexing: %d pages per shot, %d interleaved pairs of shots (analysis alone,"
+        + " then indexing) after " + IndexingRatio.WARMUP_PAIRS + " warm-up pairs, medians; process CPU time counts"
+        + " every thread of the JVM"
+        + " (merges, flushes, the reopen thread, GC). Query latency: JMH SampleTime, %d + %d samples, %d queries of"
+        + " 2–3 words (e.g. 「保育園 申し込み」, 「乳幼児 健診 日程」) cycled by every client. CPU time per search: one"
+        + " thread, median of %d rounds of the %d queries. Freshness: %d pages published at a steady %d pages/s onto"
+        + " the %d-page index; the passive reader polls every 2 ms, the index reopens at least every 0.25 s on its"
+        + " own.%n%n",
+        live.pages(), live.shots(), lucene.getN(), pg.getN(), BenchCorpus.QUERIES.size(), cpu.rounds(),
+        BenchCorpus.QUERIES.size(), passive.count(), INGEST_PER_SECOND, pages));
     s.append("PostgreSQL: ").append(pgInfo).append(". Query: `").append(PgCorpus.sql(2))
         .append("`, one `%word%` per word, over a stored `title || ' ' || body` column with a GIN `gin_trgm_ops` index."
             + " Plan of the first query:\n\n```\n").append(plan.strip()).append("\n```\n");

@@ -96,7 +96,7 @@ public final class AnalyzedText {
       if (next >= values.size()) {
         return false;
       }
-      clearAttributes();
+      // Every attribute this stream has is set below, so there is nothing to clear.
       term.setEmpty().append(values.get(next));
       offset.setOffset(starts[next], ends[next]);
       increment.setPositionIncrement(increments[next]);

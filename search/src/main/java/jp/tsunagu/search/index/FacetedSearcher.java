@@ -31,6 +31,11 @@ public final class FacetedSearcher extends IndexSearcher {
     return fieldInfos.fieldInfo(field) != null;
   }
 
+  /** The field's merged info over every segment of this reader, or null when no document has it. */
+  public FieldInfo fieldInfo(String field) {
+    return fieldInfos.fieldInfo(field);
+  }
+
   /** Null while no document with facets has been indexed. */
   public SortedSetDocValuesReaderState facetState() {
     return facetState;

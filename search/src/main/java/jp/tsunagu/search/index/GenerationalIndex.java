@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -61,7 +65,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       Path current = root.resolve(CURRENT);
       long number = Files.exists(current) ? Long.parseLong(Files.readString(current).trim()) : 1;
       removeGenerationsOtherThan(number);
-      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers));
+      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers, true));
       if (!Files.exists(current)) {
         writeCurrent(number);
       }
@@ -186,6 +190,16 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
    * @param progress updated as documents are written
    */
   public void rebuild(Stream<Rebuilt> documents, long sequence, RebuildProgress progress) {
+    rebuild(documents, sequence, progress, 1);
+  }
+
+  /**
+   * As {@link #rebuild(Stream, long, RebuildProgress)}, with documents built (analysed) and
+   * written by {@code threads} threads while the calling thread reads the stream. Every id always
+   * goes to the same thread, so when the stream holds an id twice the later document wins, as
+   * with one thread.
+   */
+  public void rebuild(Stream<Rebuilt> documents, long sequence, RebuildProgress progress, int threads) {
     Queue<Function<IndexGeneration<S>, Long>> replay = new ConcurrentLinkedQueue<>();
     if (!pending.compareAndSet(null, replay)) {
       throw new IllegalStateException("a rebuild of " + root + " is already running");
@@ -194,14 +208,9 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     try {
       long number = generation() + 1;
       removeGenerationsOtherThan(number - 1);
-      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers);
+      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers, false);
       next.deleteAll();
-      Iterator<Rebuilt> it = documents.iterator();
-      while (it.hasNext()) {
-        Rebuilt doc = it.next();
-        next.update(doc.id(), doc.document().get());
-        progress.advance();
-      }
+      fill(next, documents.iterator(), progress, threads);
       swapIn(next, replay, sequence);
       progress.finish();
     } catch (IOException | RuntimeException e) {
@@ -210,6 +219,89 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
         abandonQuietly(next);
       }
       throw e instanceof SearchException se ? se : new SearchException("rebuild of " + root + " failed", e);
+    }
+  }
+
+  private static final Rebuilt END = new Rebuilt(null, null);
+  private static final int QUEUED_PER_THREAD = 32;
+
+  private static void fill(IndexGeneration<?> next, Iterator<Rebuilt> documents, RebuildProgress progress, int threads)
+      throws IOException {
+    if (threads <= 1) {
+      while (documents.hasNext()) {
+        Rebuilt doc = documents.next();
+        next.update(doc.id(), doc.document().get());
+        progress.advance();
+      }
+      return;
+    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<BlockingQueue<Rebuilt>> queues = new ArrayList<>(threads);
+    List<Thread> workers = new ArrayList<>(threads);
+    for (int i = 0; i < threads; i++) {
+      BlockingQueue<Rebuilt> queue = new ArrayBlockingQueue<>(QUEUED_PER_THREAD);
+      queues.add(queue);
+      workers.add(Thread.ofPlatform().daemon().name("tsunagu-rebuild-" + i).start(() -> {
+        try {
+          for (Rebuilt doc; (doc = queue.take()) != END; ) {
+            if (failure.get() != null) {
+              continue; // drain, so that the reader never blocks on a full queue
+            }
+            try {
+              next.update(doc.id(), doc.document().get());
+              progress.advance();
+            } catch (IOException | RuntimeException e) {
+              failure.compareAndSet(null, e);
+            }
+          }
+        } catch (InterruptedException e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    boolean interrupted = false;
+    try {
+      while (failure.get() == null && documents.hasNext()) {
+        Rebuilt doc = documents.next();
+        queues.get(Math.floorMod(doc.id().hashCode(), threads)).put(doc);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      failure.compareAndSet(null, e);
+    } finally {
+      for (BlockingQueue<Rebuilt> queue : queues) {
+        while (true) {
+          try {
+            queue.put(END);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      for (Thread worker : workers) {
+        while (true) {
+          try {
+            worker.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Throwable f = failure.get();
+    if (f instanceof IOException e) {
+      throw e;
+    }
+    if (f instanceof RuntimeException e) {
+      throw e;
+    }
+    if (f != null) {
+      throw new SearchException("rebuild interrupted", f);
     }
   }
 
@@ -222,6 +314,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       }
       next.commit(sequence);
       next.refresh();
+      next.startReopening();
       writeCurrent(next.number());
       IndexGeneration<S> old = live.getAndSet(next);
       pending.set(null);

@@ -43,7 +43,8 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   private final AtomicInteger references = new AtomicInteger(1);
   private volatile long committedSequence;
 
-  private IndexGeneration(long number, Path path, Directory directory, IndexWriter writer, SearcherManager manager, long committedSequence) {
+  private IndexGeneration(long number, Path path, Directory directory, IndexWriter writer, SearcherManager manager,
+      long committedSequence, boolean reopening) {
     this.number = number;
     this.path = path;
     this.directory = directory;
@@ -53,12 +54,28 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
     this.reopen = new ControlledRealTimeReopenThread<>(writer, manager, MAX_STALE_SEC, MIN_STALE_SEC);
     this.reopen.setName("tsunagu-search-reopen-" + path.getFileName());
     this.reopen.setDaemon(true);
-    this.reopen.start();
+    if (reopening) {
+      this.reopen.start();
+    }
   }
 
-  /** Opens (or creates) the index in {@code path}; an index left by an unclean stop opens at its last commit. */
-  static <S extends IndexSearcher> IndexGeneration<S> open(long number, Path path, Analyzer analyzer, SearcherFactory searchers)
-      throws IOException {
+  /**
+   * Starts the reopen thread of a generation opened without it (one being rebuilt, which nobody
+   * searches until it is swapped in: refreshing it would only flush small segments to merge).
+   */
+  void startReopening() {
+    if (!reopen.isAlive()) {
+      reopen.start();
+    }
+  }
+
+  /**
+   * Opens (or creates) the index in {@code path}; an index left by an unclean stop opens at its last commit.
+   *
+   * @param reopening false for a generation being rebuilt: no reopen thread until {@link #startReopening}
+   */
+  static <S extends IndexSearcher> IndexGeneration<S> open(long number, Path path, Analyzer analyzer,
+      SearcherFactory searchers, boolean reopening) throws IOException {
     Directory directory = FSDirectory.open(path);
     IndexWriter writer = null;
     try {
@@ -76,7 +93,7 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
         writer.setLiveCommitData(Map.of(SEQUENCE_KEY, Long.toString(committed)).entrySet());
       }
       SearcherManager manager = new SearcherManager(writer, true, false, searchers);
-      return new IndexGeneration<>(number, path, directory, writer, manager, committed);
+      return new IndexGeneration<>(number, path, directory, writer, manager, committed, reopening);
     } catch (IOException | RuntimeException e) {
       IOUtils.closeWhileHandlingException(writer, directory);
       throw e;

@@ -121,8 +121,17 @@ public final class PageIndex implements AutoCloseable {
    * @param progress observable from other threads
    */
   public void rebuild(Stream<Page> pages, long sequence, RebuildProgress progress) {
+    rebuild(pages, sequence, progress, 1);
+  }
+
+  /**
+   * As {@link #rebuild(Stream, long, RebuildProgress)}, with pages analysed and written by
+   * {@code threads} threads (analysis is most of the cost of indexing). More threads than cores
+   * gain nothing, and every thread used is taken from searches running meanwhile.
+   */
+  public void rebuild(Stream<Page> pages, long sequence, RebuildProgress progress, int threads) {
     index.rebuild(pages.filter(p -> !p.withdrawn()).map(p -> new GenerationalIndex.Rebuilt(
-        PageDocuments.key(p.tenant(), p.id()), () -> documents.toDocument(p))), sequence, progress);
+        PageDocuments.key(p.tenant(), p.id()), () -> documents.toDocument(p))), sequence, progress, threads);
   }
 
   /** The live generation number; grows by one with every rebuild. */

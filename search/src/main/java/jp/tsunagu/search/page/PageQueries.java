@@ -14,6 +14,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -25,12 +26,15 @@ import org.apache.lucene.util.QueryBuilder;
 /**
  * Turns a {@link PageQuery} into a Lucene query.
  *
- * <p>Each word is matched across title (×4), summary (×2) and body (×1) as one BM25F field, and
- * scores a title bonus when the title itself contains it; the
- * same word's katakana reading is matched across the reading twins at half weight, so 子供 finds
- * こども, and a word typed in kana is also looked up whole among readings; English pages are matched through their own fields. A recency clause adds up to {@value
- * #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value #RECENCY_PIVOT_DAYS}
- * days ago. Tenants whose analysis differs get their own sub-query, each restricted to them.
+ * <p>Each word is matched in title (×4), summary (×2) and body (×1), the best field fully and the
+ * others at {@link CrossFieldQueryBuilder#TIE_BREAKER}, and scores a title bonus when the title
+ * itself contains it; the same word's katakana reading is matched across the reading twins at
+ * half weight, so 子供 finds こども, and a word typed in kana is also looked up whole among
+ * readings; English pages are matched through their own fields. A recency clause adds up to
+ * {@value #RECENCY_WEIGHT} for a page updated now, half that for one updated {@value
+ * #RECENCY_PIVOT_DAYS} days ago. Tenants whose analysis differs get their own sub-query, each
+ * restricted to them. Built for the searcher it runs on, the query leaves out what cannot change
+ * its result ({@link IndexStats}).
  */
 public final class PageQueries {
 
@@ -64,8 +68,21 @@ public final class PageQueries {
    * @param english false when no English page is indexed, to leave the English fields out
    */
   Query build(PageQuery request, Set<String> pinnedKeys, boolean english) {
+    return build(request, pinnedKeys, english, null);
+  }
+
+  /**
+   * The full query for the searcher it will run on: term statistics are looked up once, a tenant
+   * filter that every page passes is left out, and so is the reading twin of a word where it
+   * changes nothing ({@link IndexStats#readingIsRedundant}).
+   */
+  Query build(PageQuery request, Set<String> pinnedKeys, IndexSearcher searcher, boolean english) {
+    return build(request, pinnedKeys, english, new IndexStats(searcher));
+  }
+
+  private Query build(PageQuery request, Set<String> pinnedKeys, boolean english, IndexStats stats) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
-    q.add(textForTenants(request.query(), request.tenants(), english), Occur.MUST);
+    q.add(textForTenants(request.query(), request.tenants(), english, stats), Occur.MUST);
     request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
     for (String key : pinnedKeys) {
       q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
@@ -80,24 +97,28 @@ public final class PageQueries {
 
   /** The text part for the tenants, grouped by their analysis. */
   public Query textForTenants(UserQuery query, Set<String> tenants) {
-    return textForTenants(query, tenants, true);
+    return textForTenants(query, tenants, true, null);
   }
 
-  Query textForTenants(UserQuery query, Set<String> tenants, boolean english) {
+  private Query textForTenants(UserQuery query, Set<String> tenants, boolean english, IndexStats stats) {
     Map<TenantAnalysis, List<String>> byAnalysis = new IdentityHashMap<>();
     for (String tenant : tenants) {
       byAnalysis.computeIfAbsent(analysis.forTenant(tenant), k -> new ArrayList<>()).add(tenant);
     }
     if (byAnalysis.size() == 1) {
       TenantAnalysis only = byAnalysis.keySet().iterator().next();
+      Query text = text(query, only, english, stats);
+      if (stats != null && stats.allDocumentsIn(tenants)) {
+        return text;
+      }
       return new BooleanQuery.Builder()
-          .add(text(query, only, english), Occur.MUST)
+          .add(text, Occur.MUST)
           .add(tenantFilter(tenants), Occur.FILTER)
           .build();
     }
     BooleanQuery.Builder any = new BooleanQuery.Builder();
     byAnalysis.forEach((tenantAnalysis, codes) -> any.add(new BooleanQuery.Builder()
-        .add(text(query, tenantAnalysis, english), Occur.MUST)
+        .add(text(query, tenantAnalysis, english, stats), Occur.MUST)
         .add(tenantFilter(codes), Occur.FILTER)
         .build(), Occur.SHOULD));
     return any.build();
@@ -105,19 +126,23 @@ public final class PageQueries {
 
   /** The text part alone, analysed as one tenant would: every group must match, exclusions must not. */
   Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish) {
+    return text(query, tenant, withEnglish, null);
+  }
+
+  private Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish, IndexStats stats) {
     if (query.isEmpty()) {
       return new MatchAllDocsQuery();
     }
-    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE);
-    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING);
-    CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH) : null;
+    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats);
+    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats);
+    CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     int required = 0;
     for (List<UserQuery.Clause> group : query.groups()) {
       BooleanQuery.Builder any = new BooleanQuery.Builder();
       int alternatives = 0;
       for (UserQuery.Clause clause : group) {
-        Query q = clause(clause, surface, reading, english);
+        Query q = clause(clause, tenant, stats, surface, reading, english);
         if (q != null) {
           any.add(q, Occur.SHOULD);
           alternatives++;
@@ -132,9 +157,18 @@ public final class PageQueries {
       // Only stop words or punctuation: nothing to look for.
       return new MatchNoDocsQuery("the query has no searchable words");
     }
-    // Title bonus: every query word found in the title adds to the score on top of BM25F, whose
+    // Title bonus: every query word found in the title adds to the score on top of BM25, whose
     // term-frequency saturation would otherwise let long bodies catch up with short titles.
-    QueryBuilder title = new QueryBuilder(tenant.querySurface());
+    QueryBuilder title = new QueryBuilder(tenant.querySurface()) {
+      @Override
+      protected Query newTermQuery(Term term, float boost) {
+        if (stats == null) {
+          return super.newTermQuery(term, boost);
+        }
+        Query q = stats.termQuery(term);
+        return boost == 1f ? q : new BoostQuery(q, boost);
+      }
+    };
     for (List<UserQuery.Clause> group : query.groups()) {
       for (UserQuery.Clause clause : group) {
         Query q = title.createBooleanQuery(PageFields.TITLE, clause.text(), Occur.SHOULD);
@@ -144,7 +178,7 @@ public final class PageQueries {
       }
     }
     for (UserQuery.Clause clause : query.excluded()) {
-      Query q = clause(clause, surface, reading, english);
+      Query q = clause(clause, tenant, null, surface, reading, english);
       if (q != null) {
         all.add(q, Occur.MUST_NOT);
       }
@@ -152,16 +186,23 @@ public final class PageQueries {
     return all.build();
   }
 
-  private static Query clause(UserQuery.Clause clause, CrossFieldQueryBuilder surface,
-      CrossFieldQueryBuilder reading, CrossFieldQueryBuilder english) {
+  /**
+   * One word or phrase: its surface form, its reading at {@value #READING_WEIGHT}, a kana word
+   * whole among readings, and English. With {@code stats}, a reading that would match exactly the
+   * pages of the surface form with the same score is folded into the surface clause's weight.
+   */
+  private static Query clause(UserQuery.Clause clause, TenantAnalysis tenant, IndexStats stats,
+      CrossFieldQueryBuilder surface, CrossFieldQueryBuilder reading, CrossFieldQueryBuilder english) {
     BooleanQuery.Builder any = new BooleanQuery.Builder();
     int added = 0;
+    boolean readingNeeded = stats == null
+        || !stats.readingIsRedundant(tenant.querySurface(), tenant.queryReading(), clause.text());
     Query s = clause.phrase() ? surface.phrase(clause.text()) : surface.allTerms(clause.text());
     if (s != null) {
-      any.add(s, Occur.SHOULD);
+      any.add(readingNeeded ? s : new BoostQuery(s, 1 + READING_WEIGHT), Occur.SHOULD);
       added++;
     }
-    Query r = clause.phrase() ? reading.phrase(clause.text()) : reading.allTerms(clause.text());
+    Query r = !readingNeeded ? null : clause.phrase() ? reading.phrase(clause.text()) : reading.allTerms(clause.text());
     if (r != null) {
       any.add(new BoostQuery(r, READING_WEIGHT), Occur.SHOULD);
       added++;

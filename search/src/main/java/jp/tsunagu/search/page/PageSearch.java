@@ -3,8 +3,10 @@ package jp.tsunagu.search.page;
 import jp.tsunagu.search.index.FacetedSearcher;
 
 import java.io.IOException;
+import java.text.BreakIterator;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,12 @@ import org.apache.lucene.facet.MultiLongValuesSource;
 import org.apache.lucene.facet.range.LongRange;
 import org.apache.lucene.facet.range.LongRangeFacetCounts;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -33,6 +37,8 @@ import org.apache.lucene.search.SortedNumericSortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.Passage;
+import org.apache.lucene.search.uhighlight.PassageScorer;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.util.BytesRef;
 
@@ -46,10 +52,9 @@ final class PageSearch {
   private static final Sort NEWEST_FIRST =
       new Sort(new SortedNumericSortField(PageFields.UPDATED, SortField.Type.LONG, true));
 
-  private static final Set<String> WITHOUT_BODY = Set.of(PageFields.TENANT, PageFields.ID, PageFields.URL,
-      PageFields.TITLE, PageFields.SUMMARY, PageFields.TITLE_EN, PageFields.SUMMARY_EN, PageFields.CATEGORY,
-      PageFields.PUBLISHED, PageFields.UPDATED);
-  private static final Set<String> WITH_BODY = union(WITHOUT_BODY, Set.of(PageFields.BODY, PageFields.BODY_EN));
+  private static final Set<String> WITH_BODY = Set.of(PageFields.TENANT, PageFields.ID, PageFields.URL,
+      PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY, PageFields.TITLE_EN, PageFields.SUMMARY_EN,
+      PageFields.BODY_EN, PageFields.CATEGORY, PageFields.PUBLISHED, PageFields.UPDATED);
 
   private final AnalysisRegistry analysis;
   private final PageQueries queries;
@@ -69,52 +74,138 @@ final class PageSearch {
 
   PageResults run(FacetedSearcher searcher, PageQuery request) throws IOException {
     Set<String> pinnedKeys = bestBets.pinnedKeys(request.tenants(), request.text());
-    Query query = queries.build(request, pinnedKeys, searcher.hasField(PageFields.BODY_EN));
+    Query query = queries.build(request, pinnedKeys, searcher, searcher.hasField(PageFields.BODY_EN));
     int window = request.offset() + request.limit();
     FacetsCollectorManager.FacetsResult found = request.query().isEmpty()
         ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
         : FacetsCollectorManager.search(searcher, query, window, new FacetsCollectorManager());
     TopDocs top = found.topDocs();
+    FacetsCollector collected = found.facetsCollector();
     ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(request.offset(), top.scoreDocs.length),
         top.scoreDocs.length);
-    String[] snippets = request.highlight() && !request.query().isEmpty() ? snippets(searcher, query, page) : null;
-    List<PageHit> hits = new ArrayList<>(page.length);
+    // Each hit's stored fields are read once; the highlighter gets its body from them.
     StoredFields stored = searcher.storedFields();
+    Map<Integer, Document> docs = new HashMap<>();
+    for (ScoreDoc sd : page) {
+      docs.put(sd.doc, stored.document(sd.doc, WITH_BODY));
+    }
+    String[] snippets = request.highlight() && !request.query().isEmpty() ? snippets(searcher, query, page, docs) : null;
+    List<PageHit> hits = new ArrayList<>(page.length);
     for (int i = 0; i < page.length; i++) {
       String snippet = snippets == null ? null : snippets[i];
-      Document doc = stored.document(page[i].doc, snippet == null ? WITH_BODY : WITHOUT_BODY);
-      hits.add(hit(doc, page[i].score, snippet, false));
+      hits.add(hit(docs.get(page[i].doc), page[i].score, snippet, false));
     }
     List<PageHit> pinned = request.offset() == 0 ? pinned(searcher, pinnedKeys) : List.of();
     long total = top.totalHits.value();
     Optional<String> didYouMean = total < 3 && !request.query().isEmpty()
         ? spelling.suggest(searcher, request.text(), request.tenants())
         : Optional.empty();
-    return new PageResults(total, pinned, hits, facets(searcher, found.facetsCollector(), request), didYouMean);
+    return new PageResults(total, pinned, hits, facets(searcher, collected, request), didYouMean);
   }
 
-  private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page) throws IOException {
+  private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page, Map<Integer, Document> docs)
+      throws IOException {
     if (page.length == 0) {
       return new String[0];
     }
-    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analysis.english())
+    UnifiedHighlighter highlighter = new LoadedHighlighter(UnifiedHighlighter.builder(searcher, analysis.english())
         .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", "…", true))
         .withMaxLength(HIGHLIGHT_CHARS)
         .withPassageRelevancyOverSpeed(false)
-        .withMaxNoHighlightPassages(0)
-        .build();
-    int[] docs = new int[page.length];
+        .withMaxNoHighlightPassages(0), searcher, docs);
+    int[] ids = new int[page.length];
     for (int i = 0; i < page.length; i++) {
-      docs[i] = page[i].doc;
+      ids[i] = page[i].doc;
     }
-    String[] fields = {PageFields.BODY, PageFields.BODY_EN};
-    Map<String, String[]> byField = highlighter.highlightFields(fields, query, docs, new int[] {1, 1});
+    boolean english = searcher.hasField(PageFields.BODY_EN);
+    String[] fields = english ? new String[] {PageFields.BODY, PageFields.BODY_EN} : new String[] {PageFields.BODY};
+    Map<String, String[]> byField = highlighter.highlightFields(fields, query, ids, english ? new int[] {1, 1} : new int[] {1});
     String[] result = new String[page.length];
     for (int i = 0; i < page.length; i++) {
       String ja = byField.get(PageFields.BODY)[i];
-      result[i] = ja != null ? ja : byField.get(PageFields.BODY_EN)[i];
+      result[i] = ja != null || !english ? ja : byField.get(PageFields.BODY_EN)[i];
     }
     return result;
+  }
+
+  /**
+   * A highlighter that takes the field infos of the searcher (merged once per refresh) and the
+   * text of the documents already loaded for the hits, instead of reading both again per query.
+   */
+  private static final class LoadedHighlighter extends UnifiedHighlighter {
+    private final FacetedSearcher searcher;
+    private final Map<Integer, Document> docs;
+
+    LoadedHighlighter(UnifiedHighlighter.Builder builder, FacetedSearcher searcher, Map<Integer, Document> docs) {
+      super(builder);
+      this.searcher = searcher;
+      this.docs = docs;
+    }
+
+    @Override
+    protected PassageScorer getScorer(String field) {
+      return PASSAGE_SCORER;
+    }
+
+    @Override
+    protected BreakIterator getBreakIterator(String field) {
+      return PageFields.BODY.equals(field) ? new SentenceBreaks() : super.getBreakIterator(field);
+    }
+
+    @Override
+    protected FieldInfo getFieldInfo(String field) {
+      return searcher.fieldInfo(field);
+    }
+
+    @Override
+    protected List<CharSequence[]> loadFieldValues(String[] fields, DocIdSetIterator docIter, int cacheCharsThreshold)
+        throws IOException {
+      List<CharSequence[]> values = new ArrayList<>();
+      for (int doc = docIter.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docIter.nextDoc()) {
+        Document d = docs.get(doc);
+        CharSequence[] byField = new CharSequence[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+          byField[i] = d.get(fields[i]);
+        }
+        values.add(byField);
+      }
+      return values;
+    }
+  }
+
+  private static final PassageScorer PASSAGE_SCORER = new DistinctTermsPassageScorer();
+
+  /**
+   * The highlighter's default passage score (BM25 of the passage's distinct terms, times the
+   * position norm), computed with a scan over the passage's few matches instead of a hash of its
+   * terms, whose 32 KiB buffer was allocated for every candidate passage.
+   */
+  static final class DistinctTermsPassageScorer extends PassageScorer {
+    @Override
+    public float score(Passage passage, int contentLength) {
+      int matches = passage.getNumMatches();
+      BytesRef[] terms = passage.getMatchTerms();
+      int[] freqsInDoc = passage.getMatchTermFreqsInDoc();
+      int[] first = new int[matches];
+      int[] freqInPassage = new int[matches];
+      int distinct = 0;
+      for (int i = 0; i < matches; i++) {
+        int d = 0;
+        while (d < distinct && !terms[first[d]].equals(terms[i])) {
+          d++;
+        }
+        if (d == distinct) {
+          first[distinct++] = i;
+        }
+        freqInPassage[d]++;
+      }
+      double score = 0;
+      for (int d = 0; d < distinct; d++) {
+        score += tf(freqInPassage[d], passage.getLength()) * weight(contentLength, freqsInDoc[first[d]]);
+      }
+      score *= norm(passage.getStartOffset());
+      return (float) score;
+    }
   }
 
   private List<PageHit> pinned(FacetedSearcher searcher, Set<String> keys) throws IOException {
@@ -160,12 +251,6 @@ final class PageSearch {
         Instant.ofEpochMilli(doc.getField(PageFields.UPDATED).numericValue().longValue()),
         score,
         pinned);
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new java.util.HashSet<>(a);
-    all.addAll(b);
-    return Set.copyOf(all);
   }
 
   private static String escape(String text) {

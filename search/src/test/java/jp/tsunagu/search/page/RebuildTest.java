@@ -107,6 +107,36 @@ class RebuildTest {
   }
 
   @Test
+  void severalThreadsRebuildEveryPageAndTheLaterCopyOfAPageWins() throws Exception {
+    Stream<Page> pages = Stream.concat(
+        IntStream.range(0, 300).mapToObj(i -> page("p" + i, i == 7 ? "古い題名" : "防災ページ")),
+        Stream.of(page("p7", "新しい題名")));
+    RebuildProgress progress = new RebuildProgress(301);
+    index.rebuild(pages, 3, progress, 3);
+    assertEquals(301, progress.done());
+    assertEquals(300, index.count());
+    assertEquals(299, count("防災ページ"));
+    assertEquals(1, count("新しい題名"));
+    assertEquals(0, count("古い題名"));
+    assertTrue(index.awaitSearchable(index.upsert(page("later", "後の題名")), Duration.ofSeconds(30)));
+    assertEquals(1, count("後の題名"));
+  }
+
+  @Test
+  void aFailedParallelRebuildLeavesTheLiveGenerationServing() throws Exception {
+    assertTrue(index.awaitSearchable(index.upsert(page("old", "旧ページ")), Duration.ofSeconds(30)));
+    Stream<Page> broken = IntStream.range(0, 100).mapToObj(i -> {
+      if (i == 60) {
+        throw new IllegalStateException("database went away");
+      }
+      return page("n" + i, "新ページ");
+    });
+    assertThrows(SearchException.class, () -> index.rebuild(broken, 9, new RebuildProgress(100), 2));
+    assertEquals(1, index.generation());
+    assertEquals(1, count("旧ページ"));
+  }
+
+  @Test
   void aFailedRebuildLeavesTheLiveGenerationServing() throws Exception {
     assertTrue(index.awaitSearchable(index.upsert(page("old", "旧ページ")), Duration.ofSeconds(30)));
     Stream<Page> broken = Stream.of(1, 2, 3).map(i -> {

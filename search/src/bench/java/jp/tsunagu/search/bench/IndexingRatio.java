@@ -1,0 +1,159 @@
+package jp.tsunagu.search.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import jp.tsunagu.search.analysis.AnalysisRegistry;
+import jp.tsunagu.search.analysis.AnalyzedText;
+import jp.tsunagu.search.index.RebuildProgress;
+import jp.tsunagu.search.page.Page;
+import jp.tsunagu.search.page.PageIndex;
+import org.apache.lucene.analysis.Analyzer;
+
+/**
+ * Indexing throughput against Kuromoji analysis alone, at equal thread counts, in one JVM with
+ * the shots interleaved (analysis, indexing, analysis, …) so that both see the same load of a
+ * shared machine. Analysis alone runs the index-time chain over title, summary and body of every
+ * page, as indexing does, on {@code threads} threads; indexing either upserts every page into a
+ * fresh on-disk index from one thread and commits (the live path), or rebuilds a fresh index from
+ * the pages on {@code threads} threads (the bulk path). Wall time and the CPU time of the whole
+ * process (merges, flushes, GC included) are both reported.
+ */
+final class IndexingRatio {
+
+  record Shot(double seconds, double cpuSeconds) {}
+
+  record Figures(int pages, int threads, int shots, Shot analysis, Shot indexing) {
+    double analysisPagesPerSecond() {
+      return pages / analysis.seconds();
+    }
+
+    double indexingPagesPerSecond() {
+      return pages / indexing.seconds();
+    }
+
+    double wallRatio() {
+      return analysis.seconds() / indexing.seconds();
+    }
+
+    double cpuRatio() {
+      return analysis.cpuSeconds() / indexing.cpuSeconds();
+    }
+  }
+
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private IndexingRatio() {}
+
+  /**
+   * Pairs of shots run first and not counted: indexing runs much more code than analysis (the
+   * writer, codecs, merges), which the JIT compiler is still compiling during the first shots.
+   */
+  static final int WARMUP_PAIRS = 2;
+
+  /** Medians over {@code shots} interleaved pairs, after {@link #WARMUP_PAIRS} warm-up pairs. */
+  static Figures measure(List<Page> pages, int threads, boolean bulk, int shots) throws Exception {
+    List<Shot> analysis = new ArrayList<>();
+    List<Shot> indexing = new ArrayList<>();
+    Path root = Files.createTempDirectory("tsunagu-bench-index");
+    try (AnalysisRegistry registry = new AnalysisRegistry()) {
+      Analyzer analyzer = registry.forTenant(pages.getFirst().tenant()).indexSurface();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        for (int i = 0; i < WARMUP_PAIRS + shots; i++) {
+          Shot a = time(() -> analyze(pool, analyzer, pages, threads));
+          Shot x = time(() -> index(root, registry, pages, threads, bulk));
+          System.out.printf(java.util.Locale.ROOT, "indexing shot %d of %d (%d threads, %s): analysis %.1f s (cpu %.1f s),"
+              + " indexing %.1f s (cpu %.1f s)%n", i + 1, WARMUP_PAIRS + shots, threads, bulk ? "rebuild" : "upsert", a.seconds(),
+              a.cpuSeconds(), x.seconds(), x.cpuSeconds());
+          if (i >= WARMUP_PAIRS) {
+            analysis.add(a);
+            indexing.add(x);
+          }
+        }
+      } finally {
+        pool.shutdown();
+      }
+    } finally {
+      deleteTree(root);
+    }
+    return new Figures(pages.size(), threads, shots, median(analysis), median(indexing));
+  }
+
+  private static void analyze(ExecutorService pool, Analyzer analyzer, List<Page> pages, int threads) throws Exception {
+    List<Future<Long>> parts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int from = pages.size() * t / threads;
+      int to = pages.size() * (t + 1) / threads;
+      parts.add(pool.submit(() -> {
+        long tokens = 0;
+        for (Page p : pages.subList(from, to)) {
+          tokens += AnalyzedText.analyze(analyzer, "title", p.title()).terms().size();
+          tokens += AnalyzedText.analyze(analyzer, "summary", p.summary()).terms().size();
+          tokens += AnalyzedText.analyze(analyzer, "body", p.body()).terms().size();
+        }
+        return tokens;
+      }));
+    }
+    for (Future<Long> part : parts) {
+      part.get();
+    }
+  }
+
+  private static void index(Path root, AnalysisRegistry registry, List<Page> pages, int threads, boolean bulk)
+      throws IOException {
+    Path dir = Files.createTempDirectory(root, "run");
+    try (PageIndex index = PageIndex.open(dir, registry)) {
+      if (bulk) {
+        index.rebuild(pages.stream(), 1, new RebuildProgress(pages.size()), threads);
+      } else {
+        for (Page p : pages) {
+          index.upsert(p);
+        }
+        index.commit(1);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static Shot time(Work work) throws Exception {
+    System.gc();
+    long cpu = OS.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    work.run();
+    return new Shot((System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - cpu) / 1e9);
+  }
+
+  private static Shot median(List<Shot> shots) {
+    List<Double> wall = shots.stream().map(Shot::seconds).sorted().toList();
+    List<Double> cpu = shots.stream().map(Shot::cpuSeconds).sorted().toList();
+    return new Shot(wall.get(wall.size() / 2), cpu.get(cpu.size() / 2));
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

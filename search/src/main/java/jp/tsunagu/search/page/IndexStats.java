@@ -1,0 +1,108 @@
+package jp.tsunagu.search.page;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TermStates;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+
+/**
+ * Term statistics of the searcher one page search runs on, looked up once per term: the term
+ * queries of the search reuse them instead of looking every term up again when their weights are
+ * created, and the query builder uses them to leave out clauses that cannot change the result.
+ * One instance per search; not thread-safe.
+ */
+final class IndexStats {
+
+  private static final String[][] TWINS = {
+      {PageFields.TITLE, PageFields.TITLE_READING},
+      {PageFields.SUMMARY, PageFields.SUMMARY_READING},
+      {PageFields.BODY, PageFields.BODY_READING}};
+
+  private final IndexSearcher searcher;
+  private final Map<Term, TermStates> states = new HashMap<>();
+
+  IndexStats(IndexSearcher searcher) {
+    this.searcher = searcher;
+  }
+
+  TermStates states(Term term) {
+    TermStates s = states.get(term);
+    if (s == null) {
+      try {
+        s = TermStates.build(searcher, term, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      states.put(term, s);
+    }
+    return s;
+  }
+
+  /** A term query carrying the statistics already looked up. */
+  Query termQuery(Term term) {
+    return new TermQuery(term, states(term));
+  }
+
+  /** True when every document of the index belongs to one of the tenants, so no tenant filter is needed. */
+  boolean allDocumentsIn(java.util.Collection<String> tenants) {
+    long docs = 0;
+    for (String tenant : tenants) {
+      docs += states(new Term(PageFields.TENANT, tenant)).docFreq();
+    }
+    // docFreq counts deleted documents too, like maxDoc: equal means every slot has one of them.
+    return docs == searcher.getIndexReader().maxDoc();
+  }
+
+  /**
+   * True when the reading twin of the text can change neither which pages match nor their order:
+   * every surface token of the text has, in each of title, summary and body, exactly as many
+   * documents and occurrences as its reading has in the reading twin. The reading twin holds the
+   * reading of every surface token at the same position, so the reading postings contain the
+   * surface postings; equal counts make them the same postings, the reading clause then matches
+   * the same pages with the same score as the surface clause, and the surface clause weighted by
+   * 1 + {@link PageQueries#READING_WEIGHT} replaces both. When some page spells the word
+   * differently (子供 and こども, ごみ and ゴミ) the counts differ and the reading stays.
+   */
+  boolean readingIsRedundant(Analyzer surface, Analyzer reading, String text) {
+    List<String> surfaceTokens = tokens(surface, text);
+    List<String> readingTokens = tokens(reading, text);
+    if (surfaceTokens.isEmpty() || surfaceTokens.size() != readingTokens.size()) {
+      return false;
+    }
+    for (int i = 0; i < surfaceTokens.size(); i++) {
+      for (String[] twin : TWINS) {
+        TermStates s = states(new Term(twin[0], surfaceTokens.get(i)));
+        TermStates r = states(new Term(twin[1], readingTokens.get(i)));
+        if (s.docFreq() != r.docFreq() || s.totalTermFreq() != r.totalTermFreq()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static List<String> tokens(Analyzer analyzer, String text) {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = analyzer.tokenStream(PageFields.BODY, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.toString());
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}
