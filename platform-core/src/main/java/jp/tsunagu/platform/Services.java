@@ -33,4 +33,5 @@ public record Services(
     Auth auth,
     ConsentModule consent,
     CircularService circulars,
-    jp.tsunagu.platform.sitesearch.ContentModule content) {}
+    jp.tsunagu.platform.sitesearch.ContentModule content,
+    jp.tsunagu.platform.notify.NotifyModule delivery) {}

@@ -166,7 +166,23 @@ public final class HttpVerticle extends VerticleBase {
     csvOrJson.apply(builder, "importDistricts", tenant::importDistricts);
     csvOrJson.apply(builder, "importResidentRecords", tenant::importResidentRecords);
 
+    jp.tsunagu.platform.profile.ProfileHandlers profiles = new jp.tsunagu.platform.profile.ProfileHandlers(
+        services.delivery().profiles(), services.tenants(), services.auth());
+    bind(builder, "getMyProfile", profiles::getMyProfile);
+    bind(builder, "saveMyProfile", profiles::saveMyProfile);
+    bind(builder, "listMySubscriptions", profiles::listMySubscriptions);
+    bind(builder, "createSubscription", profiles::createSubscription);
+    bind(builder, "deleteSubscription", profiles::deleteSubscription);
+    bind(builder, "getProfileStatistics", profiles::getProfileStatistics);
+    jp.tsunagu.platform.notify.InboxHandlers inbox = services.delivery().inboxHandlers(services.auth());
+    bind(builder, "listMyNotifications", inbox::listMyNotifications);
+    bind(builder, "getUnreadCount", inbox::getUnreadCount);
+    bind(builder, "markNotificationsRead", inbox::markNotificationsRead);
+
     Router router = builder.createRouter();
+    // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
+    router.get("/api/v1/me/notifications/stream").handler(services.delivery().liveInbox(vertx, services.auth())::stream)
+        .failureHandler(Problems::handle);
     Pages.mount(vertx, router, services);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
