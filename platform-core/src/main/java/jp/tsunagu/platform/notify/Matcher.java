@@ -44,6 +44,7 @@ public final class Matcher {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private volatile boolean stopped;
   private volatile long matched = 0;
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private long timer = -1;
 
   Matcher(Vertx vertx, MatchRepository repository, ContentRepository content, SavedSearches searches, String owner,
@@ -73,6 +74,11 @@ public final class Matcher {
     return matched;
   }
 
+  /** Rounds that failed (and were retried) since start. */
+  public long failures() {
+    return failures.get();
+  }
+
   public void wake() {
     dirty.set(true);
     if (!stopped && running.compareAndSet(false, true)) {
@@ -86,6 +92,7 @@ public final class Matcher {
         .compose(checkpoint -> checkpoint.isEmpty() ? Future.succeededFuture(0) : matchAfter(checkpoint.get()))
         .onComplete(ar -> {
           if (ar.failed()) {
+            failures.incrementAndGet();
             LOG.warn("matching content changes failed; retrying at the next poll: {}", ar.cause().toString());
           } else if (ar.result() == BATCH) {
             dirty.set(true);
