@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** A citizen's notifications in PostgreSQL. */
-final class InboxRepository {
+public final class InboxRepository {
   private static final String COLUMNS = "SELECT n.id, n.read_at, n.created_at, n.reasons, o.tenant_code, o.kind, o.page_id, "
       + "o.title, o.url, o.summary FROM notification n JOIN notice o ON o.id = n.notice_id ";
 
@@ -22,7 +22,7 @@ final class InboxRepository {
   }
 
   /** Newest first, below {@code beforeId} (null: from the newest). */
-  Future<JsonArray> list(UUID accountId, Long beforeId, boolean unreadOnly, int limit) {
+  public Future<JsonArray> list(UUID accountId, Long beforeId, boolean unreadOnly, int limit) {
     return pool.preparedQuery(COLUMNS + "WHERE n.account_id = $1 AND ($2::bigint IS NULL OR n.id < $2) "
             + "AND (NOT $3 OR n.read_at IS NULL) ORDER BY n.id DESC LIMIT $4")
         .execute(Tuple.of(accountId, beforeId, unreadOnly, limit)).map(InboxRepository::toJson);
@@ -34,13 +34,13 @@ final class InboxRepository {
         .execute(Tuple.of(accountId, afterId, limit)).map(InboxRepository::toJson);
   }
 
-  Future<Long> unread(UUID accountId) {
+  public Future<Long> unread(UUID accountId) {
     return pool.preparedQuery("SELECT count(*) FROM notification WHERE account_id = $1 AND read_at IS NULL")
         .execute(Tuple.of(accountId)).map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Marks notifications read (null ids: all of them) and counts the first opening of each notice. */
-  Future<Void> markRead(UUID accountId, Long[] ids) {
+  public Future<Void> markRead(UUID accountId, Long[] ids) {
     return pool.withTransaction(tx -> tx.preparedQuery("WITH opened AS (UPDATE notification SET read_at = now() "
             + "WHERE account_id = $1 AND read_at IS NULL AND ($2::bigint[] IS NULL OR id = ANY($2)) RETURNING notice_id) "
             + "UPDATE notice_stats s SET opened = s.opened + o.c FROM (SELECT notice_id, count(*) AS c FROM opened "

@@ -53,6 +53,10 @@ public final class NotifyModule {
     return matcher;
   }
 
+  public InboxRepository inbox() {
+    return inbox;
+  }
+
   public InboxHandlers inboxHandlers(Auth auth) {
     return new InboxHandlers(inbox, auth);
   }

@@ -78,6 +78,15 @@ public final class Pages {
     router.get("/my-data/:id/receipt").handler(myData::receipt);
     router.post("/my-data/:id/withdraw").handler(myData::withdraw);
 
+    DeliveryPages delivery = new DeliveryPages(services.delivery().profiles(), services.delivery().inbox(),
+        services.content().content().repository(), services.tenants(), services.auth(), view);
+    router.get("/inbox").handler(delivery::inbox);
+    router.post("/inbox/read").handler(delivery::markAllRead);
+    router.get("/interests").handler(delivery::interests);
+    router.post("/interests").handler(delivery::saveProfile);
+    router.post("/interests/subscriptions").handler(delivery::addSubscription);
+    router.post("/interests/subscriptions/:id/remove").handler(delivery::removeSubscription);
+
     router.get("/staff/sign-in").handler(staff::signInForm);
     router.post("/staff/sign-in").handler(staff::signIn);
     router.post("/staff/sign-out").handler(staff::signOut);
