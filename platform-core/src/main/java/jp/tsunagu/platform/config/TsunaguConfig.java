@@ -96,6 +96,10 @@ public final class TsunaguConfig {
       new Setting<>("notify.pollMillis", "1000", "How often the node holding the matcher's lease looks for content changes it was not told about (content events wake it at once); also how soon another node takes over a lapsed lease.", intBetween(50, 60000));
   public static final Setting<Integer> NOTIFY_LEASE_SECONDS =
       new Setting<>("notify.leaseSeconds", "15", "How long the matcher's lease lasts without renewal; after a node stops or dies, another takes over matching within this time.", intBetween(2, 600));
+  public static final Setting<Integer> NOTIFY_SENDER_POLL_MILLIS =
+      new Setting<>("notify.senderPollMillis", "1000", "How often every node looks for due e-mail and webhook deliveries (a matched notice wakes them at once).", intBetween(50, 60000));
+  public static final Setting<String> NOTIFY_MAIL_EVENT_SECRET =
+      new Setting<>("notify.mailEventSecret", "", "Shared secret (Bearer) of the mail provider's bounce and complaint reports to /api/v1/mail-events; empty turns the endpoint off. Set it through the environment.", text());
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -110,7 +114,7 @@ public final class TsunaguConfig {
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
-      NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS,
+      NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;

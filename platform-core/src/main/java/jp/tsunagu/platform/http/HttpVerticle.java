@@ -178,6 +178,12 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyNotifications", inbox::listMyNotifications);
     bind(builder, "getUnreadCount", inbox::getUnreadCount);
     bind(builder, "markNotificationsRead", inbox::markNotificationsRead);
+    jp.tsunagu.platform.notify.EmailHandlers email = services.delivery().emailHandlers(services.auth());
+    bind(builder, "getMyEmailChannel", email::getMyEmailChannel);
+    bind(builder, "requestEmailChannel", email::requestEmailChannel);
+    bind(builder, "stopEmailChannel", email::stopEmailChannel);
+    bind(builder, "confirmEmailChannel", email::confirmEmailChannel);
+    bind(builder, "reportMailEvent", email::reportMailEvent);
 
     Router router = builder.createRouter();
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")

@@ -3,34 +3,52 @@ package jp.tsunagu.platform.notify;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.config.TsunaguConfig;
+import jp.tsunagu.platform.consentlink.PlatformSecrets;
 import jp.tsunagu.platform.content.ContentRepository;
 import jp.tsunagu.platform.http.Auth;
 import jp.tsunagu.platform.profile.ProfileRepository;
 import jp.tsunagu.platform.profile.ProfileService;
 import jp.tsunagu.platform.sitesearch.ContentModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wiring of profiles and delivery on one node: the profile service, this node's saved-search
- * monitor, the matcher (active on the node holding its lease), the inbox and its live stream.
- * {@link #stop} stops matching and gives up the lease before the pool closes.
+ * monitor, the matcher (active on the node holding its lease), the inbox and its live stream, and
+ * the channel senders (on every node, sharing the outbox by row locks). {@link #stop} stops them
+ * and gives up the lease before the pool closes.
  */
 public final class NotifyModule {
+  private static final Logger LOG = LoggerFactory.getLogger(NotifyModule.class);
+
+  private final Vertx vertx;
+  private final TsunaguConfig config;
   private final ProfileService profiles;
   private final SavedSearches searches;
   private final Matcher matcher;
   private final InboxRepository inbox;
+  private final EmailChannel email;
+  private final EmailSender emailSender;
   private final WorkerExecutor matchWorker;
+  private MessageConsumer<Object> matched;
+  private long senderTimer = -1;
 
-  private NotifyModule(ProfileService profiles, SavedSearches searches, Matcher matcher, InboxRepository inbox,
-                       WorkerExecutor matchWorker) {
+  private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
+                       InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker) {
+    this.vertx = vertx;
+    this.config = config;
     this.profiles = profiles;
     this.searches = searches;
     this.matcher = matcher;
     this.inbox = inbox;
+    this.email = email;
+    this.emailSender = emailSender;
     this.matchWorker = matchWorker;
   }
 
@@ -41,8 +59,29 @@ public final class NotifyModule {
     ProfileService profiles = new ProfileService(new ProfileRepository(pool), searches::check, clock);
     Matcher matcher = new Matcher(vertx, new MatchRepository(pool), new ContentRepository(pool), searches, nodeId,
         config.get(TsunaguConfig.NOTIFY_LEASE_SECONDS), profiles::today);
-    NotifyModule module = new NotifyModule(profiles, searches, matcher, new InboxRepository(pool), worker);
-    return matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS)).map(module);
+    return new PlatformSecrets(pool).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
+      EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
+      NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
+          new EmailSender(pool, email, config.publicUrl()), worker);
+      return module.startSenders().compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
+    });
+  }
+
+  private Future<Void> startSenders() {
+    matched = vertx.eventBus().consumer(NotifyAddresses.NOTICE_MATCHED, m -> sendDue());
+    senderTimer = vertx.setPeriodic(config.get(TsunaguConfig.NOTIFY_SENDER_POLL_MILLIS), id -> sendDue());
+    return matched.completion();
+  }
+
+  /** Runs the channel senders once (each skips a round while its previous one runs). */
+  public void sendDue() {
+    emailSender.drain().onFailure(err -> LOG.warn("e-mail notices round failed: {}", err.toString()));
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 
   public ProfileService profiles() {
@@ -57,8 +96,16 @@ public final class NotifyModule {
     return inbox;
   }
 
+  public EmailChannel email() {
+    return email;
+  }
+
   public InboxHandlers inboxHandlers(Auth auth) {
     return new InboxHandlers(inbox, auth);
+  }
+
+  public EmailHandlers emailHandlers(Auth auth) {
+    return new EmailHandlers(email, auth, config.get(TsunaguConfig.NOTIFY_MAIL_EVENT_SECRET));
   }
 
   public LiveInbox liveInbox(Vertx vertx, Auth auth) {
@@ -66,7 +113,11 @@ public final class NotifyModule {
   }
 
   public Future<Void> stop() {
-    return matcher.stop()
+    if (senderTimer >= 0) {
+      vertx.cancelTimer(senderTimer);
+    }
+    Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
+    return unregistered.compose(v -> matcher.stop())
         .eventually(searches::close)
         .eventually(() -> matchWorker.close());
   }

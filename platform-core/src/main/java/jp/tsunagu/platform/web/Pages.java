@@ -42,6 +42,9 @@ public final class Pages {
       ctx.response().headers().set("Referrer-Policy", "same-origin");
       ctx.next();
     });
+    // RFC 8058 one-click unsubscribe comes from mail programs without a session or form token (see NoticeMailPages)
+    NoticeMailPages noticeMail = new NoticeMailPages(services.delivery().email(), view);
+    router.post("/notices/unsubscribe").handler(noticeMail::unsubscribe);
     router.routeWithRegex(HttpMethod.POST, NOT_API).handler(csrf::verify);
 
     router.get("/").handler(citizen::home);
@@ -80,6 +83,9 @@ public final class Pages {
 
     DeliveryPages delivery = new DeliveryPages(services.delivery().profiles(), services.delivery().inbox(),
         services.content().content().repository(), services.tenants(), services.auth(), view);
+    router.get("/notices/unsubscribe").handler(noticeMail::unsubscribeForm);
+    router.get("/notices/email/confirm").handler(noticeMail::confirmForm);
+    router.post("/notices/email/confirm").handler(noticeMail::confirm);
     router.get("/inbox").handler(delivery::inbox);
     router.post("/inbox/read").handler(delivery::markAllRead);
     router.get("/interests").handler(delivery::interests);
