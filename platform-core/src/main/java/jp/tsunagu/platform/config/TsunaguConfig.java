@@ -100,6 +100,16 @@ public final class TsunaguConfig {
       new Setting<>("notify.senderPollMillis", "1000", "How often every node looks for due e-mail and webhook deliveries (a matched notice wakes them at once).", intBetween(50, 60000));
   public static final Setting<String> NOTIFY_MAIL_EVENT_SECRET =
       new Setting<>("notify.mailEventSecret", "", "Shared secret (Bearer) of the mail provider's bounce and complaint reports to /api/v1/mail-events; empty turns the endpoint off. Set it through the environment.", text());
+  public static final Setting<Integer> NOTIFY_WEBHOOK_TIMEOUT_MILLIS =
+      new Setting<>("notify.webhookTimeoutMillis", "5000", "How long a webhook endpoint may take to answer a delivery before it counts as failed and is retried.", intBetween(100, 120000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_RETRY_BASE_MILLIS =
+      new Setting<>("notify.webhookRetryBaseMillis", "10000", "Wait before the first retry of a failed webhook delivery; it doubles with each attempt (at most one hour).", intBetween(10, 3600000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_MAX_ATTEMPTS =
+      new Setting<>("notify.webhookMaxAttempts", "8", "Attempts of a webhook delivery before it is recorded as failed.", intBetween(1, 100));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_BREAKER_FAILURES =
+      new Setting<>("notify.webhookBreakerFailures", "5", "Failures in a row after which a node leaves a webhook endpoint alone (circuit breaker open).", intBetween(1, 1000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS =
+      new Setting<>("notify.webhookBreakerOpenSeconds", "60", "How long an open circuit breaker keeps deliveries to its endpoint waiting before one is tried again.", intBetween(1, 86400));
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -115,6 +125,8 @@ public final class TsunaguConfig {
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
+      NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,
+      NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;

@@ -184,6 +184,10 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "stopEmailChannel", email::stopEmailChannel);
     bind(builder, "confirmEmailChannel", email::confirmEmailChannel);
     bind(builder, "reportMailEvent", email::reportMailEvent);
+    jp.tsunagu.platform.notify.WebhookHandlers webhooks = services.delivery().webhookHandlers(services.auth());
+    bind(builder, "listMyWebhooks", webhooks::listMyWebhooks);
+    bind(builder, "createWebhook", webhooks::createWebhook);
+    bind(builder, "deleteWebhook", webhooks::deleteWebhook);
 
     Router router = builder.createRouter();
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")

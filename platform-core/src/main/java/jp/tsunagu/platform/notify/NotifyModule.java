@@ -35,12 +35,16 @@ public final class NotifyModule {
   private final InboxRepository inbox;
   private final EmailChannel email;
   private final EmailSender emailSender;
+  private final WebhookEndpoints webhooks;
+  private final WebhookSender webhookSender;
+  private final io.vertx.ext.web.client.WebClient webClient;
   private final WorkerExecutor matchWorker;
   private MessageConsumer<Object> matched;
   private long senderTimer = -1;
 
   private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
-                       InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker) {
+                       InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker,
+                       Pool pool) {
     this.vertx = vertx;
     this.config = config;
     this.profiles = profiles;
@@ -50,6 +54,15 @@ public final class NotifyModule {
     this.email = email;
     this.emailSender = emailSender;
     this.matchWorker = matchWorker;
+    this.webhooks = new WebhookEndpoints(pool);
+    this.webClient = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+        .setConnectTimeout(config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS)).setUserAgentEnabled(false),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+    this.webhookSender = new WebhookSender(pool, webClient,
+        new CircuitBreakers(config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_FAILURES),
+            config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS) * 1000L, System::currentTimeMillis),
+        config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS), config.get(TsunaguConfig.NOTIFY_WEBHOOK_RETRY_BASE_MILLIS),
+        config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
   }
 
   public static Future<NotifyModule> start(Vertx vertx, Pool pool, TsunaguConfig config, ContentModule content, String nodeId,
@@ -62,7 +75,7 @@ public final class NotifyModule {
     return new PlatformSecrets(pool).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
-          new EmailSender(pool, email, config.publicUrl()), worker);
+          new EmailSender(pool, email, config.publicUrl()), worker, pool);
       return module.startSenders().compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
     });
   }
@@ -76,6 +89,7 @@ public final class NotifyModule {
   /** Runs the channel senders once (each skips a round while its previous one runs). */
   public void sendDue() {
     emailSender.drain().onFailure(err -> LOG.warn("e-mail notices round failed: {}", err.toString()));
+    webhookSender.drain().onFailure(err -> LOG.warn("webhook deliveries round failed: {}", err.toString()));
   }
 
   private static byte[] randomKey() {
@@ -108,6 +122,10 @@ public final class NotifyModule {
     return new EmailHandlers(email, auth, config.get(TsunaguConfig.NOTIFY_MAIL_EVENT_SECRET));
   }
 
+  public WebhookHandlers webhookHandlers(Auth auth) {
+    return new WebhookHandlers(webhooks, auth);
+  }
+
   public LiveInbox liveInbox(Vertx vertx, Auth auth) {
     return new LiveInbox(vertx, inbox, auth);
   }
@@ -119,6 +137,9 @@ public final class NotifyModule {
     Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
     return unregistered.compose(v -> matcher.stop())
         .eventually(searches::close)
-        .eventually(() -> matchWorker.close());
+        .eventually(() -> {
+          webClient.close();
+          return matchWorker.close();
+        });
   }
 }
