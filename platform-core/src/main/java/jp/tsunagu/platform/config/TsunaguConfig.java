@@ -110,6 +110,8 @@ public final class TsunaguConfig {
       new Setting<>("notify.webhookBreakerFailures", "5", "Failures in a row after which a node leaves a webhook endpoint alone (circuit breaker open).", intBetween(1, 1000));
   public static final Setting<Integer> NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS =
       new Setting<>("notify.webhookBreakerOpenSeconds", "60", "How long an open circuit breaker keeps deliveries to its endpoint waiting before one is tried again.", intBetween(1, 86400));
+  public static final Setting<Integer> NOTIFY_RETENTION_DAYS =
+      new Setting<>("notify.retentionDays", "400", "Days notices (with every citizen's copy, deliveries and counters) are kept; older ones are purged hourly.", intBetween(1, 36500));
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -126,7 +128,7 @@ public final class TsunaguConfig {
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
       NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,
-      NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS,
+      NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS, NOTIFY_RETENTION_DAYS,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;

@@ -188,6 +188,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyWebhooks", webhooks::listMyWebhooks);
     bind(builder, "createWebhook", webhooks::createWebhook);
     bind(builder, "deleteWebhook", webhooks::deleteWebhook);
+    bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router router = builder.createRouter();
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")

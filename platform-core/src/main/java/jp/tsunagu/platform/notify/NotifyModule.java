@@ -41,6 +41,8 @@ public final class NotifyModule {
   private final WorkerExecutor matchWorker;
   private MessageConsumer<Object> matched;
   private long senderTimer = -1;
+  private long purgeTimer = -1;
+  private final Pool pool;
 
   private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
                        InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker,
@@ -54,6 +56,7 @@ public final class NotifyModule {
     this.email = email;
     this.emailSender = emailSender;
     this.matchWorker = matchWorker;
+    this.pool = pool;
     this.webhooks = new WebhookEndpoints(pool);
     this.webClient = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setConnectTimeout(config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS)).setUserAgentEnabled(false),
@@ -83,6 +86,8 @@ public final class NotifyModule {
   private Future<Void> startSenders() {
     matched = vertx.eventBus().consumer(NotifyAddresses.NOTICE_MATCHED, m -> sendDue());
     senderTimer = vertx.setPeriodic(config.get(TsunaguConfig.NOTIFY_SENDER_POLL_MILLIS), id -> sendDue());
+    purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> NoticeStatistics.purge(pool,
+        config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
     return matched.completion();
   }
 
@@ -126,6 +131,15 @@ public final class NotifyModule {
     return new WebhookHandlers(webhooks, auth);
   }
 
+  public NoticeStatistics noticeStatistics(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
+    return new NoticeStatistics(pool, tenants, auth);
+  }
+
+  /** Purges notices past the retention now (the hourly round does the same). */
+  public Future<Integer> purgeExpired() {
+    return NoticeStatistics.purge(pool, config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS));
+  }
+
   public LiveInbox liveInbox(Vertx vertx, Auth auth) {
     return new LiveInbox(vertx, inbox, auth);
   }
@@ -133,6 +147,9 @@ public final class NotifyModule {
   public Future<Void> stop() {
     if (senderTimer >= 0) {
       vertx.cancelTimer(senderTimer);
+    }
+    if (purgeTimer >= 0) {
+      vertx.cancelTimer(purgeTimer);
     }
     Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
     return unregistered.compose(v -> matcher.stop())

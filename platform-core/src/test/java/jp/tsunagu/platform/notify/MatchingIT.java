@@ -213,6 +213,28 @@ class MatchingIT {
         + "WHERE o.change_id = $1 AND s.channel = 'inbox'", w.getChangeId()));
   }
 
+  @Test
+  void staffSeeCountersPerNoticeAndOldNoticesArePurged() throws Exception {
+    DeliveryApi citizen = citizen("counted");
+    citizen.createSubscription(new SubscriptionInput().kind(SubscriptionInput.KindEnum.TOPICS).tenantCode(SHIMADA)
+        .categories(List.of("kosodate")));
+    PageWrite w = publish(shimada, SHIMADA, page("児童手当の申請", "kosodate"));
+    var staffApi = new DeliveryApi(ContentTesting.staff(node, "editor@shimada.example"));
+    var notice = staffApi.listNoticeStatistics(SHIMADA, null).getItems().stream()
+        .filter(n -> n.getTitle().equals("児童手当の申請")).findFirst().orElseThrow();
+    assertTrue(notice.getRecipients() >= 1);
+    assertEquals(notice.getRecipients(), notice.getChannels().get("inbox").getQueued());
+    DeliveryTesting.problem(401, "unauthenticated", () -> citizen.listNoticeStatistics(SHIMADA, null));
+    DeliveryTesting.problem(404, "not-found", () -> staffApi.listNoticeStatistics(CHIYODA, null));
+
+    await(node.platform().services().pool().preparedQuery("UPDATE notice SET created_at = now() - interval '5 years' "
+        + "WHERE change_id = $1").execute(Tuple.of(w.getChangeId())));
+    assertTrue(await(node.platform().services().delivery().purgeExpired()) >= 1);
+    assertEquals(0, count("SELECT count(*) FROM notification n JOIN notice o ON o.id = n.notice_id WHERE o.change_id = $1",
+        w.getChangeId()));
+    assertEquals(List.of(), titles(citizen));
+  }
+
   static long count(String sql, long arg) {
     return await(node.platform().services().pool().preparedQuery(sql).execute(Tuple.of(arg))).iterator().next().getLong(0);
   }
