@@ -112,6 +112,8 @@ public final class TsunaguConfig {
       new Setting<>("notify.webhookBreakerOpenSeconds", "60", "How long an open circuit breaker keeps deliveries to its endpoint waiting before one is tried again.", intBetween(1, 86400));
   public static final Setting<Integer> NOTIFY_RETENTION_DAYS =
       new Setting<>("notify.retentionDays", "400", "Days notices (with every citizen's copy, deliveries and counters) are kept; older ones are purged hourly.", intBetween(1, 36500));
+  public static final Setting<String> NOTIFY_VAPID_SUBJECT =
+      new Setting<>("notify.vapidSubject", "mailto:no-reply@localhost", "Contact of the operator that push services see in every Web Push request (VAPID sub: a mailto: or https: URI).", TsunaguConfig::vapidSubject);
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -129,6 +131,7 @@ public final class TsunaguConfig {
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
       NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,
       NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS, NOTIFY_RETENTION_DAYS,
+      NOTIFY_VAPID_SUBJECT,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;
@@ -264,5 +267,12 @@ public final class TsunaguConfig {
       }
       throw new IllegalArgumentException("'" + t + "' is not one of " + String.join(", ", allowed));
     };
+  }
+
+  private static String vapidSubject(String value) {
+    if (!value.startsWith("mailto:") && !value.startsWith("https://")) {
+      throw new IllegalArgumentException("'" + value + "' is neither a mailto: nor an https: URI");
+    }
+    return value;
   }
 }

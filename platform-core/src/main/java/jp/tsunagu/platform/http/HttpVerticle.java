@@ -188,6 +188,11 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyWebhooks", webhooks::listMyWebhooks);
     bind(builder, "createWebhook", webhooks::createWebhook);
     bind(builder, "deleteWebhook", webhooks::deleteWebhook);
+    jp.tsunagu.platform.notify.WebPushHandlers push = services.delivery().webPushHandlers(services.auth());
+    bind(builder, "getWebPushKey", push::getWebPushKey);
+    bind(builder, "listMyPushSubscriptions", push::listMyPushSubscriptions);
+    bind(builder, "createPushSubscription", push::createPushSubscription);
+    bind(builder, "deletePushSubscription", push::deletePushSubscription);
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router router = builder.createRouter();

@@ -56,6 +56,8 @@ final class MatchRepository {
       + " (ch = 'email' AND EXISTS (SELECT 1 FROM email_channel e WHERE e.account_id = n.account_id "
       + "   AND e.confirmed_at IS NOT NULL AND e.stopped_at IS NULL))"
       + " OR (ch = 'webhook' AND EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.account_id = n.account_id "
+      + "   AND w.disabled_at IS NULL))"
+      + " OR (ch = 'webpush' AND EXISTS (SELECT 1 FROM push_subscription w WHERE w.account_id = n.account_id "
       + "   AND w.disabled_at IS NULL))) "
       + "ON CONFLICT (notification_id, channel) DO NOTHING RETURNING channel) "
       + "INSERT INTO notice_stats (notice_id, channel, queued) "

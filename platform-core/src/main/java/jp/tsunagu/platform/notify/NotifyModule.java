@@ -38,6 +38,10 @@ public final class NotifyModule {
   private final WebhookEndpoints webhooks;
   private final WebhookSender webhookSender;
   private final io.vertx.ext.web.client.WebClient webClient;
+  private final PushSubscriptions pushSubscriptions;
+  private final WorkerExecutor pushCrypto;
+  private Vapid vapid;
+  private WebPushSender webPushSender;
   private final WorkerExecutor matchWorker;
   private MessageConsumer<Object> matched;
   private long senderTimer = -1;
@@ -66,6 +70,17 @@ public final class NotifyModule {
             config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS) * 1000L, System::currentTimeMillis),
         config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS), config.get(TsunaguConfig.NOTIFY_WEBHOOK_RETRY_BASE_MILLIS),
         config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
+    this.pushSubscriptions = new PushSubscriptions(pool);
+    this.pushCrypto = vertx.createSharedWorkerExecutor("tsunagu-push-crypto", 2, 30, TimeUnit.SECONDS);
+  }
+
+  private Future<Void> startWebPush() {
+    return new PlatformSecrets(pool).getOrCreate("notify.vapid", Vapid::generate).map(stored -> {
+      vapid = Vapid.of(stored, config.get(TsunaguConfig.NOTIFY_VAPID_SUBJECT));
+      webPushSender = new WebPushSender(pool, webClient, pushCrypto, vapid, config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS),
+          config.get(TsunaguConfig.NOTIFY_WEBHOOK_RETRY_BASE_MILLIS), config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
+      return null;
+    });
   }
 
   public static Future<NotifyModule> start(Vertx vertx, Pool pool, TsunaguConfig config, ContentModule content, String nodeId,
@@ -79,7 +94,7 @@ public final class NotifyModule {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
           new EmailSender(pool, email, config.publicUrl()), worker, pool);
-      return module.startSenders().compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
+      return module.startWebPush().compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
     });
   }
 
@@ -95,6 +110,7 @@ public final class NotifyModule {
   public void sendDue() {
     emailSender.drain().onFailure(err -> LOG.warn("e-mail notices round failed: {}", err.toString()));
     webhookSender.drain().onFailure(err -> LOG.warn("webhook deliveries round failed: {}", err.toString()));
+    webPushSender.drain().onFailure(err -> LOG.warn("web push round failed: {}", err.toString()));
   }
 
   private static byte[] randomKey() {
@@ -131,6 +147,10 @@ public final class NotifyModule {
     return new WebhookHandlers(webhooks, auth);
   }
 
+  public WebPushHandlers webPushHandlers(Auth auth) {
+    return new WebPushHandlers(pushSubscriptions, vapid, auth);
+  }
+
   public NoticeStatistics noticeStatistics(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
     return new NoticeStatistics(pool, tenants, auth);
   }
@@ -156,6 +176,7 @@ public final class NotifyModule {
         .eventually(searches::close)
         .eventually(() -> {
           webClient.close();
+          pushCrypto.close();
           return matchWorker.close();
         });
   }

@@ -140,7 +140,8 @@ public final class ProfileRepository {
   /** Counts for staff: profiles, by channel, and subscriptions by kind (never who). */
   public Future<JsonObject> statistics(String tenant) {
     return pool.preparedQuery("SELECT count(*), count(*) FILTER (WHERE 'email' = ANY(channels)), "
-            + "count(*) FILTER (WHERE 'webhook' = ANY(channels)) FROM interest_profile WHERE tenant_code = $1")
+            + "count(*) FILTER (WHERE 'webhook' = ANY(channels)), count(*) FILTER (WHERE 'webpush' = ANY(channels)) "
+            + "FROM interest_profile WHERE tenant_code = $1")
         .execute(Tuple.of(tenant))
         .compose(p -> pool.preparedQuery("SELECT kind, count(*) FROM subscription WHERE tenant_code = $1 AND deleted_at IS NULL "
                 + "GROUP BY kind").execute(Tuple.of(tenant))
@@ -150,7 +151,7 @@ public final class ProfileRepository {
               s.forEach(k -> kinds.put(k.getString(0), k.getLong(1)));
               return new JsonObject().put("tenantCode", tenant).put("profiles", r.getLong(0))
                   .put("channels", new JsonObject().put("inbox", r.getLong(0)).put("email", r.getLong(1))
-                      .put("webhook", r.getLong(2)))
+                      .put("webhook", r.getLong(2)).put("webpush", r.getLong(3)))
                   .put("subscriptions", kinds);
             }));
   }
