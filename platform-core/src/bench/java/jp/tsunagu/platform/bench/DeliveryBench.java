@@ -30,7 +30,8 @@ import jp.tsunagu.platform.testing.TestPlatform;
  */
 public final class DeliveryBench {
   private static final int PROFILES = Integer.getInteger("bench.profiles", 1_000_000);
-  private static final int MATCHED = Integer.getInteger("bench.matched", PROFILES / 10);
+  /** Every tenth profile follows the page's category. */
+  private static final int MATCHED = PROFILES / 10;
   private static final int RUNS = Integer.getInteger("bench.runs", 5);
 
   private DeliveryBench() {}
@@ -47,12 +48,16 @@ public final class DeliveryBench {
       }
       long setupStart = System.nanoTime();
       // every tenth profile follows disaster preparedness (bousai); the others waste collection
-      Fixtures.await(pool.preparedQuery("WITH a AS (INSERT INTO account (id, email, email_verified_at) "
-              + "SELECT gen_random_uuid(), 'p' || i || '@bench.example', now() FROM generate_series(1, $1) i RETURNING id, email) "
-              + "INSERT INTO interest_profile (account_id, tenant_code, interests, home_district) "
-              + "SELECT id, $2, CASE WHEN split_part(substr(email, 2), '@', 1)::int <= $3 THEN ARRAY['bousai'] ELSE ARRAY['gomi'] END, "
-              + "CASE WHEN random() < 0.5 THEN 'd1' ELSE 'd2' END FROM a")
-          .execute(Tuple.of(PROFILES, Fixtures.SHIMADA, MATCHED)));
+      int chunk = 50_000;
+      for (int from = 1; from <= PROFILES; from += chunk) {
+        Fixtures.await(pool.preparedQuery("WITH a AS (INSERT INTO account (id, email, email_verified_at) "
+                + "SELECT gen_random_uuid(), 'p' || i || '@bench.example', now() FROM generate_series($1::int, $2::int) i "
+                + "RETURNING id, email) "
+                + "INSERT INTO interest_profile (account_id, tenant_code, interests, home_district) "
+                + "SELECT id, $3, CASE WHEN split_part(substr(email, 2), '@', 1)::int % 10 = 0 THEN ARRAY['bousai'] "
+                + "ELSE ARRAY['gomi'] END, CASE WHEN random() < 0.5 THEN 'd1' ELSE 'd2' END FROM a")
+            .execute(Tuple.of(from, Math.min(PROFILES, from + chunk - 1), Fixtures.SHIMADA)));
+      }
       Fixtures.await(pool.query("ANALYZE interest_profile").execute());
       double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
       UUID watched = Fixtures.await(pool.query("SELECT account_id FROM interest_profile WHERE interests = ARRAY['bousai'] LIMIT 1")
@@ -71,7 +76,6 @@ public final class DeliveryBench {
             new PageDraft("https://www.city.shimada.shizuoka.jp/bousai/" + i + ".html", "避難情報 " + i, "",
                 "<p>避難所を開設しました。</p>", "bousai", null, List.of(), List.of(), List.of(), "ja", null), "staff"));
         long changeId = write.event().changeId();
-        long first = live.get(120, TimeUnit.SECONDS);
         long done;
         while (true) {
           long at = Fixtures.await(pool.query("SELECT last_change_id FROM notify_matcher").execute()).iterator().next().getLong(0);
@@ -79,8 +83,9 @@ public final class DeliveryBench {
             done = System.nanoTime();
             break;
           }
-          Thread.sleep(5);
+          Thread.sleep(2);
         }
+        long first = live.get(120, TimeUnit.SECONDS);
         Fixtures.await(consumer.unregister());
         long recipients = Fixtures.await(pool.preparedQuery("SELECT recipients FROM notice WHERE change_id = $1")
             .execute(Tuple.of(changeId))).iterator().next().getLong(0);
@@ -88,8 +93,7 @@ public final class DeliveryBench {
           throw new IllegalStateException("expected " + MATCHED + " recipients, got " + recipients);
         }
         if (i >= 1) {
-          // live delivery follows the commit, so the commit time is the earlier of the two marks
-          committed.add(Math.min(done, first) / 1e6 - start / 1e6);
+          committed.add((done - start) / 1e6);
           firstLive.add((first - start) / 1e6);
         }
       }
@@ -103,18 +107,19 @@ public final class DeliveryBench {
           one municipality with %,d interest profiles (written in bulk in %.0f s), one page published that matches %,d
           of them (category of interest; profiles spread over two districts, the page city-wide), %d runs after one
           warm-up. *Committed*: from the publish call to the commit of the notice, all %,d notifications (one
-          `INSERT … SELECT`) and the checkpoint; *first live*: to the first recipient's event-bus address (what its
-          SSE stream writes), which follows the commit. Heap in use after setup: %,d MiB (profiles live in PostgreSQL,
+          `INSERT … SELECT`) and the checkpoint, as seen by polling the checkpoint every 2 ms; *live*: to one
+          recipient's event-bus address (what its SSE stream writes; recipients are published after the commit in
+          the order the insert returned them, 500 at a time, so this one is at a random place in the fan-out). Heap in use after setup: %,d MiB (profiles live in PostgreSQL,
           not in the heap).
 
           | | median | min | max |
           |---|---|---|---|
           | all notifications committed | %.0f ms | %.0f ms | %.0f ms |
-          | first live delivery | %.0f ms | %.0f ms | %.0f ms |
+          | one recipient's live delivery | %.0f ms | %.0f ms | %.0f ms |
 
           Goals (issue 6, 1,000,000 profiles, 100,000 matched): matching ≤ 500 ms, all notifications committed ≤ 3 s,
-          first live delivery ≤ 1 s. The live step publishes one event-bus message per recipient after the commit;
-          the time for every live connection to be served was not measured here.
+          first live delivery ≤ 1 s, all live connections served ≤ 10 s (not measured here: the driver holds no
+          100,000 SSE connections).
           <!-- delivery:end -->""", java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
           PROFILES, setupSeconds, MATCHED, RUNS, MATCHED, heap / (1024 * 1024),
           committed.get(committed.size() / 2), committed.get(0), committed.get(committed.size() - 1),

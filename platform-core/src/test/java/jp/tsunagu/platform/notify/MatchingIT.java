@@ -235,6 +235,28 @@ class MatchingIT {
     assertEquals(List.of(), titles(citizen));
   }
 
+  @Test
+  void channelDeliveriesAreDueAtTheFrequencyAndOutsideQuietHours() {
+    // 2026-12-02 is a Wednesday; times in JST
+    assertEquals("2026-12-02T23:30+09:00", due(0, null, null, "2026-12-02T23:30+09:00"), "immediate");
+    assertEquals("2026-12-03T07:00+09:00", due(0, "22:00", "07:00", "2026-12-02T23:30+09:00"), "quiet until 07:00");
+    assertEquals("2026-12-03T07:00+09:00", due(0, "22:00", "07:00", "2026-12-03T01:00+09:00"), "after midnight too");
+    assertEquals("2026-12-03T07:00+09:00", due(0, "22:00", "07:00", "2026-12-03T07:00+09:00"), "the end is not quiet");
+    assertEquals("2026-12-02T13:00+09:00", due(0, "12:00", "13:00", "2026-12-02T12:30+09:00"), "a window within the day");
+    assertEquals("2026-12-03T08:00+09:00", due(1, null, null, "2026-12-02T09:00+09:00"), "daily: the next 08:00");
+    assertEquals("2026-12-02T08:00+09:00", due(1, null, null, "2026-12-02T06:00+09:00"), "daily: this morning's 08:00");
+    assertEquals("2026-12-03T09:00+09:00", due(1, "06:00", "09:00", "2026-12-02T09:00+09:00"), "the digest waits for the end of quiet hours");
+    assertEquals("2026-12-07T08:00+09:00", due(2, null, null, "2026-12-02T09:00+09:00"), "weekly: Monday 08:00");
+    assertEquals("2026-12-14T08:00+09:00", due(2, null, null, "2026-12-07T08:00+09:00"), "weekly: not the Monday that has begun");
+  }
+
+  static String due(int frequency, String quietStart, String quietEnd, String at) {
+    var r = await(node.platform().services().pool().preparedQuery("SELECT delivery_due($1::smallint, $2::time, $3::time, $4::timestamptz)")
+        .execute(Tuple.of((short) frequency, quietStart == null ? null : java.time.LocalTime.parse(quietStart),
+            quietEnd == null ? null : java.time.LocalTime.parse(quietEnd), java.time.OffsetDateTime.parse(at)))).iterator().next();
+    return r.getOffsetDateTime(0).atZoneSameInstant(ZoneId.of("Asia/Tokyo")).toOffsetDateTime().toString();
+  }
+
   static long count(String sql, long arg) {
     return await(node.platform().services().pool().preparedQuery(sql).execute(Tuple.of(arg))).iterator().next().getLong(0);
   }
