@@ -193,6 +193,12 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyPushSubscriptions", push::listMyPushSubscriptions);
     bind(builder, "createPushSubscription", push::createPushSubscription);
     bind(builder, "deletePushSubscription", push::deletePushSubscription);
+    jp.tsunagu.platform.notify.StaffNoticeHandlers staffNotices = services.delivery().staffNoticeHandlers(services.tenants(),
+        services.auth());
+    bind(builder, "previewReach", staffNotices::previewReach);
+    bind(builder, "composeNotice", staffNotices::composeNotice);
+    bind(builder, "listStaffNotices", staffNotices::listStaffNotices);
+    bind(builder, "cancelNotice", staffNotices::cancelNotice);
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router router = builder.createRouter();

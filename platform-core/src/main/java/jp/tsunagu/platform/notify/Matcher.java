@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class Matcher {
   private static final Logger LOG = LoggerFactory.getLogger(Matcher.class);
   private static final int BATCH = 100;
-  private static final int LIVE_SLICE = 500;
 
   private final Vertx vertx;
   private final MatchRepository repository;
@@ -157,28 +156,11 @@ public final class Matcher {
 
   private void deliverLive(Written w) {
     matched = w.change().id();
-    if (w.recipients().isEmpty()) {
-      return;
-    }
-    vertx.eventBus().publish(NotifyAddresses.NOTICE_MATCHED, new JsonObject().put("changeId", w.change().id())
-        .put("recipients", w.recipients().size()));
-    publishLive(w, 0);
-  }
-
-  /** One message per recipient's live address, a slice at a time so a large fan-out never holds the event loop. */
-  private void publishLive(Written w, int from) {
     var page = w.change().page();
-    String at = w.change().at().withOffsetSameInstant(ZoneOffset.UTC).toString();
-    int to = Math.min(w.recipients().size(), from + LIVE_SLICE);
-    for (Recipient r : w.recipients().subList(from, to)) {
-      JsonObject live = new JsonObject().put("id", r.notificationId()).put("tenantCode", page.tenantCode())
-          .put("kind", w.change().kind()).put("pageId", page.id().toString()).put("title", page.title())
-          .put("url", page.url()).put("summary", page.summary()).put("createdAt", at).put("read", false);
-      vertx.eventBus().publish(NotifyAddresses.inbox(r.accountId()), live);
-    }
-    if (to < w.recipients().size()) {
-      vertx.runOnContext(v -> publishLive(w, to));
-    }
+    LiveFanOut.publish(vertx, w.recipients(), new JsonObject().put("tenantCode", page.tenantCode())
+        .put("kind", w.change().kind()).put("pageId", page.id().toString()).put("title", page.title())
+        .put("url", page.url()).put("summary", page.summary())
+        .put("createdAt", w.change().at().withOffsetSameInstant(ZoneOffset.UTC).toString()).put("read", false));
   }
 
   Future<Void> stop() {

@@ -39,6 +39,7 @@ public final class NotifyModule {
   private final WebhookSender webhookSender;
   private final io.vertx.ext.web.client.WebClient webClient;
   private final PushSubscriptions pushSubscriptions;
+  private final StaffNotices staffNotices;
   private final WorkerExecutor pushCrypto;
   private Vapid vapid;
   private WebPushSender webPushSender;
@@ -71,6 +72,7 @@ public final class NotifyModule {
         config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS), config.get(TsunaguConfig.NOTIFY_WEBHOOK_RETRY_BASE_MILLIS),
         config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
     this.pushSubscriptions = new PushSubscriptions(pool);
+    this.staffNotices = new StaffNotices(vertx, pool, new MatchRepository(pool), profiles::today);
     this.pushCrypto = vertx.createSharedWorkerExecutor("tsunagu-push-crypto", 2, 30, TimeUnit.SECONDS);
   }
 
@@ -108,6 +110,7 @@ public final class NotifyModule {
 
   /** Runs the channel senders once (each skips a round while its previous one runs). */
   public void sendDue() {
+    staffNotices.sendDue().onFailure(err -> LOG.warn("sending staff notices failed: {}", err.toString()));
     emailSender.drain().onFailure(err -> LOG.warn("e-mail notices round failed: {}", err.toString()));
     webhookSender.drain().onFailure(err -> LOG.warn("webhook deliveries round failed: {}", err.toString()));
     webPushSender.drain().onFailure(err -> LOG.warn("web push round failed: {}", err.toString()));
@@ -149,6 +152,10 @@ public final class NotifyModule {
 
   public WebPushHandlers webPushHandlers(Auth auth) {
     return new WebPushHandlers(pushSubscriptions, vapid, auth);
+  }
+
+  public StaffNoticeHandlers staffNoticeHandlers(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
+    return new StaffNoticeHandlers(staffNotices, tenants, auth);
   }
 
   public NoticeStatistics noticeStatistics(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
