@@ -199,6 +199,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "composeNotice", staffNotices::composeNotice);
     bind(builder, "listStaffNotices", staffNotices::listStaffNotices);
     bind(builder, "cancelNotice", staffNotices::cancelNotice);
+    bind(builder, "createLifeStageMessage", staffNotices::createLifeStageMessage);
+    bind(builder, "listLifeStageMessages", staffNotices::listLifeStageMessages);
+    bind(builder, "deleteLifeStageMessage", staffNotices::deleteLifeStageMessage);
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router router = builder.createRouter();

@@ -40,6 +40,8 @@ public final class NotifyModule {
   private final io.vertx.ext.web.client.WebClient webClient;
   private final PushSubscriptions pushSubscriptions;
   private final StaffNotices staffNotices;
+  private final LifeStageProgrammes programmes;
+  private long programmeTimer = -1;
   private final WorkerExecutor pushCrypto;
   private Vapid vapid;
   private WebPushSender webPushSender;
@@ -73,6 +75,7 @@ public final class NotifyModule {
         config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
     this.pushSubscriptions = new PushSubscriptions(pool);
     this.staffNotices = new StaffNotices(vertx, pool, new MatchRepository(pool), profiles::today);
+    this.programmes = new LifeStageProgrammes(vertx, pool, new MatchRepository(pool), profiles::today);
     this.pushCrypto = vertx.createSharedWorkerExecutor("tsunagu-push-crypto", 2, 30, TimeUnit.SECONDS);
   }
 
@@ -103,6 +106,8 @@ public final class NotifyModule {
   private Future<Void> startSenders() {
     matched = vertx.eventBus().consumer(NotifyAddresses.NOTICE_MATCHED, m -> sendDue());
     senderTimer = vertx.setPeriodic(config.get(TsunaguConfig.NOTIFY_SENDER_POLL_MILLIS), id -> sendDue());
+    programmeTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> programmes.run()
+        .onFailure(err -> LOG.warn("life-stage programme round failed: {}", err.toString())));
     purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> NoticeStatistics.purge(pool,
         config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
     return matched.completion();
@@ -155,7 +160,12 @@ public final class NotifyModule {
   }
 
   public StaffNoticeHandlers staffNoticeHandlers(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
-    return new StaffNoticeHandlers(staffNotices, tenants, auth);
+    return new StaffNoticeHandlers(staffNotices, programmes, tenants, auth);
+  }
+
+  /** The life-stage programmes (their round runs every 10 minutes on every node). */
+  public LifeStageProgrammes programmes() {
+    return programmes;
   }
 
   public NoticeStatistics noticeStatistics(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
@@ -177,6 +187,9 @@ public final class NotifyModule {
     }
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (programmeTimer >= 0) {
+      vertx.cancelTimer(programmeTimer);
     }
     Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
     return unregistered.compose(v -> matcher.stop())

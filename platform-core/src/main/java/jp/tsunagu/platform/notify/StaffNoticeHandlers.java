@@ -22,11 +22,13 @@ import jp.tsunagu.platform.tenant.TenantService;
 /** HTTP adapter of staff-composed notices: reach preview, compose (schedule), list, cancel. */
 public final class StaffNoticeHandlers {
   private final StaffNotices notices;
+  private final LifeStageProgrammes programmes;
   private final TenantService tenants;
   private final Auth auth;
 
-  StaffNoticeHandlers(StaffNotices notices, TenantService tenants, Auth auth) {
+  StaffNoticeHandlers(StaffNotices notices, LifeStageProgrammes programmes, TenantService tenants, Auth auth) {
     this.notices = notices;
+    this.programmes = programmes;
     this.tenants = tenants;
     this.auth = auth;
   }
@@ -54,6 +56,24 @@ public final class StaffNoticeHandlers {
     String tenant = path(ctx, "tenantCode");
     UUID id = UUID.fromString(path(ctx, "staffNoticeId"));
     respond(ctx, 204, sender(ctx, tenant).compose(s -> notices.cancel(s, tenant, id)));
+  }
+
+  public void createLifeStageMessage(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    JsonObject b = body(ctx);
+    respond(ctx, 201, sender(ctx, tenant).compose(s -> programmes.create(s, tenant, b.getString("title"), b.getString("url"),
+        b.getString("summary"), b.getInteger("pregnancyWeek"), b.getInteger("ageMonths"), b.getInteger("ageDays"))));
+  }
+
+  public void listLifeStageMessages(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    respond(ctx, 200, sender(ctx, tenant).compose(s -> programmes.list(tenant)).map(items -> new JsonObject().put("items", items)));
+  }
+
+  public void deleteLifeStageMessage(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    UUID id = UUID.fromString(path(ctx, "messageId"));
+    respond(ctx, 204, sender(ctx, tenant).compose(s -> programmes.delete(s, tenant, id)));
   }
 
   private Future<Staff> sender(RoutingContext ctx, String tenant) {

@@ -64,6 +64,39 @@ class StaffNoticeIT {
         + "SELECT id, email, now() FROM account WHERE email = $1").execute(Tuple.of("tidy@example.jp")));
   }
 
+  @Test
+  void lifeStageMessagesReachEachCitizenOnceOnTheirDay() throws Exception {
+    String ichihara = Fixtures.ICHIHARA;
+    new Fixtures(node).tenantWithStaff(ichihara, "市原市", "editor@ichihara.example", Role.EDITOR);
+    DeliveryApi editor = new DeliveryApi(ContentTesting.staff(node, "editor@ichihara.example"));
+    DeliveryApi expecting = new DeliveryApi(DeliveryTesting.citizen(node, "expecting@example.jp"));
+    expecting.saveMyProfile(new InterestProfileInput().tenantCode(ichihara).dueDate(TODAY.plusDays(140).toString()));
+    DeliveryApi toddler = new DeliveryApi(DeliveryTesting.citizen(node, "toddler@example.jp"));
+    toddler.saveMyProfile(new InterestProfileInput().tenantCode(ichihara)
+        .childBirthDates(List.of(TODAY.minusMonths(14).toString(), TODAY.minusMonths(13).toString())));
+    DeliveryApi other = new DeliveryApi(DeliveryTesting.citizen(node, "other@example.jp"));
+    other.saveMyProfile(new InterestProfileInput().tenantCode(ichihara).dueDate(TODAY.plusDays(141).toString()));
+
+    var week20 = editor.createLifeStageMessage(ichihara, new jp.tsunagu.api.model.CreateLifeStageMessageRequest()
+        .title("妊娠20週のあなたへ").url("https://www.city.ichihara.chiba.jp/boshi/20w.html").pregnancyWeek(20));
+    assertEquals(20, week20.getPregnancyWeek());
+    editor.createLifeStageMessage(ichihara, new jp.tsunagu.api.model.CreateLifeStageMessageRequest()
+        .title("1歳2か月のお子さんの健診").url("https://www.city.ichihara.chiba.jp/boshi/14m.html").ageMonths(14));
+    problem(400, "invalid-programme", () -> editor.createLifeStageMessage(ichihara, new jp.tsunagu.api.model.CreateLifeStageMessageRequest()
+        .title("x").url("https://x.example/").pregnancyWeek(10).ageMonths(3)));
+    problem(400, "invalid-programme", () -> editor.createLifeStageMessage(ichihara, new jp.tsunagu.api.model.CreateLifeStageMessageRequest()
+        .title("x").url("https://x.example/")));
+    assertEquals(2, editor.listLifeStageMessages(ichihara).getItems().size());
+
+    var programmes = node.platform().services().delivery().programmes();
+    assertEquals(2, await(programmes.run()));
+    assertEquals(0, await(programmes.run()), "once");
+    assertEquals(List.of("妊娠20週のあなたへ"), titles(expecting));
+    assertEquals(List.of("1歳2か月のお子さんの健診"), titles(toddler), "for the child whose day it is, once");
+    assertEquals(List.of(), titles(other));
+    assertEquals(Notification.KindEnum.PROGRAMME, toddler.listMyNotifications(null, null, null).getItems().get(0).getKind());
+  }
+
   @AfterAll
   static void stop() {
     node.close();
