@@ -32,15 +32,17 @@ import jp.tsunagu.platform.tenant.TenantService;
 final class DeliveryPages {
   private final ProfileService profiles;
   private final InboxRepository inbox;
+  private final jp.tsunagu.platform.notify.EmailChannel email;
   private final ContentRepository content;
   private final TenantService tenants;
   private final Auth auth;
   private final View view;
 
-  DeliveryPages(ProfileService profiles, InboxRepository inbox, ContentRepository content, TenantService tenants, Auth auth,
-                View view) {
+  DeliveryPages(ProfileService profiles, InboxRepository inbox, jp.tsunagu.platform.notify.EmailChannel email,
+                ContentRepository content, TenantService tenants, Auth auth, View view) {
     this.profiles = profiles;
     this.inbox = inbox;
+    this.email = email;
     this.content = content;
     this.tenants = tenants;
     this.auth = auth;
@@ -99,6 +101,16 @@ final class DeliveryPages {
     });
   }
 
+  /** Starts the double opt-in of notices by e-mail (the mailed link confirms it). */
+  void requestEmail(RoutingContext ctx) {
+    auth.citizen(ctx).compose(email::request)
+        .onSuccess(state -> {
+          View.flash(ctx, "flash.email-optin-sent");
+          View.redirect(ctx, "/interests");
+        })
+        .onFailure(ctx::fail);
+  }
+
   void removeSubscription(RoutingContext ctx) {
     UUID id;
     try {
@@ -119,9 +131,10 @@ final class DeliveryPages {
     Future<List<ContentRepository.Term>> terms = tenant.isEmpty() ? Future.succeededFuture(List.of()) : content.taxonomy(tenant);
     Future<List<jp.tsunagu.platform.tenant.District>> districts = tenant.isEmpty() ? Future.succeededFuture(List.of())
         : tenants.districts(tenant).recover(e -> Future.succeededFuture(List.of()));
-    Future.all(terms, districts, profiles.subscriptions(account.id())).onFailure(ctx::fail).onSuccess(all -> {
+    Future.all(terms, districts, profiles.subscriptions(account.id()), email.state(account.id())).onFailure(ctx::fail).onSuccess(all -> {
       Map<String, Object> model = new HashMap<>();
       model.put("tenant", tenant);
+      model.put("emailState", all.<JsonObject>resultAt(3).getString("state"));
       model.put("categories", terms.result().stream().filter(t -> "category".equals(t.kind()))
           .map(t -> Map.of("code", t.code(), "nameJa", t.nameJa(), "nameEn", t.nameEn())).toList());
       model.put("districts", districts.result().stream().map(d -> d.toJson().getMap()).toList());

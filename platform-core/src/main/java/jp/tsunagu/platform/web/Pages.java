@@ -82,7 +82,7 @@ public final class Pages {
     router.post("/my-data/:id/withdraw").handler(myData::withdraw);
 
     DeliveryPages delivery = new DeliveryPages(services.delivery().profiles(), services.delivery().inbox(),
-        services.content().content().repository(), services.tenants(), services.auth(), view);
+        services.delivery().email(), services.content().content().repository(), services.tenants(), services.auth(), view);
     router.get("/notices/unsubscribe").handler(noticeMail::unsubscribeForm);
     router.get("/notices/email/confirm").handler(noticeMail::confirmForm);
     router.post("/notices/email/confirm").handler(noticeMail::confirm);
@@ -91,6 +91,7 @@ public final class Pages {
     router.get("/interests").handler(delivery::interests);
     router.post("/interests").handler(delivery::saveProfile);
     router.post("/interests/subscriptions").handler(delivery::addSubscription);
+    router.post("/interests/email").handler(delivery::requestEmail);
     router.post("/interests/subscriptions/:id/remove").handler(delivery::removeSubscription);
 
     router.get("/staff/sign-in").handler(staff::signInForm);

@@ -54,6 +54,11 @@ class InboxPageIT {
       page.submit("#profile-form button[type=submit]");
       assertEquals("関心の設定を保存しました。", page.notice());
       assertTrue(page.driver.findElement(By.cssSelector("input[name=interest][value=kosodate]")).isSelected());
+      assertEquals("お知らせはメールで送られていません。", page.text("#email-state"));
+      page.submit("#email-form button[type=submit]");
+      assertEquals("サインイン用のアドレスに確認のリンクをお送りしました。", page.notice());
+      assertTrue(page.text("#email-state").startsWith("確認のリンクをお送りしました"));
+      assertEquals("メールでのお知らせ受け取りの確認", new Fixtures(node).lastMailTo("hanako@example.jp").getString("subject"));
 
       page.open("/inbox");
       assertEquals("お知らせはまだありません。関心のあることを設定すると、必要な情報が届きます。", page.text("#no-notifications"));
