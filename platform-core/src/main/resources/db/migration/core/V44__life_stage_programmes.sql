@@ -25,4 +25,4 @@ CREATE TABLE life_stage_sent (
 );
 
 ALTER TABLE notice DROP CONSTRAINT notice_kind_check;
-ALTER TABLE notice ADD CONSTRAINT notice_kind_check CHECK (kind IN ('published', 'updated', 'withdrawn', 'staff', 'programme'));
+ALTER TABLE notice ADD CONSTRAINT notice_kind_check CHECK (kind IN ('published', 'updated', 'withdrawn', 'staff', 'programme', 'personal'));

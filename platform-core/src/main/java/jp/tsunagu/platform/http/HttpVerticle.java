@@ -199,6 +199,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "composeNotice", staffNotices::composeNotice);
     bind(builder, "listStaffNotices", staffNotices::listStaffNotices);
     bind(builder, "cancelNotice", staffNotices::cancelNotice);
+    bind(builder, "sendPersonalNotice", staffNotices::sendPersonalNotice);
     bind(builder, "createLifeStageMessage", staffNotices::createLifeStageMessage);
     bind(builder, "listLifeStageMessages", staffNotices::listLifeStageMessages);
     bind(builder, "deleteLifeStageMessage", staffNotices::deleteLifeStageMessage);

@@ -76,6 +76,16 @@ public final class StaffNoticeHandlers {
     respond(ctx, 204, sender(ctx, tenant).compose(s -> programmes.delete(s, tenant, id)));
   }
 
+  public void sendPersonalNotice(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    UUID record = UUID.fromString(path(ctx, "recordId"));
+    JsonObject b = body(ctx);
+    respond(ctx, 201, auth.staff(ctx).compose(s -> attempt(() -> {
+      StaffService.authorise(s, tenant, Role.RESIDENT_CLERK, Role.TENANT_ADMIN);
+      return tenants.require(tenant).map(s);
+    })).compose(s -> notices.sendPersonal(s, tenant, record, b.getString("title"), b.getString("url"), b.getString("summary"))));
+  }
+
   private Future<Staff> sender(RoutingContext ctx, String tenant) {
     return auth.staff(ctx).compose(s -> attempt(() -> {
       StaffService.authorise(s, tenant, Role.TENANT_ADMIN, Role.EDITOR);

@@ -106,6 +106,45 @@ public final class StaffNotices {
         }));
   }
 
+  /**
+   * A personal notice (what used to be a letter) to the citizen verified as living at a resident
+   * record of the municipality: their inbox, and their channels. 422 when no verified account
+   * belongs to the record. Audited, without the text.
+   */
+  public Future<JsonObject> sendPersonal(Staff clerk, String tenant, UUID recordId, String title, String url, String summary) {
+    List<Runnable> live = new ArrayList<>();
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT r.account_id FROM residence r JOIN account a ON a.id = r.account_id "
+                + "AND a.deleted_at IS NULL WHERE r.record_id = $1 AND r.tenant_code = $2 AND r.ended_at IS NULL")
+            .execute(Tuple.of(recordId, tenant))
+            .compose(rows -> rows.size() == 0
+                ? Future.failedFuture(ProblemException.unprocessable("not-resident-verified",
+                    "No citizen account is verified for this resident record; send a letter"))
+                : personal(tx, tenant, rows.iterator().next().getUUID(0), title, url, summary, live))
+            .compose(notice -> AuditLog.record(tx, tenant, clerk.id(), "personal_notice.sent", "resident_record",
+                recordId.toString(), new JsonObject().put("notice", notice.getLong("noticeId"))).map(notice)))
+        .onSuccess(v -> live.forEach(Runnable::run));
+  }
+
+  private Future<JsonObject> personal(SqlClient tx, String tenant, UUID accountId, String title, String url, String summary,
+                                      List<Runnable> live) {
+    return tx.preparedQuery("INSERT INTO notice (tenant_code, kind, title, url, summary) VALUES ($1, 'personal', $2, $3, $4) "
+            + "RETURNING id, created_at").execute(Tuple.of(tenant, title, url, summary == null ? "" : summary))
+        .compose(notice -> {
+          long noticeId = notice.iterator().next().getLong(0);
+          String at = notice.iterator().next().getOffsetDateTime(1).withOffsetSameInstant(ZoneOffset.UTC).toString();
+          return tx.preparedQuery("INSERT INTO notification (notice_id, account_id, frequency, reasons) "
+                  + "VALUES ($1, $2, 0, ARRAY['personal']) RETURNING id").execute(Tuple.of(noticeId, accountId))
+              .compose(n -> {
+                Recipient recipient = new Recipient(n.iterator().next().getLong(0), accountId);
+                live.add(() -> LiveFanOut.publish(vertx, List.of(recipient), new JsonObject().put("tenantCode", tenant)
+                    .put("kind", "personal").put("title", title).put("url", url).put("summary", summary == null ? "" : summary)
+                    .put("read", false).put("createdAt", at)));
+                return matches.insertDeliveries(tx, noticeId, 1);
+              })
+              .map(v -> new JsonObject().put("noticeId", noticeId).put("createdAt", at));
+        });
+  }
+
   public Future<JsonObject> get(String tenant, UUID id) {
     return pool.preparedQuery("SELECT s.*, o.recipients FROM staff_notice s LEFT JOIN notice o ON o.id = s.notice_id "
             + "WHERE s.id = $1 AND s.tenant_code = $2").execute(Tuple.of(id, tenant))

@@ -97,6 +97,35 @@ class StaffNoticeIT {
     assertEquals(Notification.KindEnum.PROGRAMME, toddler.listMyNotifications(null, null, null).getItems().get(0).getKind());
   }
 
+  @Test
+  void aPersonalNoticeReachesTheVerifiedResidentOnly() throws Exception {
+    var services = node.platform().services();
+    Fixtures fixtures = new Fixtures(node);
+    var op = fixtures.operator("op-personal@tsunagu.example");
+    var clerkStaff = await(services.staff().create(op, SHIMADA, "clerk@shimada.example", "Clerk",
+        java.util.EnumSet.of(Role.RESIDENT_CLERK), Fixtures.PASSWORD));
+    DeliveryApi clerk = new DeliveryApi(ContentTesting.staff(node, "clerk@shimada.example"));
+    var record = await(services.residence().addRecord(clerkStaff, new jp.tsunagu.platform.residence.ResidentRecord(
+        java.util.UUID.randomUUID(), SHIMADA, "島田", "花子", "シマダ", "ハナコ", LocalDate.of(1990, 4, 1), "d1", "H-1")));
+    var unlinked = await(services.residence().addRecord(clerkStaff, new jp.tsunagu.platform.residence.ResidentRecord(
+        java.util.UUID.randomUUID(), SHIMADA, "島田", "次郎", "シマダ", "ジロウ", LocalDate.of(1985, 4, 1), "d1", "H-2")));
+    var resident = fixtures.verifiedCitizen("resident@example.jp");
+    var code = await(services.residence().issueCode(clerkStaff, await(services.tenants().require(SHIMADA)),
+        record.id()));
+    await(services.residence().verify(resident.id(), code.code(), "127.0.0.1"));
+    DeliveryApi me = new DeliveryApi(DeliveryTesting.signedIn(node, "resident@example.jp"));
+
+    var request = new jp.tsunagu.api.model.SendPersonalNoticeRequest().title("児童手当の現況届について")
+        .url("https://www.city.shimada.shizuoka.jp/my/letter.html");
+    clerk.sendPersonalNotice(SHIMADA, record.id(), request);
+    assertEquals(List.of("児童手当の現況届について"), titles(me));
+    assertEquals(Notification.KindEnum.PERSONAL, me.listMyNotifications(null, null, null).getItems().get(0).getKind());
+    assertEquals(List.of(), titles(baby));
+    problem(422, "not-resident-verified", () -> clerk.sendPersonalNotice(SHIMADA, unlinked.id(), request));
+    problem(403, "forbidden", () -> staff.sendPersonalNotice(SHIMADA, record.id(), request));
+    problem(401, "unauthenticated", () -> me.sendPersonalNotice(SHIMADA, record.id(), request));
+  }
+
   @AfterAll
   static void stop() {
     node.close();
