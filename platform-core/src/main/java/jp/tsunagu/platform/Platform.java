@@ -55,6 +55,7 @@ public final class Platform {
   private MailSender mailSender;
   private Services services;
   private jp.tsunagu.platform.sitesearch.ContentModule content;
+  private jp.tsunagu.platform.notify.NotifyModule notify;
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long setTimer = -1;
@@ -97,6 +98,10 @@ public final class Platform {
         .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
                 node.hazelcast().getCluster().getLocalMember().getUuid().toString())
             .onSuccess(c -> content = c)
+            .map(consent))
+        .compose(consent -> jp.tsunagu.platform.notify.NotifyModule.start(node.vertx(), pool, config, content,
+                node.hazelcast().getCluster().getLocalMember().getUuid().toString(), Clock.systemUTC())
+            .onSuccess(n -> notify = n)
             .map(consent))
         .compose(consent -> {
           var clusterManager = ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
@@ -181,7 +186,7 @@ public final class Platform {
     return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts)
         .map(oidc -> new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
             accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
-            new CircularService(pool, consent), content, oidc));
+            new CircularService(pool, consent), content, oidc, notify));
   }
 
   private Future<Void> deployHttp(Vertx vertx) {
@@ -248,6 +253,8 @@ public final class Platform {
         if (passwordWorkers != null) {
           passwordWorkers.close();
         }
+        return notify == null ? Future.succeededFuture() : notify.stop().recover(e -> Future.succeededFuture());
+      }).compose(v -> {
         return content == null ? Future.succeededFuture() : content.stop().recover(e -> Future.succeededFuture());
       }).compose(v -> {
         return pool == null ? Future.succeededFuture() : pool.close().recover(e -> Future.succeededFuture());

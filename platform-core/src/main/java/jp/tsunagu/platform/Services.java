@@ -34,4 +34,5 @@ public record Services(
     ConsentModule consent,
     CircularService circulars,
     jp.tsunagu.platform.sitesearch.ContentModule content,
-    jp.tsunagu.platform.oidc.Oidc oidc) {}
+    jp.tsunagu.platform.oidc.Oidc oidc,
+    jp.tsunagu.platform.notify.NotifyModule delivery) {}

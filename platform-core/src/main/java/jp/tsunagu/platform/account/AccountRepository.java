@@ -104,6 +104,7 @@ public final class AccountRepository {
   public Future<Void> erase(SqlClient db, UUID id) {
     return db.preparedQuery("DELETE FROM mail_token WHERE account_id = $1").execute(Tuple.of(id))
         .compose(r -> db.preparedQuery("DELETE FROM guardianship WHERE guardian_id = $1").execute(Tuple.of(id)))
+        .compose(r -> db.preparedQuery("SELECT erase_delivery_data($1)").execute(Tuple.of(id)))
         .compose(r -> db.preparedQuery("UPDATE residence SET ended_at = now() WHERE account_id = $1 AND ended_at IS NULL").execute(Tuple.of(id)))
         .compose(r -> db.preparedQuery("UPDATE account SET email = NULL, email_verified_at = NULL, password_hash = NULL, "
             + "display_name = NULL, security_stamp = security_stamp + 1, deleted_at = now(), updated_at = now() WHERE id = $1").execute(Tuple.of(id)))

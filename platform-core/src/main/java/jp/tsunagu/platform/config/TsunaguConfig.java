@@ -133,6 +133,28 @@ public final class TsunaguConfig {
       new Setting<>("oidc.keyPrepublishSeconds", "86400", "How long a new signing key is published in the JWKS before it signs (relying parties' JWKS caches).", intBetween(0, 30 * 86400));
   public static final Setting<Integer> OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN =
       new Setting<>("oidc.clientAuthFailuresPer15Min", "20", "Failed client authentications allowed per client id in 15 minutes at the token, revocation and introspection endpoints (five times as many per client address); more answer 429.", intBetween(1, 1000000));
+  public static final Setting<Integer> NOTIFY_POLL_MILLIS =
+      new Setting<>("notify.pollMillis", "1000", "How often the node holding the matcher's lease looks for content changes it was not told about (content events wake it at once); also how soon another node takes over a lapsed lease.", intBetween(50, 60000));
+  public static final Setting<Integer> NOTIFY_LEASE_SECONDS =
+      new Setting<>("notify.leaseSeconds", "15", "How long the matcher's lease lasts without renewal; after a node stops or dies, another takes over matching within this time.", intBetween(2, 600));
+  public static final Setting<Integer> NOTIFY_SENDER_POLL_MILLIS =
+      new Setting<>("notify.senderPollMillis", "1000", "How often every node looks for due e-mail and webhook deliveries (a matched notice wakes them at once).", intBetween(50, 60000));
+  public static final Setting<String> NOTIFY_MAIL_EVENT_SECRET =
+      new Setting<>("notify.mailEventSecret", "", "Shared secret (Bearer) of the mail provider's bounce and complaint reports to /api/v1/mail-events; empty turns the endpoint off. Set it through the environment.", text());
+  public static final Setting<Integer> NOTIFY_WEBHOOK_TIMEOUT_MILLIS =
+      new Setting<>("notify.webhookTimeoutMillis", "5000", "How long a webhook endpoint may take to answer a delivery before it counts as failed and is retried.", intBetween(100, 120000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_RETRY_BASE_MILLIS =
+      new Setting<>("notify.webhookRetryBaseMillis", "10000", "Wait before the first retry of a failed webhook delivery; it doubles with each attempt (at most one hour).", intBetween(10, 3600000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_MAX_ATTEMPTS =
+      new Setting<>("notify.webhookMaxAttempts", "8", "Attempts of a webhook delivery before it is recorded as failed.", intBetween(1, 100));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_BREAKER_FAILURES =
+      new Setting<>("notify.webhookBreakerFailures", "5", "Failures in a row after which a node leaves a webhook endpoint alone (circuit breaker open).", intBetween(1, 1000));
+  public static final Setting<Integer> NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS =
+      new Setting<>("notify.webhookBreakerOpenSeconds", "60", "How long an open circuit breaker keeps deliveries to its endpoint waiting before one is tried again.", intBetween(1, 86400));
+  public static final Setting<Integer> NOTIFY_RETENTION_DAYS =
+      new Setting<>("notify.retentionDays", "400", "Days notices (with every citizen's copy, deliveries and counters) are kept; older ones are purged hourly.", intBetween(1, 36500));
+  public static final Setting<String> NOTIFY_VAPID_SUBJECT =
+      new Setting<>("notify.vapidSubject", "mailto:no-reply@localhost", "Contact of the operator that push services see in every Web Push request (VAPID sub: a mailto: or https: URI).", TsunaguConfig::vapidSubject);
 
   public static final Setting<String> LOG_FORMAT =
       new Setting<>("log.format", "text", "text for people, json for log collectors.", oneOf("text", "json"));
@@ -152,6 +174,10 @@ public final class TsunaguConfig {
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
       OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
+      NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
+      NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,
+      NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS, NOTIFY_RETENTION_DAYS,
+      NOTIFY_VAPID_SUBJECT,
       LOG_FORMAT, DEMO);
 
   private final Map<String, Object> values;
@@ -304,5 +330,12 @@ public final class TsunaguConfig {
       }
       throw new IllegalArgumentException("'" + t + "' is not one of " + String.join(", ", allowed));
     };
+  }
+
+  private static String vapidSubject(String value) {
+    if (!value.startsWith("mailto:") && !value.startsWith("https://")) {
+      throw new IllegalArgumentException("'" + value + "' is neither a mailto: nor an https: URI");
+    }
+    return value;
   }
 }

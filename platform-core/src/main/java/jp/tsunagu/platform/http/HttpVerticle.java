@@ -191,8 +191,49 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getOidcClient", oidcClients::getOidcClient);
     bind(builder, "deleteOidcClient", oidcClients::deleteOidcClient);
     bind(builder, "rotateSigningKeys", oidcClients::rotateSigningKeys);
+    jp.tsunagu.platform.profile.ProfileHandlers profiles = new jp.tsunagu.platform.profile.ProfileHandlers(
+        services.delivery().profiles(), services.tenants(), services.auth());
+    bind(builder, "getMyProfile", profiles::getMyProfile);
+    bind(builder, "saveMyProfile", profiles::saveMyProfile);
+    bind(builder, "listMySubscriptions", profiles::listMySubscriptions);
+    bind(builder, "createSubscription", profiles::createSubscription);
+    bind(builder, "deleteSubscription", profiles::deleteSubscription);
+    bind(builder, "getProfileStatistics", profiles::getProfileStatistics);
+    jp.tsunagu.platform.notify.InboxHandlers inbox = services.delivery().inboxHandlers(services.auth());
+    bind(builder, "listMyNotifications", inbox::listMyNotifications);
+    bind(builder, "getUnreadCount", inbox::getUnreadCount);
+    bind(builder, "markNotificationsRead", inbox::markNotificationsRead);
+    jp.tsunagu.platform.notify.EmailHandlers email = services.delivery().emailHandlers(services.auth());
+    bind(builder, "getMyEmailChannel", email::getMyEmailChannel);
+    bind(builder, "requestEmailChannel", email::requestEmailChannel);
+    bind(builder, "stopEmailChannel", email::stopEmailChannel);
+    bind(builder, "confirmEmailChannel", email::confirmEmailChannel);
+    bind(builder, "reportMailEvent", email::reportMailEvent);
+    jp.tsunagu.platform.notify.WebhookHandlers webhooks = services.delivery().webhookHandlers(services.auth());
+    bind(builder, "listMyWebhooks", webhooks::listMyWebhooks);
+    bind(builder, "createWebhook", webhooks::createWebhook);
+    bind(builder, "deleteWebhook", webhooks::deleteWebhook);
+    jp.tsunagu.platform.notify.WebPushHandlers push = services.delivery().webPushHandlers(services.auth());
+    bind(builder, "getWebPushKey", push::getWebPushKey);
+    bind(builder, "listMyPushSubscriptions", push::listMyPushSubscriptions);
+    bind(builder, "createPushSubscription", push::createPushSubscription);
+    bind(builder, "deletePushSubscription", push::deletePushSubscription);
+    jp.tsunagu.platform.notify.StaffNoticeHandlers staffNotices = services.delivery().staffNoticeHandlers(services.tenants(),
+        services.auth());
+    bind(builder, "previewReach", staffNotices::previewReach);
+    bind(builder, "composeNotice", staffNotices::composeNotice);
+    bind(builder, "listStaffNotices", staffNotices::listStaffNotices);
+    bind(builder, "cancelNotice", staffNotices::cancelNotice);
+    bind(builder, "sendPersonalNotice", staffNotices::sendPersonalNotice);
+    bind(builder, "createLifeStageMessage", staffNotices::createLifeStageMessage);
+    bind(builder, "listLifeStageMessages", staffNotices::listLifeStageMessages);
+    bind(builder, "deleteLifeStageMessage", staffNotices::deleteLifeStageMessage);
+    bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router router = builder.createRouter();
+    // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
+    router.get("/api/v1/me/notifications/stream").handler(services.delivery().liveInbox(vertx, services.auth())::stream)
+        .failureHandler(Problems::handle);
     Pages.mount(vertx, router, services);
     services.oidc().mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));

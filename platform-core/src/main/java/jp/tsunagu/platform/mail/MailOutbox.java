@@ -26,6 +26,13 @@ public final class MailOutbox {
         .mapEmpty();
   }
 
+  /** A mail with extra headers (List-Unsubscribe and the like). */
+  public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body, JsonObject headers) {
+    return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text, headers) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(to, subject, body, headers))
+        .mapEmpty();
+  }
+
   /** The newest mails, for the development outbox page and tests. */
   public Future<JsonArray> recent(int limit) {
     return pool.preparedQuery("SELECT id, to_address, subject, body_text, created_at, sent_at FROM mail_outbox ORDER BY id DESC LIMIT $1")

@@ -67,18 +67,18 @@ public final class MailSender {
         .onComplete(ar -> running = false);
   }
 
-  private record Pending(long id, String to, String subject, String body, int attempts) {}
+  private record Pending(long id, String to, String subject, String body, int attempts, io.vertx.core.json.JsonObject headers) {}
 
   private Future<List<Pending>> claim() {
     return pool.preparedQuery(
             "UPDATE mail_outbox SET attempts = attempts + 1, next_try_at = now() + interval '2 minutes' "
                 + "WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND attempts < $1 AND next_try_at <= now() "
-                + "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id, to_address, subject, body_text, attempts")
+                + "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id, to_address, subject, body_text, attempts, headers")
         .execute(Tuple.of(MAX_ATTEMPTS, BATCH))
         .map(rows -> {
           List<Pending> out = new ArrayList<>();
           for (Row r : rows) {
-            out.add(new Pending(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getInteger(4)));
+            out.add(new Pending(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getInteger(4), r.getJsonObject(5)));
           }
           return out;
         });
@@ -95,6 +95,11 @@ public final class MailSender {
 
   private Future<Boolean> send(Pending p) {
     MailMessage message = new MailMessage().setFrom(from).setTo(p.to()).setSubject(p.subject()).setText(p.body());
+    if (p.headers() != null) {
+      io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+      p.headers().forEach(e -> headers.add(e.getKey(), String.valueOf(e.getValue())));
+      message.setHeaders(headers);
+    }
     return client.sendMail(message)
         .compose(ok -> pool.preparedQuery("UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1")
             .execute(Tuple.of(p.id())).map(true))

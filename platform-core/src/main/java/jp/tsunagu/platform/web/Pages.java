@@ -42,6 +42,9 @@ public final class Pages {
       ctx.response().headers().set("Referrer-Policy", "same-origin");
       ctx.next();
     });
+    // RFC 8058 one-click unsubscribe comes from mail programs without a session or form token (see NoticeMailPages)
+    NoticeMailPages noticeMail = new NoticeMailPages(services.delivery().email(), view);
+    router.post("/notices/unsubscribe").handler(noticeMail::unsubscribe);
     router.routeWithRegex(HttpMethod.POST, NOT_API).handler(csrf::verify);
 
     // The OpenID provider's pages: the authorization endpoint, sign-in and consent of a flow, logout.
@@ -102,6 +105,19 @@ public final class Pages {
     router.get("/my-data").handler(myData::show);
     router.get("/my-data/:id/receipt").handler(myData::receipt);
     router.post("/my-data/:id/withdraw").handler(myData::withdraw);
+
+    DeliveryPages delivery = new DeliveryPages(services.delivery().profiles(), services.delivery().inbox(),
+        services.delivery().email(), services.content().content().repository(), services.tenants(), services.auth(), view);
+    router.get("/notices/unsubscribe").handler(noticeMail::unsubscribeForm);
+    router.get("/notices/email/confirm").handler(noticeMail::confirmForm);
+    router.post("/notices/email/confirm").handler(noticeMail::confirm);
+    router.get("/inbox").handler(delivery::inbox);
+    router.post("/inbox/read").handler(delivery::markAllRead);
+    router.get("/interests").handler(delivery::interests);
+    router.post("/interests").handler(delivery::saveProfile);
+    router.post("/interests/subscriptions").handler(delivery::addSubscription);
+    router.post("/interests/email").handler(delivery::requestEmail);
+    router.post("/interests/subscriptions/:id/remove").handler(delivery::removeSubscription);
 
     router.get("/staff/sign-in").handler(staff::signInForm);
     router.post("/staff/sign-in").handler(staff::signIn);

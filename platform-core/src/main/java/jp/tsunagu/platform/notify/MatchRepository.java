@@ -1,0 +1,140 @@
+package jp.tsunagu.platform.notify;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import jp.tsunagu.platform.content.ContentPage;
+
+/** The matcher's SQL: its lease and checkpoint, and the bulk writes of one change's notice. */
+final class MatchRepository {
+  /** Who matched a notice: the notification id and the citizen. */
+  record Recipient(long notificationId, UUID accountId) {}
+
+  private static final String RECIPIENTS = "INSERT INTO notification (notice_id, account_id, frequency, reasons) "
+      + "SELECT $9, m.account_id, min(m.frequency), array_agg(DISTINCT m.reason ORDER BY m.reason) FROM ("
+      // the interest profile: a category of interest, an overlapping district, a current life stage
+      + " SELECT p.account_id, p.frequency, 'interests' AS reason FROM interest_profile p"
+      + "  WHERE NOT $10 AND p.tenant_code = $1 AND $2::text = ANY(p.interests)"
+      + "   AND (cardinality($4::text[]) = 0 OR p.districts && $4::text[])"
+      + "   AND (cardinality($5::text[]) = 0 OR life_stages(p.due_date, p.child_birth_dates, $8::date) && $5::text[])"
+      + " UNION ALL"
+      + " SELECT s.account_id, s.frequency, 'topics' FROM subscription s"
+      + "  WHERE NOT $10 AND s.kind = 'topics' AND s.deleted_at IS NULL AND s.tenant_code = $1 AND ("
+      + "   (NOT s.match_all AND (s.categories && array_remove(ARRAY[$2::text], NULL) OR s.tags && $3::text[]))"
+      + "   OR (s.match_all AND s.categories <@ array_remove(ARRAY[$2::text], NULL) AND s.tags <@ $3::text[]))"
+      + " UNION ALL"
+      + " SELECT s.account_id, s.frequency, 'tenant' FROM subscription s"
+      + "  WHERE NOT $10 AND s.kind = 'tenant' AND s.deleted_at IS NULL AND s.tenant_code = $1"
+      + "   AND (cardinality(s.categories) = 0 OR $2::text = ANY(s.categories))"
+      + " UNION ALL"
+      + " SELECT s.account_id, s.frequency, 'search' FROM subscription s"
+      + "  WHERE NOT $10 AND s.id = ANY($7::uuid[]) AND s.deleted_at IS NULL AND s.tenant_code = $1"
+      + " UNION ALL"
+      + " SELECT s.account_id, s.frequency, 'page' FROM subscription s"
+      + "  WHERE s.kind = 'page' AND s.deleted_at IS NULL AND s.page_id = $6"
+      // a withdrawal also reaches everyone who was told about the page before
+      + " UNION ALL"
+      + " SELECT n.account_id, n.frequency, 'received' FROM notification n JOIN notice o ON o.id = n.notice_id"
+      + "  WHERE $10 AND o.page_id = $6 AND o.id <> $9"
+      + ") m JOIN account a ON a.id = m.account_id AND a.deleted_at IS NULL "
+      + "GROUP BY m.account_id ON CONFLICT (notice_id, account_id) DO NOTHING RETURNING id, account_id";
+
+  private static final String DELIVERIES = "WITH queued AS ("
+      + "INSERT INTO delivery (notification_id, notice_id, account_id, channel, due_at, next_try_at) "
+      + "SELECT n.id, n.notice_id, n.account_id, ch, d, d FROM notification n "
+      + "JOIN interest_profile p ON p.account_id = n.account_id "
+      + "CROSS JOIN LATERAL unnest(p.channels) AS ch "
+      + "CROSS JOIN LATERAL delivery_due(n.frequency, p.quiet_start, p.quiet_end, now()) AS d "
+      + "WHERE n.notice_id = $1 AND ("
+      + " (ch = 'email' AND EXISTS (SELECT 1 FROM email_channel e WHERE e.account_id = n.account_id "
+      + "   AND e.confirmed_at IS NOT NULL AND e.stopped_at IS NULL))"
+      + " OR (ch = 'webhook' AND EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.account_id = n.account_id "
+      + "   AND w.disabled_at IS NULL))"
+      + " OR (ch = 'webpush' AND EXISTS (SELECT 1 FROM push_subscription w WHERE w.account_id = n.account_id "
+      + "   AND w.disabled_at IS NULL))) "
+      + "ON CONFLICT (notification_id, channel) DO NOTHING RETURNING channel) "
+      + "INSERT INTO notice_stats (notice_id, channel, queued) "
+      + "SELECT $1, channel, count(*) FROM queued GROUP BY channel "
+      + "UNION ALL SELECT $1, 'inbox', $2 ON CONFLICT (notice_id, channel) DO NOTHING";
+
+  private final Pool pool;
+
+  MatchRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  /** Takes or renews the matcher's lease; the checkpoint when this node holds it. */
+  Future<Optional<Long>> lease(String owner, int seconds) {
+    return pool.preparedQuery("UPDATE notify_matcher SET lease_owner = $1, lease_until = now() + make_interval(secs => $2) "
+            + "WHERE id = 1 AND (lease_owner = $1 OR lease_owner IS NULL OR lease_until < now()) RETURNING last_change_id")
+        .execute(Tuple.of(owner, (double) seconds))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  Future<Void> release(String owner) {
+    return pool.preparedQuery("UPDATE notify_matcher SET lease_owner = NULL, lease_until = NULL WHERE id = 1 AND lease_owner = $1")
+        .execute(Tuple.of(owner)).mapEmpty();
+  }
+
+  /** Locks the checkpoint row; true when this owner still holds the lease and the change is not done yet. */
+  Future<Boolean> claim(SqlClient tx, String owner, long changeId) {
+    return tx.preparedQuery("SELECT last_change_id, lease_owner FROM notify_matcher WHERE id = 1 FOR UPDATE")
+        .execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return owner.equals(r.getString(1)) && r.getLong(0) < changeId;
+        });
+  }
+
+  Future<Void> advance(SqlClient tx, long changeId) {
+    return tx.preparedQuery("UPDATE notify_matcher SET last_change_id = $1 WHERE id = 1").execute(Tuple.of(changeId)).mapEmpty();
+  }
+
+  /** The notice of a change; empty if the change has one already. */
+  Future<Optional<Long>> insertNotice(SqlClient tx, long changeId, String kind, ContentPage page) {
+    return tx.preparedQuery("INSERT INTO notice (tenant_code, change_id, kind, page_id, title, url, summary) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (change_id) DO NOTHING RETURNING id")
+        .execute(Tuple.of(page.tenantCode(), changeId, kind, page.id(), page.title(), page.url(), page.summary()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  /** Writes every recipient's notification in one statement. */
+  Future<List<Recipient>> insertRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
+                                           LocalDate today) {
+    Tuple t = Tuple.of(page.tenantCode(), page.category())
+        .addArrayOfString(page.tags().toArray(String[]::new))
+        .addArrayOfString(page.districts().toArray(String[]::new))
+        .addArrayOfString(page.lifeStages().toArray(String[]::new))
+        .addUUID(page.id())
+        .addArrayOfUUID(searchIds.stream().map(UUID::fromString).toArray(UUID[]::new))
+        .addLocalDate(today)
+        .addLong(noticeId)
+        .addBoolean("withdrawn".equals(kind));
+    return tx.preparedQuery(RECIPIENTS).execute(t).map(rows -> {
+      List<Recipient> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Recipient(r.getLong(0), r.getUUID(1))));
+      return out;
+    });
+  }
+
+  /** Queues the channel deliveries of a notice's notifications and starts its counters, in one statement. */
+  Future<Void> insertDeliveries(SqlClient tx, long noticeId, int recipients) {
+    return tx.preparedQuery("UPDATE notice SET recipients = $2 WHERE id = $1").execute(Tuple.of(noticeId, recipients))
+        .compose(v -> tx.preparedQuery(DELIVERIES).execute(Tuple.of(noticeId, recipients))).mapEmpty();
+  }
+
+  Future<Void> deleteNotice(SqlClient tx, long noticeId) {
+    return tx.preparedQuery("DELETE FROM notice WHERE id = $1").execute(Tuple.of(noticeId)).mapEmpty();
+  }
+}

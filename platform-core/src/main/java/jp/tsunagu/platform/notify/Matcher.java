@@ -1,0 +1,176 @@
+package jp.tsunagu.platform.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import jp.tsunagu.platform.content.ContentAddresses;
+import jp.tsunagu.platform.content.ContentRepository;
+import jp.tsunagu.platform.content.ContentRepository.ChangeRow;
+import jp.tsunagu.platform.notify.MatchRepository.Recipient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Matches every content change against its municipality's profiles and subscriptions and writes
+ * the notifications, durably. One node at a time holds the matcher's lease (a row in
+ * {@code notify_matcher}, renewed every round, taken over when it lapses); the holder reads
+ * {@code content_change} after the checkpoint and, for each change, writes the notice, every
+ * recipient's notification (one {@code INSERT … SELECT}) and the channel deliveries in the
+ * transaction that moves the checkpoint — fenced by the lease, so a node that lost it writes
+ * nothing. A crash anywhere replays the change; the unique (notice, citizen) key keeps copies
+ * single. Content events wake it; a poll covers missed events and lease take-overs. After the
+ * commit, each recipient's live inbox address gets the notification.
+ */
+public final class Matcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Matcher.class);
+  private static final int BATCH = 100;
+
+  private final Vertx vertx;
+  private final MatchRepository repository;
+  private final ContentRepository content;
+  private final SavedSearches searches;
+  private final String owner;
+  private final int leaseSeconds;
+  private final Supplier<java.time.LocalDate> today;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private volatile boolean stopped;
+  private volatile long matched = 0;
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private long timer = -1;
+
+  Matcher(Vertx vertx, MatchRepository repository, ContentRepository content, SavedSearches searches, String owner,
+          int leaseSeconds, Supplier<java.time.LocalDate> today) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.content = content;
+    this.searches = searches;
+    this.owner = owner;
+    this.leaseSeconds = leaseSeconds;
+    this.today = today;
+  }
+
+  Future<Void> start(long pollMillis) {
+    List<Future<Void>> registered = new ArrayList<>();
+    for (String address : List.of(ContentAddresses.PAGE_PUBLISHED, ContentAddresses.PAGE_UPDATED, ContentAddresses.PAGE_WITHDRAWN)) {
+      MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> wake());
+      consumers.add(consumer);
+      registered.add(consumer.completion());
+    }
+    timer = vertx.setPeriodic(pollMillis, id -> wake());
+    return Future.all(registered).<Void>mapEmpty().onSuccess(v -> wake());
+  }
+
+  /** The last change this node matched (for tests and status). */
+  public long matchedThrough() {
+    return matched;
+  }
+
+  /** Rounds that failed (and were retried) since start. */
+  public long failures() {
+    return failures.get();
+  }
+
+  public void wake() {
+    dirty.set(true);
+    if (!stopped && running.compareAndSet(false, true)) {
+      round();
+    }
+  }
+
+  private void round() {
+    dirty.set(false);
+    repository.lease(owner, leaseSeconds)
+        .compose(checkpoint -> checkpoint.isEmpty() ? Future.succeededFuture(0) : matchAfter(checkpoint.get()))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            failures.incrementAndGet();
+            LOG.warn("matching content changes failed; retrying at the next poll: {}", ar.cause().toString());
+          } else if (ar.result() == BATCH) {
+            dirty.set(true);
+          }
+          running.set(false);
+          if (dirty.get() && !stopped && running.compareAndSet(false, true)) {
+            round();
+          }
+        });
+  }
+
+  private Future<Integer> matchAfter(long checkpoint) {
+    return searches.sync()
+        .compose(v -> content.changesAfter(checkpoint, BATCH))
+        .compose(changes -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (ChangeRow change : changes) {
+            chain = chain.compose(v -> stopped ? Future.succeededFuture() : matchOne(change));
+          }
+          return chain.map(changes.size());
+        });
+  }
+
+  private Future<Void> matchOne(ChangeRow change) {
+    if (change.page() == null) {
+      return skip(change);
+    }
+    boolean withdrawn = "withdrawn".equals(change.kind());
+    if (!withdrawn && change.page().withdrawn()) {
+      // published or updated, and withdrawn since: its withdrawal is a later change of its own
+      return skip(change);
+    }
+    Future<List<String>> searchIds = withdrawn ? Future.succeededFuture(List.of()) : searches.match(change.page().toIndexPage());
+    return searchIds.compose(ids -> repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
+            .compose(mine -> {
+              if (!mine) {
+                return Future.succeededFuture(Optional.<Written>empty());
+              }
+              return repository.insertNotice(tx, change.id(), change.kind(), change.page())
+                  .compose(notice -> notice.isEmpty() ? Future.succeededFuture(List.<Recipient>of())
+                      : write(tx, notice.get(), change, ids))
+                  .compose(r -> repository.advance(tx, change.id()).map(Optional.of(new Written(r, change))));
+            })))
+        .onSuccess(done -> done.ifPresent(this::deliverLive))
+        .mapEmpty();
+  }
+
+  private Future<List<Recipient>> write(io.vertx.sqlclient.SqlClient tx, long noticeId, ChangeRow change, List<String> ids) {
+    return repository.insertRecipients(tx, noticeId, change.kind(), change.page(), ids, today.get())
+        .compose(recipients -> (recipients.isEmpty() ? repository.deleteNotice(tx, noticeId)
+            : repository.insertDeliveries(tx, noticeId, recipients.size())).map(recipients));
+  }
+
+  private Future<Void> skip(ChangeRow change) {
+    return repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
+        .compose(mine -> mine ? repository.advance(tx, change.id()) : Future.succeededFuture()))
+        .onSuccess(v -> matched = change.id());
+  }
+
+  private record Written(List<Recipient> recipients, ChangeRow change) {}
+
+  private void deliverLive(Written w) {
+    matched = w.change().id();
+    var page = w.change().page();
+    LiveFanOut.publish(vertx, w.recipients(), new JsonObject().put("tenantCode", page.tenantCode())
+        .put("kind", w.change().kind()).put("pageId", page.id().toString()).put("title", page.title())
+        .put("url", page.url()).put("summary", page.summary())
+        .put("createdAt", w.change().at().withOffsetSameInstant(ZoneOffset.UTC).toString()).put("read", false));
+  }
+
+  Future<Void> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    List<Future<Void>> gone = new ArrayList<>();
+    consumers.forEach(c -> gone.add(c.unregister()));
+    return Future.join(gone).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        .compose(v -> repository.release(owner).recover(e -> Future.succeededFuture()));
+  }
+}
