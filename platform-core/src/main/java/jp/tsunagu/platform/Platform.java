@@ -56,6 +56,7 @@ public final class Platform {
   private Services services;
   private jp.tsunagu.platform.sitesearch.ContentModule content;
   private jp.tsunagu.platform.notify.NotifyModule notify;
+  private Future<io.vertx.openapi.contract.OpenAPIContract> contract;
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long setTimer = -1;
@@ -88,7 +89,11 @@ public final class Platform {
       }
     });
     return ClusterNode.start(config, registry)
-        .onSuccess(n -> node = n)
+        .onSuccess(n -> {
+          node = n;
+          // parsing the contract needs nothing but Vert.x: it runs while the database work below goes on
+          contract = jp.tsunagu.platform.http.Contract.load(n.vertx());
+        })
         .compose(n -> migration.future())
         .compose(v -> {
           Vertx vertx = node.vertx();
@@ -192,7 +197,7 @@ public final class Platform {
   private Future<Void> deployHttp(Vertx vertx) {
     int instances = config.get(TsunaguConfig.HTTP_INSTANCES);
     List<HttpVerticle> verticles = new ArrayList<>();
-    return jp.tsunagu.platform.http.Contract.load(vertx).compose(contract -> vertx.deployVerticle(() -> {
+    return this.contract.compose(contract -> vertx.deployVerticle(() -> {
           HttpVerticle v = new HttpVerticle(services, contract);
           synchronized (verticles) {
             verticles.add(v);

@@ -24,10 +24,10 @@ public final class Contract {
 
   public static Future<OpenAPIContract> load(Vertx vertx) {
     return vertx.fileSystem().readFile(RESOURCE)
-        .map(buffer -> {
+        .compose(buffer -> vertx.executeBlocking(() -> {
           Map<String, Object> raw = new Yaml(new SafeConstructor(new LoaderOptions())).load(buffer.toString());
           return routable(new JsonObject(raw));
-        })
+        }, false))
         .compose(json -> OpenAPIContract.from(vertx, json));
   }
 
