@@ -93,7 +93,12 @@ final class DemoSeeder {
           .put("redirectUris", new io.vertx.core.json.JsonArray().add(redirect))
           .put("postLogoutRedirectUris", new io.vertx.core.json.JsonArray().add(url + "/demo-rp/"))
           .put("scopes", new io.vertx.core.json.JsonArray().add("openid").add("profile").add("email").add("municipality"))
-          .put("grantTypes", new io.vertx.core.json.JsonArray().add("authorization_code").add("refresh_token"));
+          .put("grantTypes", new io.vertx.core.json.JsonArray().add("authorization_code").add("refresh_token"))
+          .put("purposes", new io.vertx.core.json.JsonArray()
+              .add(new JsonObject().put("id", "sign_in").put("label", new JsonObject()
+                  .put("ja", "デモサービスへのサインインと本人の確認").put("en", "Signing in to the demo service and confirming who you are")))
+              .add(new JsonObject().put("id", "newsletter").put("label", new JsonObject()
+                  .put("ja", "デモサービスからのお知らせの送付").put("en", "Sending you the demo service's news"))));
       return (found.isPresent() ? clients.delete(Staff.SYSTEM, TENANT, DemoRpPages.CLIENT_ID) : Future.<Void>succeededFuture())
           .compose(v -> clients.register(Staff.SYSTEM, TENANT, DemoRpPages.CLIENT_ID, registration, DemoRpPages.CLIENT_SECRET))
           .mapEmpty();

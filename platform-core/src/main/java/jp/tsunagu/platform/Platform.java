@@ -53,7 +53,7 @@ public final class Platform {
   private Pool pool;
   private WorkerExecutor passwordWorkers;
   private MailSender mailSender;
-  private Services services;
+  private volatile Services services;
   private jp.tsunagu.platform.sitesearch.ContentModule content;
   private jp.tsunagu.platform.notify.NotifyModule notify;
   private Future<io.vertx.openapi.contract.OpenAPIContract> contract;
@@ -98,7 +98,7 @@ public final class Platform {
         .compose(v -> {
           Vertx vertx = node.vertx();
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
-          return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
+          return ConsentWiring.start(vertx, pool, config.publicUrl(), this::revokeServiceTokens, this::serviceSubject);
         })
         .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
                 node.hazelcast().getCluster().getLocalMember().getUuid().toString())
@@ -159,18 +159,31 @@ public final class Platform {
   }
 
   /**
-   * Revokes a service's tokens for a citizen on withdrawal. The services linked so far are built
-   * into the platform (neighbourhood circulars) and hold no OAuth tokens, so there is nothing to
-   * revoke; services outside the platform get tokens only from the OpenID provider, which takes
-   * this over.
+   * Revokes a service's tokens for a citizen on withdrawal. Services outside the platform hold
+   * tokens of the OpenID provider (consent service id {@code client:<client id>}); the built-in
+   * services (neighbourhood circulars) hold none.
    */
-  private static Future<Void> noServiceTokensYet(String tenantId, String serviceId, String citizenId) {
-    return Future.succeededFuture();
+  private Future<Void> revokeServiceTokens(String tenantId, String serviceId, String citizenId) {
+    var clientId = jp.tsunagu.platform.consentlink.ClientConsents.clientIdOf(serviceId);
+    if (clientId.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (services == null) {
+      return Future.failedFuture(new IllegalStateException("the OpenID provider is not started yet"));
+    }
+    return services.oidc().revokeCitizen(clientId.get(), java.util.UUID.fromString(citizenId)).mapEmpty();
   }
 
-  /** The built-in services know a citizen by the platform's account id. */
-  private static Future<String> platformSubject(String tenantId, String serviceId, String citizenId) {
-    return Future.succeededFuture(citizenId);
+  /** A relying party knows a citizen by its (pairwise) subject; the built-in services by the platform's account id. */
+  private Future<String> serviceSubject(String tenantId, String serviceId, String citizenId) {
+    var clientId = jp.tsunagu.platform.consentlink.ClientConsents.clientIdOf(serviceId);
+    if (clientId.isEmpty()) {
+      return Future.succeededFuture(citizenId);
+    }
+    if (services == null) {
+      return Future.failedFuture(new IllegalStateException("the OpenID provider is not started yet"));
+    }
+    return services.oidc().subjectOf(clientId.get(), java.util.UUID.fromString(citizenId));
   }
 
   private Future<Services> services(Vertx vertx, PrometheusMeterRegistry registry, AtomicBoolean migrated,
@@ -188,7 +201,8 @@ public final class Platform {
     ResidenceService residence = new ResidenceService(pool, accountCache, limiter, config.get(TsunaguConfig.CODE_ATTEMPTS_PER_HOUR),
         config.get(TsunaguConfig.RESIDENCE_CODE_TTL_DAYS), publicUrl, clock);
     LOG.info("password hashing: {}", hasher.parameters());
-    return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts)
+    return jp.tsunagu.platform.oidc.Oidc.start(vertx, pool, config, limiter, accounts,
+            new jp.tsunagu.platform.consentlink.ClientConsents(consent))
         .map(oidc -> new Services(config, pool, registry, migrated, hasher, limiter, new AuditLog(pool), new MailOutbox(pool),
             accounts, staff, new TenantService(pool), residence, new Auth(accounts, staff), consent,
             new CircularService(pool, consent), content, oidc, notify));

@@ -191,6 +191,10 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getOidcClient", oidcClients::getOidcClient);
     bind(builder, "deleteOidcClient", oidcClients::deleteOidcClient);
     bind(builder, "rotateSigningKeys", oidcClients::rotateSigningKeys);
+    bind(builder, "getOidcClientNotice", oidcClients::getOidcClientNotice);
+    bind(builder, "publishOidcClientNotice", oidcClients::publishOidcClientNotice);
+    bind(builder, "readCitizenData", new jp.tsunagu.platform.consentlink.ServiceApiHandlers(vertx, services.consent(), services.oidc(),
+        services.accounts(), services.residence())::readCitizenData);
     jp.tsunagu.platform.profile.ProfileHandlers profiles = new jp.tsunagu.platform.profile.ProfileHandlers(
         services.delivery().profiles(), services.tenants(), services.auth());
     bind(builder, "getMyProfile", profiles::getMyProfile);

@@ -25,16 +25,20 @@ public final class AuthorizationService {
   private final ClientService clients;
   private final FlowRepository flows;
   private final GrantRepository grants;
+  private final ServiceConsent consent;
+  private final Subjects subjects;
   private final String issuer;
   private final Clock clock;
   private final Duration flowLifetime;
   private final Duration codeLifetime;
 
-  AuthorizationService(ClientService clients, FlowRepository flows, GrantRepository grants, String issuer, Clock clock,
-                       Duration flowLifetime, Duration codeLifetime) {
+  AuthorizationService(ClientService clients, FlowRepository flows, GrantRepository grants, ServiceConsent consent, Subjects subjects,
+                       String issuer, Clock clock, Duration flowLifetime, Duration codeLifetime) {
     this.clients = clients;
     this.flows = flows;
     this.grants = grants;
+    this.consent = consent;
+    this.subjects = subjects;
     this.issuer = issuer;
     this.clock = clock;
     this.flowLifetime = flowLifetime;
@@ -56,14 +60,19 @@ public final class AuthorizationService {
 
   public record SignIn(Flow flow, Client client, boolean offerCurrent) implements Step {}
 
-  public record Consent(Flow flow, Client client, List<ConsentItem> items) implements Step {}
+  /** The consent page: the service's notice, each item and purpose with whether it starts ticked. */
+  public record Consent(Flow flow, Client client, ServiceConsent.Notice notice, List<ConsentItem> items, List<ConsentItem> purposes)
+      implements Step {}
 
   public record Residence(Flow flow, Client client) implements Step {}
 
   public record Redirect(String location) implements Step {}
 
-  /** One thing the service will receive; required items cannot be unticked. */
-  public record ConsentItem(String scope, boolean required, boolean checked) {}
+  /**
+   * One item (or purpose) of the consent page; required ones cannot be unticked, optional ones
+   * start unticked unless the citizen's consent in force has them.
+   */
+  public record ConsentItem(String id, String labelJa, String labelEn, boolean required, boolean checked) {}
 
   /** An authorization request that cannot be answered by redirect (unknown client, bad redirect URI). */
   public static final class Refused extends RuntimeException {
@@ -140,16 +149,33 @@ public final class AuthorizationService {
             : Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.CONSENT)));
   }
 
-  /** Consent given for the ticked items (required ones always): the code goes back to the service. */
-  public Future<String> approve(Flow flow, Citizen citizen, Set<String> ticked) {
+  /**
+   * Consent given on the page for the ticked items and purposes (required ones always): it is
+   * recorded in the consent ledger, and the code goes back to the service with the requested
+   * scopes the consent covers.
+   */
+  public Future<String> approve(Flow flow, Citizen citizen, Set<String> tickedItems, Set<String> tickedPurposes) {
     flow.requireMove(FlowState.DONE);
     if (!citizen.account().account().id().equals(flow.accountId())) {
       return Future.failedFuture(new Refused("Signed in as someone else; start again from the service"));
     }
+    return client(flow).compose(client -> consent.notice(client).compose(notice -> {
+      Set<String> items = new LinkedHashSet<>();
+      notice.items().stream().filter(i -> i.required() || tickedItems.contains(i.id())).forEach(i -> items.add(i.id()));
+      Set<String> purposes = new LinkedHashSet<>();
+      purposes.add(notice.primaryPurpose().id());
+      notice.purposes().stream().filter(p -> tickedPurposes.contains(p.id())).forEach(p -> purposes.add(p.id()));
+      return consent.give(client, flow.accountId(), items, purposes)
+          .compose(given -> finish(flow, citizen, client, notice, given));
+    }));
+  }
+
+  /** The code for the scopes of the request that the consent in force covers. */
+  private Future<String> finish(Flow flow, Citizen citizen, Client client, ServiceConsent.Notice notice, ServiceConsent.Given given) {
     Set<String> granted = new LinkedHashSet<>();
-    for (ConsentItem item : items(flow.request(), Set.of())) {
-      if (item.required() || ticked.contains(item.scope())) {
-        granted.add(item.scope());
+    for (String scope : flow.request().scopes()) {
+      if (!notice.itemIds().contains(scope) || given.items().contains(scope)) {
+        granted.add(scope);
       }
     }
     String code = Tokens.urlToken();
@@ -157,7 +183,7 @@ public final class AuthorizationService {
     return (acr.isPresent() && !acr.get().equals(flow.acr()) ? flows.acr(flow.id(), acr.get()).mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> flows.approved(flow.id(), List.copyOf(granted), Tokens.sha256(code), clock.instant().plus(codeLifetime)))
         .compose(moved -> moved.isEmpty() ? Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE))
-            : grants.saveConsent(flow.accountId(), flow.clientId(), granted).map(moved.get()))
+            : grants.rememberSubject(client.clientId(), subjects.of(client, flow.accountId()), flow.accountId()).map(moved.get()))
         .map(done -> codeRedirect(done, code));
   }
 
@@ -188,27 +214,29 @@ public final class AuthorizationService {
       return r.prompts("none") ? deny(flow, "interaction_required", "The requested assurance level needs residence verification")
           : Future.succeededFuture(new Residence(flow, client));
     }
-    return grants.consented(citizen.account().account().id(), client.clientId()).compose(before -> {
-      if (!r.prompts("consent") && before.containsAll(r.scopes())) {
-        return approve(flow, citizen, r.scopes()).map(Redirect::new);
+    UUID account = citizen.account().account().id();
+    return consent.notice(client).compose(notice -> consent.current(client, account).compose(given -> {
+      if (given.isPresent() && !r.prompts("consent")) {
+        return finish(flow, citizen, client, notice, given.get()).map(Redirect::new);
       }
       if (r.prompts("none")) {
-        return deny(flow, "consent_required", "The citizen has not agreed to this yet");
+        return deny(flow, "consent_required", "The citizen has not agreed to this service's notice yet");
       }
-      return Future.succeededFuture(new Consent(flow, client, items(r, before)));
-    });
+      Set<String> before = given.map(ServiceConsent.Given::items).orElse(Set.of());
+      Set<String> beforePurposes = given.map(ServiceConsent.Given::purposes).orElse(Set.of());
+      List<ConsentItem> items = notice.items().stream()
+          .map(i -> new ConsentItem(i.id(), i.labelJa(), i.labelEn(), i.required(), i.required() || before.contains(i.id()))).toList();
+      String primary = notice.primaryPurpose().id();
+      List<ConsentItem> purposes = notice.purposes().stream()
+          .map(p -> new ConsentItem(p.id(), p.labelJa(), p.labelEn(), p.id().equals(primary),
+              p.id().equals(primary) || beforePurposes.contains(p.id()))).toList();
+      return Future.succeededFuture((Step) new Consent(flow, client, notice, items, purposes));
+    }));
   }
 
   private Future<Step> deny(Flow flow, String error, String description) {
     return flows.denied(flow.id()).map(v -> new Redirect(errorRedirect(flow.request().redirectUri(), error, description,
         flow.request().state())));
-  }
-
-  /** The consent page's items: {@code openid} (the sign-in itself) is required, the rest may be unticked. */
-  static List<ConsentItem> items(AuthorizationRequest r, Set<String> before) {
-    return r.scopes().stream()
-        .map(s -> new ConsentItem(s, Scopes.OPENID.equals(s), Scopes.OPENID.equals(s) || before.isEmpty() || before.contains(s)))
-        .toList();
   }
 
   private String codeRedirect(Flow flow, String code) {

@@ -57,6 +57,30 @@ public final class ClientHandlers {
     respond(ctx, 204, auth.staff(ctx).compose(s -> attempt(() -> clients.delete(s, tenant, id))));
   }
 
+  public void getOidcClientNotice(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    String id = path(ctx, "clientId");
+    respond(ctx, 200, auth.staff(ctx).compose(s -> attempt(() -> clients.notice(s, tenant, id))).map(n -> toJson(id, n)));
+  }
+
+  public void publishOidcClientNotice(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    String id = path(ctx, "clientId");
+    JsonObject notice = body(ctx);
+    respond(ctx, 200, auth.staff(ctx).compose(s -> attempt(() -> clients.publishNotice(s, tenant, id, notice))).map(n -> toJson(id, n)));
+  }
+
+  static JsonObject toJson(String clientId, ServiceConsent.Notice n) {
+    JsonArray items = new JsonArray();
+    n.items().forEach(i -> items.add(new JsonObject().put("id", i.id()).put("required", i.required()).put("scope", i.scope())
+        .put("label", new JsonObject().put("ja", i.labelJa()).put("en", i.labelEn()))));
+    JsonArray purposes = new JsonArray();
+    n.purposes().forEach(p -> purposes.add(new JsonObject().put("id", p.id())
+        .put("label", new JsonObject().put("ja", p.labelJa()).put("en", p.labelEn()))));
+    return new JsonObject().put("serviceId", ServiceConsent.serviceId(clientId)).put("noticeVersion", n.version())
+        .put("notice", new JsonObject().put("ja", n.textJa()).put("en", n.textEn())).put("items", items).put("purposes", purposes);
+  }
+
   /** Platform operators rotate the provider's signing keys on demand. */
   public void rotateSigningKeys(RoutingContext ctx) {
     respond(ctx, 202, auth.staff(ctx).compose(s -> s.operator() ? keys.rotate()

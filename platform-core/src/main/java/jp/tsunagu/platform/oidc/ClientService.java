@@ -24,15 +24,17 @@ public final class ClientService {
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final ClientRepository repository;
+  private final ServiceConsent consent;
   /** Clients read by the token endpoint on every request; dropped on every node when one changes. */
   private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Cached(Optional<Client> client, long until) {}
 
-  ClientService(io.vertx.core.Vertx vertx, Pool pool, ClientRepository repository) {
+  ClientService(io.vertx.core.Vertx vertx, Pool pool, ClientRepository repository, ServiceConsent consent) {
     this.vertx = vertx;
     this.pool = pool;
     this.repository = repository;
+    this.consent = consent;
     vertx.eventBus().<String>consumer(OidcAddresses.CLIENT_CHANGED, msg -> cache.remove(msg.body()));
   }
 
@@ -50,13 +52,30 @@ public final class ClientService {
     boolean secretBased = Client.BASIC.equals(method) || Client.POST.equals(method);
     String secret = secretBased ? (fixedSecret == null ? Tokens.urlToken() : fixedSecret) : null;
     Client client = ClientValidator.validate(clientId, tenantCode, registration, secret == null ? null : Tokens.sha256(secret));
-    return pool.withTransaction(tx -> repository.insert(tx, client)
+    consent.check(client, registration);
+    // the notice goes first: a service never exists without one (a notice of a client that then
+    // failed to register names an id nobody holds)
+    return consent.declare(client, registration).compose(notice -> pool.withTransaction(tx -> repository.insert(tx, client)
             .compose(v -> AuditLog.record(tx, tenantCode, actor.id(), "oidc-client.registered", "oidc_client", clientId,
                 new JsonObject().put("name", client.name()).put("redirectUris", client.redirectUris())
-                    .put("scopes", List.copyOf(client.scopes())).put("grantTypes", List.copyOf(client.grantTypes())))))
+                    .put("scopes", List.copyOf(client.scopes())).put("grantTypes", List.copyOf(client.grantTypes()))))))
         .compose(v -> changed(clientId))
         .compose(v -> repository.byId(clientId))
         .map(found -> new Registered(found.orElseThrow(), secret));
+  }
+
+  /** Publishes a new version of a client's notice (tenant admins); citizens consent again before data flows. */
+  public Future<ServiceConsent.Notice> publishNotice(Staff actor, String tenantCode, String clientId, JsonObject notice) {
+    return get(actor, tenantCode, clientId).compose(client -> {
+      StaffService.authorise(actor, tenantCode, Role.TENANT_ADMIN);
+      return consent.publish(client, notice).compose(n -> AuditLog.record(pool, tenantCode, actor.id(), "oidc-client.notice-published",
+          "oidc_client", clientId, new JsonObject().put("noticeVersion", n.version())).map(n));
+    });
+  }
+
+  /** The notice in force of a client (tenant admins, auditors). */
+  public Future<ServiceConsent.Notice> notice(Staff actor, String tenantCode, String clientId) {
+    return get(actor, tenantCode, clientId).compose(consent::notice);
   }
 
   public Future<List<Client>> list(Staff actor, String tenantCode) {

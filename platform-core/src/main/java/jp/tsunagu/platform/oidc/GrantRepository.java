@@ -99,15 +99,23 @@ final class GrantRepository {
         });
   }
 
-  Future<Set<String>> consented(UUID accountId, String clientId) {
-    return pool.preparedQuery("SELECT scopes FROM oidc_consent WHERE account_id = $1 AND client_id = $2").execute(Tuple.of(accountId, clientId))
-        .map(rows -> rows.size() == 0 ? Set.of() : new LinkedHashSet<>(List.of(rows.iterator().next().getArrayOfStrings(0))));
+  /** Remembers under which subject a client knows an account, so the service API can find the citizen again. */
+  Future<Void> rememberSubject(String clientId, String subject, UUID accountId) {
+    return pool.preparedQuery("INSERT INTO oidc_subject (client_id, subject, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(clientId, subject, accountId)).mapEmpty();
   }
 
-  Future<Void> saveConsent(UUID accountId, String clientId, Set<String> scopes) {
-    return pool.preparedQuery("INSERT INTO oidc_consent (account_id, client_id, scopes) VALUES ($1, $2, $3) "
-            + "ON CONFLICT (account_id, client_id) DO UPDATE SET scopes = EXCLUDED.scopes, granted_at = now()")
-        .execute(Tuple.of(accountId, clientId, scopes.toArray(String[]::new))).mapEmpty();
+  /** The account a client knows by {@code subject}, if the citizen has ever been linked to it. */
+  Future<Optional<UUID>> accountOf(String clientId, String subject) {
+    return pool.preparedQuery("SELECT account_id FROM oidc_subject WHERE client_id = $1 AND subject = $2")
+        .execute(Tuple.of(clientId, subject))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+  }
+
+  /** Revokes every live grant of a client for an account (consent withdrawn); returns how many. */
+  Future<Integer> revokeCitizen(String clientId, UUID accountId) {
+    return pool.preparedQuery("UPDATE oidc_grant SET revoked_at = now() WHERE client_id = $1 AND account_id = $2 AND revoked_at IS NULL")
+        .execute(Tuple.of(clientId, accountId)).map(r -> r.rowCount());
   }
 
   /** Drops what cannot matter any more: used or expired refresh tokens and revoked-token ids past their expiry. */

@@ -51,7 +51,12 @@ public final class Oidc {
   private long logoutTimer = -1;
   private long purgeTimer = -1;
 
-  private Oidc(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts, byte[] pairwise) {
+  private final Subjects subjects;
+  private final ServiceConsent consent;
+
+  private Oidc(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts, ServiceConsent consent,
+               byte[] pairwise) {
+    this.consent = consent;
     this.vertx = vertx;
     this.issuer = config.publicUrl();
     this.clock = Clock.systemUTC();
@@ -64,14 +69,14 @@ public final class Oidc {
         Duration.ofSeconds(config.get(TsunaguConfig.OIDC_KEY_PREPUBLISH_SECONDS)), longest);
     this.flows = new FlowRepository(pool);
     this.grants = new GrantRepository(pool);
-    this.clients = new ClientService(vertx, pool, new ClientRepository(pool));
-    Subjects subjects = new Subjects(pairwise);
-    this.authorization = new AuthorizationService(clients, flows, grants, issuer, clock,
+    this.clients = new ClientService(vertx, pool, new ClientRepository(pool), consent);
+    this.subjects = new Subjects(pairwise);
+    this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
     this.tokens = new TokenService(pool, flows, grants, keys, subjects, issuer, clock, access, id,
-        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)));
+        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)), consent);
     this.verifier = new TokenVerifier(keys, grants, issuer, clock);
-    this.userinfo = new UserinfoService(grants, accounts);
+    this.userinfo = new UserinfoService(grants, accounts, clients, consent);
     this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock);
     this.authenticator = new ClientAuthenticator(clients, grants, limiter, config.get(TsunaguConfig.OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN),
         issuer, clock);
@@ -79,13 +84,14 @@ public final class Oidc {
   }
 
   /** Builds the provider and waits until it has signing keys (the first node of a deployment creates them). */
-  public static Future<Oidc> start(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts) {
+  public static Future<Oidc> start(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts,
+                                   ServiceConsent consent) {
     return new PlatformSecrets(pool).getOrCreate(PAIRWISE_SECRET, () -> {
           byte[] b = new byte[32];
           new SecureRandom().nextBytes(b);
           return b;
         })
-        .map(secret -> new Oidc(vertx, pool, config, limiter, accounts, secret))
+        .map(secret -> new Oidc(vertx, pool, config, limiter, accounts, consent, secret))
         .compose(oidc -> oidc.keys.start().map(oidc))
         .onSuccess(Oidc::schedule);
   }
@@ -160,6 +166,26 @@ public final class Oidc {
 
   public ClientAuthenticator authenticator() {
     return authenticator;
+  }
+
+  public ServiceConsent consent() {
+    return consent;
+  }
+
+  /** The subject under which a client knows an account (pairwise unless the client has public subjects). */
+  public Future<String> subjectOf(String clientId, java.util.UUID accountId) {
+    return clients.find(clientId).compose(c -> c.isPresent() ? Future.succeededFuture(subjects.of(c.get(), accountId))
+        : Future.failedFuture(new IllegalStateException("no client " + clientId)));
+  }
+
+  /** The account a client knows by {@code subject}, if the citizen was ever signed in to it. */
+  public Future<java.util.Optional<java.util.UUID>> accountOf(String clientId, String subject) {
+    return grants.accountOf(clientId, subject);
+  }
+
+  /** Ends every grant of a client for an account: its refresh tokens stop and its access tokens fail at userinfo and introspection. */
+  public Future<Integer> revokeCitizen(String clientId, java.util.UUID accountId) {
+    return grants.revokeCitizen(clientId, accountId);
   }
 
   public BackchannelLogout logout() {

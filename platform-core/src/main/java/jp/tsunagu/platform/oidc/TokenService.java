@@ -43,9 +43,11 @@ public final class TokenService {
   private final Duration accessLifetime;
   private final Duration idLifetime;
   private final Duration refreshLifetime;
+  private final ServiceConsent consent;
 
   TokenService(Pool pool, FlowRepository flows, GrantRepository grants, SigningKeys keys, Subjects subjects, String issuer, Clock clock,
-               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime) {
+               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime, ServiceConsent consent) {
+    this.consent = consent;
     this.pool = pool;
     this.flows = flows;
     this.grants = grants;
@@ -92,6 +94,7 @@ public final class TokenService {
               .map(v -> (Object) new Issued(grant, refresh, flow.request().nonce()));
         }))
         .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
+        .compose(issued -> released(client, issued))
         .map(issued -> response(client, issued));
   }
 
@@ -125,7 +128,29 @@ public final class TokenService {
               .map(v -> (Object) new Issued(grant, next, null));
         }))
         .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
+        .compose(issued -> released(client, issued))
         .map(issued -> response(client, issued));
+  }
+
+  /**
+   * Narrows what a grant releases to what the citizen's consent permits now: items left out or
+   * withdrawn since drop from the scope, and without consent to the sign-in itself nothing is issued.
+   */
+  private Future<Issued> released(Client client, Issued issued) {
+    Grant g = issued.grant();
+    if (g.accountId() == null) {
+      return Future.succeededFuture(issued);
+    }
+    return consent.releasable(client, g.accountId(), g.scopes()).compose(allowed -> {
+      if (allowed.size() == g.scopes().size()) {
+        return Future.succeededFuture(issued);
+      }
+      if (allowed.isEmpty() || g.scopes().contains(Scopes.OPENID) && !allowed.contains(Scopes.OPENID)) {
+        return Future.failedFuture(OAuthError.invalidGrant("The citizen's consent to this service is not in force"));
+      }
+      return Future.succeededFuture(new Issued(new Grant(g.id(), g.clientId(), g.accountId(), g.sid(), allowed, g.authTime(), g.acr(),
+          g.accountStamp(), g.revoked()), issued.refreshToken(), issued.nonce()));
+    });
   }
 
   /** Service-to-platform calls: a token for the client itself, with API scopes only. */

@@ -16,10 +16,14 @@ import jp.tsunagu.platform.account.AccountService;
 public final class UserinfoService {
   private final GrantRepository grants;
   private final AccountService accounts;
+  private final ClientService clients;
+  private final ServiceConsent consent;
 
-  UserinfoService(GrantRepository grants, AccountService accounts) {
+  UserinfoService(GrantRepository grants, AccountService accounts, ClientService clients, ServiceConsent consent) {
     this.grants = grants;
     this.accounts = accounts;
+    this.clients = clients;
+    this.consent = consent;
   }
 
   public Future<JsonObject> claims(JWTClaimsSet token) {
@@ -36,7 +40,22 @@ public final class UserinfoService {
             : accounts.findWithResidence(g.get().accountId())
                 .compose(a -> a.isEmpty() || !stampHolds(g.get(), a.get())
                     ? Future.failedFuture(OAuthError.invalidToken("The citizen's credentials changed or the account no longer exists"))
-                    : Future.succeededFuture(release(token.getSubject(), scopes, a.get()))));
+                    : consented(g.get(), scopes).compose(c -> consent.logRead(c.client(), g.get().accountId(), c.scopes())
+                        .map(v -> release(token.getSubject(), c.scopes(), a.get())))));
+  }
+
+  private record Consented(Client client, Set<String> scopes) {}
+
+  /**
+   * The token's scopes that the citizen's consent permits now (the gate decides each item); the
+   * release is written to the citizen's access log before any claim leaves.
+   */
+  private Future<Consented> consented(Grant g, Set<String> scopes) {
+    return clients.find(g.clientId()).compose(found -> found.isEmpty()
+        ? Future.failedFuture(OAuthError.invalidToken("The service is no longer registered"))
+        : consent.releasable(found.get(), g.accountId(), scopes).compose(allowed -> allowed.contains(Scopes.OPENID)
+            ? Future.succeededFuture(new Consented(found.get(), allowed))
+            : Future.failedFuture(OAuthError.invalidToken("The citizen's consent to this service is not in force"))));
   }
 
   /** A password or e-mail change since the sign-in ends what the grant gave (as it ends other browser sessions). */

@@ -125,8 +125,10 @@ final class AuthorizePages {
   void consent(RoutingContext ctx) {
     boolean approve = "approve".equals(field(ctx, "decision"));
     List<String> ticked = ctx.request().formAttributes().getAll("item");
+    List<String> purposes = ctx.request().formAttributes().getAll("purpose");
     flow(ctx).compose(flow -> !approve ? authorization.deny(flow)
-            : citizen(ctx).compose(c -> c.isPresent() ? authorization.approve(flow, c.get(), new LinkedHashSet<>(ticked))
+            : citizen(ctx).compose(c -> c.isPresent()
+                ? authorization.approve(flow, c.get(), new LinkedHashSet<>(ticked), new LinkedHashSet<>(purposes))
                 : Future.failedFuture(new AuthorizationService.Refused("Sign in again; the session has ended"))))
         .onSuccess(location -> View.redirect(ctx, location))
         .onFailure(err -> failed(ctx, err));
@@ -178,7 +180,11 @@ final class AuthorizePages {
       }
       case AuthorizationService.Consent c -> {
         model.put("client", c.client().name());
-        model.put("items", c.items().stream().map(i -> Map.of("scope", i.scope(), "required", i.required(), "checked", i.checked())).toList());
+        boolean en = "en".equals(Lang.of(ctx));
+        model.put("notice", en ? c.notice().textEn() : c.notice().textJa());
+        model.put("noticeVersion", c.notice().version());
+        model.put("items", choices(c.items(), en));
+        model.put("purposes", choices(c.purposes(), en));
         view.render(ctx, "authorize/consent", model);
       }
       case AuthorizationService.Residence r -> {
@@ -187,6 +193,11 @@ final class AuthorizePages {
       }
       default -> throw new IllegalStateException();
     }
+  }
+
+  private static List<Map<String, Object>> choices(List<AuthorizationService.ConsentItem> items, boolean en) {
+    return items.stream().map(i -> Map.<String, Object>of("id", i.id(), "label", en ? i.labelEn() : i.labelJa(),
+        "required", i.required(), "checked", i.checked())).toList();
   }
 
   private Future<Flow> flow(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package jp.tsunagu.platform.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -41,7 +42,10 @@ class DemoRelyingPartyIT {
       page.submit("#sign-in");
       assertTrue(page.driver.findElements(By.cssSelector("li[data-item='openid'] input[disabled]")).size() == 1,
           "the sign-in itself is a required item");
-      page.driver.findElement(By.id("item-email")).click(); // untick the e-mail address
+      assertFalse(page.find("#item-email").isSelected(), "optional items start unticked");
+      assertFalse(page.find("#purpose-newsletter").isSelected(), "optional purposes start unticked");
+      assertTrue(page.text("#oidc-notice").contains("デモサービス"), page.text("#oidc-notice"));
+      page.find("#item-profile").click(); // share the name, leave the e-mail address out
       page.submit("#approve");
       page.waitForPath("/demo-rp/");
       assertEquals("島田 花子", page.text("#demo-name"));
