@@ -86,12 +86,14 @@ final class DemoSeeder {
     String redirect = DemoRpPages.redirectUri(url);
     var clients = services.oidc().clients();
     return clients.find(DemoRpPages.CLIENT_ID).compose(found -> {
-      if (found.isPresent() && found.get().redirectUris().equals(java.util.List.of(redirect))) {
+      if (found.isPresent() && found.get().redirectUris().equals(java.util.List.of(redirect))
+          && (url + "/demo-rp/login").equals(found.get().initiateLoginUri())) {
         return Future.succeededFuture();
       }
       JsonObject registration = new JsonObject().put("name", "デモサービス (Demo service)")
           .put("redirectUris", new io.vertx.core.json.JsonArray().add(redirect))
           .put("postLogoutRedirectUris", new io.vertx.core.json.JsonArray().add(url + "/demo-rp/"))
+          .put("initiateLoginUri", url + "/demo-rp/login")
           .put("scopes", new io.vertx.core.json.JsonArray().add("openid").add("profile").add("email").add("municipality"))
           .put("grantTypes", new io.vertx.core.json.JsonArray().add("authorization_code").add("refresh_token"))
           .put("purposes", new io.vertx.core.json.JsonArray()

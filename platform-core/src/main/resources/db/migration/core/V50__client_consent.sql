@@ -15,3 +15,7 @@ CREATE TABLE IF NOT EXISTS oidc_subject (
 
 -- Withdrawal revokes a client's grants for one citizen.
 CREATE INDEX IF NOT EXISTS oidc_grant_client_account ON oidc_grant (client_id, account_id) WHERE revoked_at IS NULL;
+
+-- OIDC Core §4 (initiating login from a third party): where a citizen who starts linking to the
+-- service from the platform is sent.
+ALTER TABLE oidc_client ADD COLUMN IF NOT EXISTS initiate_login_uri text;

@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.HexFormat;
 import java.util.UUID;
 import jp.tsunagu.consent.ConsentModule;
@@ -93,20 +91,10 @@ public final class ConsentHandlers {
     respond(ctx, 200, auth.staff(ctx).compose(s -> {
       StaffService.authorise(s, tenant, Role.TENANT_ADMIN, Role.AUDITOR);
       return tenants.require(tenant);
-    }).compose(t -> pool.preparedQuery("SELECT service_id, state, count(*) FROM consent.consent_record WHERE tenant_id = $1 "
-            + "GROUP BY service_id, state ORDER BY service_id, state").execute(Tuple.of(tenant)))
-        .map(rows -> {
-          JsonObject services = new JsonObject();
-          for (Row r : rows) {
-            JsonObject counts = services.getJsonObject(r.getString(0));
-            if (counts == null) {
-              counts = new JsonObject();
-              services.put(r.getString(0), counts);
-            }
-            counts.put(r.getString(1).toLowerCase(java.util.Locale.ROOT), r.getLong(2));
-          }
+    }).compose(t -> ConsentStatistics.byService(pool, tenant))
+        .map(list -> {
           JsonArray items = new JsonArray();
-          services.forEach(e -> items.add(new JsonObject().put("serviceId", e.getKey()).put("states", e.getValue())));
+          list.forEach(c -> items.add(new JsonObject().put("serviceId", c.serviceId()).put("states", new JsonObject(new java.util.HashMap<>(c.states())))));
           return new JsonObject().put("items", items);
         }));
   }

@@ -15,7 +15,7 @@ import java.util.Set;
 public record Client(String clientId, String tenantCode, String name, String authMethod, byte[] secretHash, JWKSet jwks,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
                      Set<String> scopes, Set<String> grantTypes, String sectorIdentifier, boolean publicSubject,
-                     JWSAlgorithm idTokenAlg, OffsetDateTime createdAt) {
+                     JWSAlgorithm idTokenAlg, String initiateLoginUri, OffsetDateTime createdAt) {
 
   public static final String BASIC = "client_secret_basic";
   public static final String POST = "client_secret_post";
@@ -51,6 +51,9 @@ public record Client(String clientId, String tenantCode, String name, String aut
         .put("createdAt", createdAt.toString());
     if (backchannelLogoutUri != null) {
       json.put("backchannelLogoutUri", backchannelLogoutUri);
+    }
+    if (initiateLoginUri != null) {
+      json.put("initiateLoginUri", initiateLoginUri);
     }
     if (jwks != null) {
       json.put("jwks", new JsonObject(jwks.toJSONObject(true)));

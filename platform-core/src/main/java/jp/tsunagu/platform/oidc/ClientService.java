@@ -78,6 +78,15 @@ public final class ClientService {
     return get(actor, tenantCode, clientId).compose(consent::notice);
   }
 
+  /**
+   * The services of a municipality a citizen can start linking to from the platform (those with
+   * an initiate-login URI), by name.
+   */
+  public Future<List<Client>> linkable(String tenantCode) {
+    return repository.byTenant(tenantCode).map(all -> all.stream().filter(c -> c.initiateLoginUri() != null)
+        .sorted(java.util.Comparator.comparing(Client::name)).toList());
+  }
+
   public Future<List<Client>> list(Staff actor, String tenantCode) {
     StaffService.authorise(actor, tenantCode, Role.TENANT_ADMIN, Role.AUDITOR);
     return repository.byTenant(tenantCode);

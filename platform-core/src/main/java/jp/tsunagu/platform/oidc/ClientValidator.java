@@ -52,6 +52,11 @@ final class ClientValidator {
     if (backchannel != null) {
       uri(backchannel, "backchannelLogoutUri");
     }
+    // OIDC Core §4: where the platform sends a citizen who starts linking from the platform's side
+    String initiate = b.getString("initiateLoginUri");
+    if (initiate != null) {
+      uri(initiate, "initiateLoginUri");
+    }
     Set<String> scopes = new LinkedHashSet<>(strings(orDefault(b.getJsonArray("scopes"), Scopes.OPENID)));
     for (String s : scopes) {
       if (!Scopes.wellFormed(s)) {
@@ -70,7 +75,7 @@ final class ClientValidator {
       throw bad("jwks is only for private_key_jwt");
     }
     return new Client(clientId, tenantCode, name, method, secretHash, jwks, redirects, logoutRedirects, backchannel, scopes, grants,
-        sector, b.getBoolean("publicSubject", false), JWSAlgorithm.parse(alg), OffsetDateTime.now());
+        sector, b.getBoolean("publicSubject", false), JWSAlgorithm.parse(alg), initiate, OffsetDateTime.now());
   }
 
   /** The sector identifier host (OIDC Core §8.1): given, or the one host all redirect URIs share. */

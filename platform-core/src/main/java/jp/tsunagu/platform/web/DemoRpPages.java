@@ -61,7 +61,13 @@ public final class DemoRpPages {
     view.render(ctx, "demo-rp", model);
   }
 
+  /** Starts signing in; also the service's initiate-login URI (OIDC Core §4), where {@code iss} must be this provider. */
   void login(RoutingContext ctx) {
+    String iss = ctx.request().getParam("iss");
+    if (iss != null && !iss.equals(issuer)) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8").end("unknown issuer");
+      return;
+    }
     String state = Tokens.urlToken();
     String nonce = Tokens.urlToken();
     String verifier = Tokens.urlToken();

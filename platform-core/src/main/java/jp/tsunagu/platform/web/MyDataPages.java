@@ -22,12 +22,17 @@ import jp.tsunagu.platform.http.ProblemException;
 final class MyDataPages {
   private final ConsentModule consent;
   private final CircularService circulars;
+  private final jp.tsunagu.platform.oidc.ClientService clients;
+  private final String issuer;
   private final Auth auth;
   private final View view;
 
-  MyDataPages(ConsentModule consent, CircularService circulars, Auth auth, View view) {
+  MyDataPages(ConsentModule consent, CircularService circulars, jp.tsunagu.platform.oidc.ClientService clients, String issuer, Auth auth,
+              View view) {
     this.consent = consent;
     this.circulars = circulars;
+    this.clients = clients;
+    this.issuer = issuer;
     this.auth = auth;
     this.view = view;
   }
@@ -47,9 +52,31 @@ final class MyDataPages {
                       .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' '))).toList());
               model.put("intact", check.intact());
               return model;
-            })))))
+            })))
+            .compose(model -> linkable(ctx, records).map(links -> {
+              model.put("linkable", links);
+              return model;
+            }))))
         .onSuccess(model -> view.render(ctx, "my-data", model))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The services of the citizen's municipality that can be linked from here (OIDC Core §4: the
+   * service's initiate-login URI with this provider as {@code iss}), leaving out those linked
+   * already. Nothing about the citizen goes with the link; the service starts an ordinary sign-in.
+   */
+  private io.vertx.core.Future<java.util.List<Map<String, Object>>> linkable(RoutingContext ctx, java.util.List<ConsentRecord> records) {
+    java.util.Set<String> linked = new java.util.HashSet<>();
+    records.stream().filter(r -> r.state() == ConsentState.GIVEN).forEach(r -> linked.add(r.serviceId()));
+    return auth.citizenWithResidence(ctx).compose(a -> a.residence().isEmpty()
+        ? io.vertx.core.Future.succeededFuture(java.util.List.<Map<String, Object>>of())
+        : clients.linkable(a.residence().get().tenantCode()).map(list -> list.stream()
+            .filter(c -> !linked.contains(jp.tsunagu.platform.oidc.ServiceConsent.serviceId(c.clientId())))
+            .map(c -> Map.<String, Object>of("name", c.name(), "clientId", c.clientId(),
+                "href", c.initiateLoginUri() + (c.initiateLoginUri().contains("?") ? "&" : "?") + "iss="
+                    + java.net.URLEncoder.encode(issuer, java.nio.charset.StandardCharsets.UTF_8)))
+            .toList()));
   }
 
   /** What people read instead of ids: service names and the declared labels of items and purposes. */
@@ -76,6 +103,9 @@ final class MyDataPages {
         d.items().forEach(i -> texts.put(link.getValue() + "/item/" + i.id(), "en".equals(lang) ? i.label().en() : i.label().ja()));
         d.purposes().forEach(p -> texts.put(link.getValue() + "/purpose/" + p.id(), "en".equals(lang) ? p.label().en() : p.label().ja()));
       }).recover(err -> io.vertx.core.Future.succeededFuture()));
+      jp.tsunagu.platform.consentlink.ClientConsents.clientIdOf(link.getValue()).ifPresent(id -> lookups.add(clients.find(id)
+          .onSuccess(c -> c.ifPresent(client -> services.put(link.getValue(), client.name())))
+          .recover(err -> io.vertx.core.Future.succeededFuture())));
       if (link.getValue().startsWith("association:")) {
         lookups.add(circulars.association(UUID.fromString(link.getValue().substring("association:".length())))
             .onSuccess(a -> services.put(link.getValue(), a.name())).recover(err -> io.vertx.core.Future.succeededFuture()));

@@ -101,7 +101,8 @@ public final class Pages {
     router.post("/circulars/join").handler(circulars::join);
     router.get("/circulars/:id").handler(circulars::show);
     router.post("/circulars/:id/answer").handler(circulars::answer);
-    MyDataPages myData = new MyDataPages(services.consent(), services.circulars(), services.auth(), view);
+    MyDataPages myData = new MyDataPages(services.consent(), services.circulars(), services.oidc().clients(),
+        services.config().publicUrl(), services.auth(), view);
     router.get("/my-data").handler(myData::show);
     router.get("/my-data/:id/receipt").handler(myData::receipt);
     router.post("/my-data/:id/withdraw").handler(myData::withdraw);
@@ -128,6 +129,10 @@ public final class Pages {
     router.post("/staff/t/:tenant/staff").handler(staff::createStaff);
     router.post("/staff/t/:tenant/districts").handler(staff::importDistricts);
     router.get("/staff/t/:tenant/audit").handler(staff::auditLog);
+    ConsentAdminPages consentAdmin = new ConsentAdminPages(services.pool(), services.consent(), services.oidc().clients(),
+        services.circulars(), access, view);
+    router.get("/staff/t/:tenant/consents").handler(consentAdmin::show);
+    router.post("/staff/t/:tenant/consents/verify").handler(consentAdmin::verify);
     router.get("/staff/t/:tenant/residents").handler(residents::list);
     router.post("/staff/t/:tenant/residents").handler(residents::add);
     router.post("/staff/t/:tenant/residents/import").handler(residents::importCsv);

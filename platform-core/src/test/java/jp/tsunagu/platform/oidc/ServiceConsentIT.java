@@ -242,6 +242,48 @@ class ServiceConsentIT {
   }
 
   @Test
+  void aResidentStartsLinkingFromMyDataAndTheServiceReadsTheirKana() throws Exception {
+    fixtures.residentCitizen("linker@example.jp", Fixtures.SHIMADA, "焼津", "太郎", "ヤイヅ", "タロウ");
+    Api admin = Api.staff(node, OidcTestNode.ADMIN);
+    String start = "http://127.0.0.1:9/school/start";
+    String redirect = "http://127.0.0.1:9/school/callback";
+    HttpResponse<String> r = admin.send("POST", "/api/v1/tenants/222097/oidc-clients", new JsonObject().put("name", "学校連絡サービス")
+        .put("redirectUris", new JsonArray().add(redirect)).put("initiateLoginUri", start)
+        .put("scopes", new JsonArray().add("openid").add("citizen_data"))
+        .put("grantTypes", new JsonArray().add("authorization_code").add("client_credentials"))
+        .put("dataItems", new JsonArray().add(new JsonObject().put("id", "kana").put("required", true)
+            .put("label", text("氏名のふりがな", "Name in kana")))));
+    assertEquals(201, r.statusCode(), r.body());
+    JsonObject school = new JsonObject(r.body());
+    assertEquals(start, school.getString("initiateLoginUri"));
+    Rp schoolRp = new Rp(node.baseUrl(), school.getString("clientId"), school.getString("clientSecret"), redirect);
+
+    Browserless browser = new Browserless(node.baseUrl());
+    HttpResponse<String> signInPage = browser.get("/sign-in");
+    browser.follow(browser.post("/sign-in", Map.of("csrf", Browserless.csrf(signInPage), "email", "linker@example.jp",
+        "password", Fixtures.PASSWORD, "next", "/my-data")));
+    String myData = browser.get("/my-data").body();
+    String link = start + "?iss=" + Browserless.enc(node.baseUrl());
+    assertTrue(myData.contains("data-client=\"" + school.getString("clientId") + "\"") && myData.contains(link.replace("&", "&amp;")),
+        myData);
+
+    // the service, sent there, starts an ordinary sign-in; the citizen is signed in already and only consents
+    HttpResponse<String> consent = browser.authorize(URI.create(schoolRp.authorizeUrl("response_type=code&client_id="
+        + Browserless.enc(schoolRp.clientId) + "&redirect_uri=" + Browserless.enc(redirect) + "&scope=openid&state=s2&nonce=n2")));
+    assertTrue(consent.body().contains("data-item=\"kana\""), consent.body());
+    String code = Rp.params(Browserless.location(browser.consent(consent, true))).get("code");
+    HttpResponse<String> t = schoolRp.token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirect), true);
+    assertEquals(200, t.statusCode(), t.body());
+    String subject = subjectOf(new JsonObject(t.body()));
+    HttpResponse<String> cc = schoolRp.token(Map.of("grant_type", "client_credentials", "scope", "citizen_data"), true);
+    HttpResponse<String> data = readData(new JsonObject(cc.body()).getString("access_token"), dataRequest(subject, "sign_in", "kana"));
+    assertEquals(200, data.statusCode(), data.body());
+    assertEquals("ヤイヅ タロウ", new JsonObject(data.body()).getJsonObject("values").getString("kana"));
+    assertFalse(browser.get("/my-data").body().contains("data-client=\"" + school.getString("clientId") + "\""),
+        "a linked service is no longer offered for linking");
+  }
+
+  @Test
   void aRegistrationWithABadNoticeRegistersNothing() throws Exception {
     Api admin = Api.staff(node, OidcTestNode.ADMIN);
     int before = admin.json("GET", "/api/v1/tenants/222097/oidc-clients", null).getJsonArray("items").size();

@@ -53,6 +53,23 @@ public final class Fixtures {
     return a;
   }
 
+  /**
+   * A citizen whose residence in {@code tenantCode} is verified, as a clerk's code makes it: a
+   * resident record (district d1) is imported and its code entered.
+   */
+  public Account residentCitizen(String email, String tenantCode, String familyName, String givenName, String familyKana,
+                                 String givenKana) {
+    Account a = verifiedCitizen(email);
+    Staff clerk = await(services.staff().create(Staff.SYSTEM, tenantCode, "clerk-" + System.nanoTime() + "@" + tenantCode + ".example",
+        "Clerk", EnumSet.of(Role.RESIDENT_CLERK), PASSWORD));
+    await(services.residence().importCsv(clerk, tenantCode, "family_name,given_name,family_kana,given_kana,birth_date,district,household\n"
+        + familyName + "," + givenName + "," + familyKana + "," + givenKana + ",1980-01-01,d1,H-" + System.nanoTime() + "\n"));
+    var record = await(services.residence().search(tenantCode, familyKana + givenKana, 1)).get(0);
+    var code = await(services.residence().issueCode(clerk, await(services.tenants().require(tenantCode)), record.id()));
+    await(services.residence().verify(a.id(), code.code(), "127.0.0.1"));
+    return a;
+  }
+
   /** The newest mail sent to an address (from the outbox). */
   public JsonObject lastMailTo(String email) {
     return await(services.outbox().recent(200)).stream().map(JsonObject.class::cast)

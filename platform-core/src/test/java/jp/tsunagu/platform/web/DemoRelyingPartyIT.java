@@ -54,6 +54,13 @@ class DemoRelyingPartyIT {
       assertTrue(page.text("#demo-assurance").contains("urn:tsunagu:acr:email-verified"));
       assertTrue(page.driver.findElements(By.id("demo-email")).isEmpty(), "the e-mail address was not shared");
 
+      // My data names the service, what it holds and why, and its read of her data
+      page.open("/my-data");
+      assertTrue(page.text("tr.consent").contains("デモサービス"), page.text("tr.consent"));
+      assertTrue(page.text("tr.consent").contains("表示名と言語"), page.text("tr.consent"));
+      assertFalse(page.text("tr.consent").contains("メールアドレス"), "the e-mail address was left out");
+      assertTrue(page.text("tr.access").contains("デモサービス"), "the service's read of her data is in the log");
+      page.open("/demo-rp/");
       page.submit("#demo-sign-out");
       page.waitForPath("/demo-rp/");
       page.find("#demo-sign-in");

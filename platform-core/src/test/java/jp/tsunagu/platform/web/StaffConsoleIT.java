@@ -174,4 +174,41 @@ class StaffConsoleIT {
   private Path write(String name, String text) throws java.io.IOException {
     return Files.writeString(files.resolve(name), text);
   }
+
+  @Test
+  void anAuditorSeesConsentCountsPerServiceAndVerifiesTheAccessLogs() {
+    var consent = services.consent();
+    Account a = fixtures.verifiedCitizen("reader-" + System.nanoTime() + "@example.jp");
+    Account b = fixtures.verifiedCitizen("reader-" + System.nanoTime() + "@example.jp");
+    await(consent.declarations().publish(new jp.tsunagu.consent.declaration.ServiceDeclaration(Fixtures.ICHIHARA, "library", 1,
+        new jp.tsunagu.consent.declaration.LocalizedText("図書館に貸出カード番号をお知らせします。", "Your card number goes to the library."),
+        java.util.List.of(new jp.tsunagu.consent.declaration.DeclaredItem("library_card", true,
+            new jp.tsunagu.consent.declaration.LocalizedText("貸出カード番号", "Card number"))),
+        java.util.List.of(new jp.tsunagu.consent.declaration.DeclaredPurpose("lending",
+            new jp.tsunagu.consent.declaration.LocalizedText("貸出", "Lending"))),
+        "library", java.util.Optional.empty(), java.time.Instant.now())));
+    for (Account who : java.util.List.of(a, b)) {
+      await(consent.consents().give(new jp.tsunagu.consent.ledger.ConsentRequest(Fixtures.ICHIHARA, who.id().toString(), "library", 1,
+          java.util.Set.of("library_card"), java.util.Set.of("lending"),
+          jp.tsunagu.consent.ledger.Actor.citizen(who.id().toString(), jp.tsunagu.consent.ledger.Channel.WEB), java.util.Optional.empty())));
+    }
+    await(consent.withdrawals().withdraw(new jp.tsunagu.consent.withdrawal.WithdrawalRequest(Fixtures.ICHIHARA, b.id().toString(),
+        "library", jp.tsunagu.consent.ledger.Actor.citizen(b.id().toString(), jp.tsunagu.consent.ledger.Channel.WEB))));
+
+    signIn("admin@ichihara.example");
+    page.waitForPath("/staff/t/" + Fixtures.ICHIHARA);
+    page.find("main a[href$='/consents']").click();
+    page.waitForPath("/staff/t/" + Fixtures.ICHIHARA + "/consents");
+    String row = "tr[data-service='library'] td[data-state='%s']";
+    assertEquals("1", page.text(String.format(row, "given")));
+    assertEquals("1", page.text(String.format(row, "withdrawn")));
+    assertFalse(page.driver.getPageSource().contains(a.id().toString()), "counts only, never a citizen");
+    page.submit("#verify-chains");
+    page.waitForPath("/staff/t/" + Fixtures.ICHIHARA + "/consents/verify");
+    assertEquals("0", page.find("#chain-check").getAttribute("data-broken"));
+
+    // another municipality's page is closed to this admin
+    page.open("/staff/t/" + Fixtures.SHIMADA + "/consents");
+    assertFalse(page.driver.getPageSource().contains("consent-statistics"));
+  }
 }
