@@ -52,6 +52,62 @@ public final class ConsentHandlers {
     }));
   }
 
+  /** The citizen consents to (or refuses) a service's notice through the API (an app's channel). */
+  public void giveConsent(RoutingContext ctx) {
+    JsonObject b = jp.tsunagu.platform.http.Api.body(ctx);
+    String tenant = b.getString("tenantCode");
+    String service = b.getString("serviceId");
+    boolean give = "give".equals(b.getString("decision"));
+    java.util.Set<String> items = strings(b.getJsonArray("items"));
+    java.util.Set<String> purposes = strings(b.getJsonArray("purposes"));
+    Integer days = b.getInteger("validityDays");
+    respond(ctx, 201, auth.citizen(ctx).compose(a -> {
+      if (service.startsWith("association:")) {
+        return Future.failedFuture(ProblemException.unprocessable("join-with-code",
+            "A neighbourhood association is joined with its invitation code (POST /api/v1/me/associations)"));
+      }
+      String citizen = a.id().toString();
+      Actor actor = Actor.citizen(citizen, Channel.API);
+      return consent.declarations().current(tenant, service).compose(notice -> {
+        if (give && service.startsWith("client:") && !purposes.contains(notice.purposes().get(0).id())) {
+          return Future.failedFuture(jp.tsunagu.consent.ConsentError.REQUIRED_ITEM_MISSING.exception(
+              "a service's sign-in needs its first purpose, " + notice.purposes().get(0).id()));
+        }
+        var request = give
+            ? new jp.tsunagu.consent.ledger.ConsentRequest(tenant, citizen, service, b.getInteger("noticeVersion"), items, purposes, actor,
+                java.util.Optional.ofNullable(days).map(java.time.Duration::ofDays))
+            : jp.tsunagu.consent.ledger.ConsentRequest.refusal(tenant, citizen, service, b.getInteger("noticeVersion"), actor);
+        return give ? consent.consents().give(request) : consent.consents().refuse(request);
+      });
+    }).map(ConsentHandlers::toJson));
+  }
+
+  /** A service's notice in force, public: what it asks for and why. */
+  public void getServiceNotice(RoutingContext ctx) {
+    String tenant = path(ctx, "tenantCode");
+    String service = path(ctx, "serviceId");
+    respond(ctx, 200, consent.declarations().current(tenant, service).map(d -> {
+      JsonArray items = new JsonArray();
+      d.items().forEach(i -> items.add(new JsonObject().put("id", i.id()).put("required", i.required())
+          .put("scope", service.startsWith("client:") && jp.tsunagu.platform.oidc.Scopes.CITIZEN.contains(i.id()))
+          .put("label", new JsonObject().put("ja", i.label().ja()).put("en", i.label().en()))));
+      JsonArray purposes = new JsonArray();
+      d.purposes().forEach(p -> purposes.add(new JsonObject().put("id", p.id())
+          .put("label", new JsonObject().put("ja", p.label().ja()).put("en", p.label().en()))));
+      return new JsonObject().put("serviceId", service).put("noticeVersion", d.noticeVersion())
+          .put("notice", new JsonObject().put("ja", d.notice().ja()).put("en", d.notice().en())).put("items", items)
+          .put("purposes", purposes);
+    }));
+  }
+
+  private static java.util.Set<String> strings(JsonArray a) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    if (a != null) {
+      a.forEach(v -> out.add((String) v));
+    }
+    return out;
+  }
+
   public void getConsentReceipt(RoutingContext ctx) {
     UUID record = UUID.fromString(path(ctx, "consentId"));
     respond(ctx, 200, auth.citizen(ctx).compose(a -> consent.receipts().issue(a.id().toString(), record))

@@ -138,6 +138,8 @@ public final class HttpVerticle extends VerticleBase {
     ConsentHandlers consent = new ConsentHandlers(services.consent(), services.circulars(), services.tenants(),
         services.pool(), services.auth());
     bind(builder, "listMyConsents", consent::listMyConsents);
+    bind(builder, "giveConsent", consent::giveConsent);
+    bind(builder, "getServiceNotice", consent::getServiceNotice);
     bind(builder, "getConsentReceipt", consent::getConsentReceipt);
     bind(builder, "withdrawConsent", consent::withdrawConsent);
     bind(builder, "listMyAccessLog", consent::listMyAccessLog);

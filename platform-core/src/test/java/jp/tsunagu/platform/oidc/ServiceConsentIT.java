@@ -284,6 +284,47 @@ class ServiceConsentIT {
   }
 
   @Test
+  void anAppGivesAndRefusesConsentThroughTheApiAndBadRequestsRecordNothing() throws Exception {
+    fixtures.verifiedCitizen("app-user@example.jp");
+    Api citizen = Api.citizen(node, "app-user@example.jp");
+    String service = "client:" + clientId;
+    JsonObject notice = new JsonObject(Rp.HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl()
+        + "/api/v1/tenants/222097/service-notices/" + service)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    int version = notice.getInteger("noticeVersion");
+    assertEquals("lending", notice.getJsonArray("purposes").getJsonObject(0).getString("id"));
+    JsonObject give = new JsonObject().put("tenantCode", "222097").put("serviceId", service).put("noticeVersion", version)
+        .put("decision", "give").put("items", new JsonArray().add("openid").add("email")).put("purposes", new JsonArray().add("lending"));
+
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("items", new JsonArray().add("openid").add("blood_type"))),
+        422, "undeclared-item");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("purposes", new JsonArray().add("lending").add("marketing"))),
+        422, "undeclared-purpose");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("items", new JsonArray().add("email"))), 422, "required-item-missing");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("purposes", new JsonArray().add("reminders"))), 422, null);
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("noticeVersion", version + 5)), 409, "stale-notice-version");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("serviceId", "client:cnothere000")), 404, "unknown-service");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("tenantCode", "122190")), 404, "unknown-service");
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("serviceId", "association:00000000-0000-0000-0000-000000000000")),
+        422, null);
+    problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("validityDays", 0)), 400, null);
+    problem(new Api(node.baseUrl()).send("POST", "/api/v1/me/consents", give), 401, null);
+    assertTrue(citizen.json("GET", "/api/v1/me/consents", null).getJsonArray("items").isEmpty(), "nothing was recorded");
+
+    HttpResponse<String> given = citizen.send("POST", "/api/v1/me/consents", give.copy().put("validityDays", 30));
+    assertEquals(201, given.statusCode(), given.body());
+    JsonObject record = new JsonObject(given.body());
+    assertEquals("given", record.getString("state"));
+    assertEquals("api", record.getString("channel"));
+    assertNotNull(record.getString("expiresAt"), "given for 30 days");
+    HttpResponse<String> refused = citizen.send("POST", "/api/v1/me/consents", new JsonObject().put("tenantCode", "222097")
+        .put("serviceId", service).put("noticeVersion", version).put("decision", "refuse"));
+    assertEquals(201, refused.statusCode(), refused.body());
+    JsonArray records = citizen.json("GET", "/api/v1/me/consents", null).getJsonArray("items");
+    assertEquals("refused", records.getJsonObject(0).getString("state"));
+    assertEquals("superseded", records.getJsonObject(1).getString("state"));
+  }
+
+  @Test
   void aRegistrationWithABadNoticeRegistersNothing() throws Exception {
     Api admin = Api.staff(node, OidcTestNode.ADMIN);
     int before = admin.json("GET", "/api/v1/tenants/222097/oidc-clients", null).getJsonArray("items").size();
