@@ -45,6 +45,7 @@ class DemoRelyingPartyIT {
       assertFalse(page.find("#item-email").isSelected(), "optional items start unticked");
       assertFalse(page.find("#purpose-newsletter").isSelected(), "optional purposes start unticked");
       assertTrue(page.text("#oidc-notice").contains("デモサービス"), page.text("#oidc-notice"));
+      page.screenshot("oidc-consent", 1280, 900);
       page.find("#item-profile").click(); // share the name, leave the e-mail address out
       page.submit("#approve");
       page.waitForPath("/demo-rp/");
@@ -60,6 +61,7 @@ class DemoRelyingPartyIT {
       assertTrue(page.text("tr.consent").contains("表示名と言語"), page.text("tr.consent"));
       assertFalse(page.text("tr.consent").contains("メールアドレス"), "the e-mail address was left out");
       assertTrue(page.text("tr.access").contains("デモサービス"), "the service's read of her data is in the log");
+      page.screenshot("my-data-oidc", 1280, 900);
       page.open("/demo-rp/");
       page.submit("#demo-sign-out");
       page.waitForPath("/demo-rp/");
