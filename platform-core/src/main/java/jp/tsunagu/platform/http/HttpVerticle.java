@@ -140,6 +140,12 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyConsents", consent::listMyConsents);
     bind(builder, "giveConsent", consent::giveConsent);
     bind(builder, "getServiceNotice", consent::getServiceNotice);
+    jp.tsunagu.platform.consentlink.OnBehalfHandlers onBehalf = new jp.tsunagu.platform.consentlink.OnBehalfHandlers(
+        services.consent(), services.residence(), services.pool(), services.auth());
+    bind(builder, "recordAssistedConsent", onBehalf::recordAssistedConsent);
+    bind(builder, "listDependantConsents", onBehalf::listDependantConsents);
+    bind(builder, "giveDependantConsent", onBehalf::giveDependantConsent);
+    bind(builder, "withdrawDependantConsent", onBehalf::withdrawDependantConsent);
     bind(builder, "getConsentReceipt", consent::getConsentReceipt);
     bind(builder, "withdrawConsent", consent::withdrawConsent);
     bind(builder, "listMyAccessLog", consent::listMyAccessLog);

@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.JsonApi;
 import jp.tsunagu.platform.testing.TestPlatform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +55,7 @@ class ServiceConsentIT {
       EVENTS.add(body.toString(StandardCharsets.US_ASCII));
       req.response().setStatusCode(202).end();
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Api admin = Api.staff(node, OidcTestNode.ADMIN);
+    JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
     HttpResponse<String> r = admin.send("POST", "/api/v1/tenants/222097/oidc-clients", registration());
     assertEquals(201, r.statusCode(), r.body());
     JsonObject client = new JsonObject(r.body());
@@ -142,7 +142,7 @@ class ServiceConsentIT {
     assertEquals("テスト 市民", claims.getString("name"));
     assertFalse(claims.containsKey("email"), "the e-mail address was left out");
 
-    Api citizen = Api.citizen(node, "reader@example.jp");
+    JsonApi citizen = JsonApi.citizen(node, "reader@example.jp");
     JsonObject record = citizen.json("GET", "/api/v1/me/consents", null).getJsonArray("items").getJsonObject(0);
     assertEquals("client:" + clientId, record.getString("serviceId"));
     assertEquals("given", record.getString("state"));
@@ -209,7 +209,7 @@ class ServiceConsentIT {
     JsonObject tokens = exchange(Rp.params(Browserless.location(browser.consent(page, true, "profile"))).get("code"));
     assertEquals(200, rp.userinfo(tokens.getString("access_token")).statusCode());
 
-    Api admin = Api.staff(node, OidcTestNode.ADMIN);
+    JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
     String path = "/api/v1/tenants/222097/oidc-clients/" + clientId + "/notice";
     JsonObject before = admin.json("GET", path, null);
     int version = before.getInteger("noticeVersion");
@@ -244,7 +244,7 @@ class ServiceConsentIT {
   @Test
   void aResidentStartsLinkingFromMyDataAndTheServiceReadsTheirKana() throws Exception {
     fixtures.residentCitizen("linker@example.jp", Fixtures.SHIMADA, "焼津", "太郎", "ヤイヅ", "タロウ");
-    Api admin = Api.staff(node, OidcTestNode.ADMIN);
+    JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
     String start = "http://127.0.0.1:9/school/start";
     String redirect = "http://127.0.0.1:9/school/callback";
     HttpResponse<String> r = admin.send("POST", "/api/v1/tenants/222097/oidc-clients", new JsonObject().put("name", "学校連絡サービス")
@@ -286,7 +286,7 @@ class ServiceConsentIT {
   @Test
   void anAppGivesAndRefusesConsentThroughTheApiAndBadRequestsRecordNothing() throws Exception {
     fixtures.verifiedCitizen("app-user@example.jp");
-    Api citizen = Api.citizen(node, "app-user@example.jp");
+    JsonApi citizen = JsonApi.citizen(node, "app-user@example.jp");
     String service = "client:" + clientId;
     JsonObject notice = new JsonObject(Rp.HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl()
         + "/api/v1/tenants/222097/service-notices/" + service)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -307,7 +307,7 @@ class ServiceConsentIT {
     problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("serviceId", "association:00000000-0000-0000-0000-000000000000")),
         422, null);
     problem(citizen.send("POST", "/api/v1/me/consents", give.copy().put("validityDays", 0)), 400, null);
-    problem(new Api(node.baseUrl()).send("POST", "/api/v1/me/consents", give), 401, null);
+    problem(new JsonApi(node.baseUrl()).send("POST", "/api/v1/me/consents", give), 401, null);
     assertTrue(citizen.json("GET", "/api/v1/me/consents", null).getJsonArray("items").isEmpty(), "nothing was recorded");
 
     HttpResponse<String> given = citizen.send("POST", "/api/v1/me/consents", give.copy().put("validityDays", 30));
@@ -326,7 +326,7 @@ class ServiceConsentIT {
 
   @Test
   void aRegistrationWithABadNoticeRegistersNothing() throws Exception {
-    Api admin = Api.staff(node, OidcTestNode.ADMIN);
+    JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
     int before = admin.json("GET", "/api/v1/tenants/222097/oidc-clients", null).getJsonArray("items").size();
     problem(admin.send("POST", "/api/v1/tenants/222097/oidc-clients", registration().put("dataItems", new JsonArray()
         .add(new JsonObject().put("id", "openid").put("label", text("x", "x"))))), 400, null);
@@ -337,49 +337,6 @@ class ServiceConsentIT {
   }
 
   static void problem(HttpResponse<String> r, int status, String typeSuffix) {
-    assertEquals(status, r.statusCode(), r.body());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.headers().toString());
-    if (typeSuffix != null) {
-      assertTrue(new JsonObject(r.body()).getString("type").endsWith(typeSuffix), r.body());
-    }
-  }
-
-  /** The JSON API with a cookie session, as the platform's own pages and apps use it. */
-  static final class Api {
-    final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-    final String base;
-
-    Api(String base) {
-      this.base = base;
-    }
-
-    static Api staff(TestPlatform node, String email) throws Exception {
-      Api api = new Api(node.baseUrl());
-      assertEquals(200, api.send("POST", "/api/v1/staff/session",
-          new JsonObject().put("email", email).put("password", Fixtures.PASSWORD)).statusCode());
-      return api;
-    }
-
-    static Api citizen(TestPlatform node, String email) throws Exception {
-      Api api = new Api(node.baseUrl());
-      assertEquals(200, api.send("POST", "/api/v1/session",
-          new JsonObject().put("email", email).put("password", Fixtures.PASSWORD)).statusCode());
-      return api;
-    }
-
-    HttpResponse<String> send(String method, String path, JsonObject body) throws Exception {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-      if (body != null) {
-        b.header("Content-Type", "application/json");
-      }
-      return http.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonObject json(String method, String path, JsonObject body) throws Exception {
-      HttpResponse<String> r = send(method, path, body);
-      assertEquals(200, r.statusCode(), r.body());
-      return new JsonObject(r.body());
-    }
+    JsonApi.problem(r, status, typeSuffix);
   }
 }
