@@ -100,7 +100,7 @@ public final class ConsentHandlers {
     }));
   }
 
-  private static java.util.Set<String> strings(JsonArray a) {
+  static java.util.Set<String> strings(JsonArray a) {
     java.util.Set<String> out = new java.util.LinkedHashSet<>();
     if (a != null) {
       a.forEach(v -> out.add((String) v));

@@ -12,9 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import jp.tsunagu.consent.ConsentError;
 import jp.tsunagu.consent.ConsentModule;
@@ -129,8 +127,8 @@ public final class OnBehalfHandlers {
       return consent.consents().refuse(ConsentRequest.refusal(tenant, citizen, service, version, actor));
     }
     Integer days = b.getInteger("validityDays");
-    return consent.consents().give(new ConsentRequest(tenant, citizen, service, version, strings(b.getJsonArray("items")),
-        strings(b.getJsonArray("purposes")), actor, Optional.ofNullable(days).map(Duration::ofDays)));
+    return consent.consents().give(new ConsentRequest(tenant, citizen, service, version, ConsentHandlers.strings(b.getJsonArray("items")),
+        ConsentHandlers.strings(b.getJsonArray("purposes")), actor, Optional.ofNullable(days).map(Duration::ofDays)));
   }
 
   /** The child's record, if the citizen has claimed the child as a dependant (404 otherwise, as for any other child). */
@@ -148,13 +146,5 @@ public final class OnBehalfHandlers {
             ? Future.failedFuture(ProblemException.unprocessable("no-account",
                 "This resident holds no account verified with a residence code; consent is kept for account holders"))
             : Future.succeededFuture(rows.iterator().next().getUUID(0)));
-  }
-
-  private static Set<String> strings(JsonArray a) {
-    Set<String> out = new LinkedHashSet<>();
-    if (a != null) {
-      a.forEach(v -> out.add((String) v));
-    }
-    return out;
   }
 }
