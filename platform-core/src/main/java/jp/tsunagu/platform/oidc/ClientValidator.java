@@ -63,6 +63,10 @@ final class ClientValidator {
         throw bad("'" + s + "' is not a scope name");
       }
     }
+    if (grants.contains(Client.AUTHORIZATION_CODE) && !scopes.contains(Scopes.OPENID)) {
+      // a sign-in always gives the service the citizen's subject: it is an item of the citizen's consent
+      throw bad("authorization_code needs the scope openid");
+    }
     String sector = sector(b.getString("sectorIdentifier"), redirects);
     String alg = b.getString("idTokenSignedResponseAlg", "RS256");
     if (!"RS256".equals(alg) && !"ES256".equals(alg)) {

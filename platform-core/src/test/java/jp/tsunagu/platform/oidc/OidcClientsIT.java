@@ -100,6 +100,7 @@ class OidcClientsIT {
         new NewOidcClient().name("two hosts").redirectUris(List.of("https://a.example/cb", "https://b.example/cb")),
         new NewOidcClient().name("refresh alone").redirectUris(List.of("https://a.example/cb"))
             .grantTypes(List.of(GrantTypesEnum.REFRESH_TOKEN)),
+        new NewOidcClient().name("sign-in without openid").redirectUris(List.of("https://a.example/cb")).scopes(List.of("profile")),
         new NewOidcClient().name("bad scope").redirectUris(List.of("https://a.example/cb")).scopes(List.of("Open ID")))) {
       ApiException e = assertThrows(ApiException.class, () -> admin.registerOidcClient(Fixtures.SHIMADA, bad), bad.getName());
       assertEquals(400, e.getCode(), bad.getName());
