@@ -98,7 +98,8 @@ public final class Platform {
         .compose(v -> {
           Vertx vertx = node.vertx();
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
-          return ConsentWiring.start(vertx, pool, config.publicUrl(), this::revokeServiceTokens, this::serviceSubject);
+          return ConsentWiring.start(vertx, pool, jp.tsunagu.platform.consentlink.PlatformSecrets.of(pool, config), config.publicUrl(),
+              this::revokeServiceTokens, this::serviceSubject);
         })
         .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
                 node.hazelcast().getCluster().getLocalMember().getUuid().toString())

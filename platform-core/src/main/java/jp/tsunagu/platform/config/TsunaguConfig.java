@@ -115,7 +115,7 @@ public final class TsunaguConfig {
   public static final Setting<String> CRAWL_USER_AGENT =
       new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
   public static final Setting<String> KEY_ENCRYPTION_KEY =
-      new Setting<>("security.keyEncryptionKey", "", "Base64 of 32 random bytes; when set, private signing keys are sealed with AES-256-GCM before they are stored in PostgreSQL (set it through the environment, the same on every node). Empty stores them unsealed.", TsunaguConfig::aesKey);
+      new Setting<>("security.keyEncryptionKey", "", "Base64 of 32 random bytes; when set, private signing keys and the platform's own secrets (consent signing, pairwise subjects, VAPID, unsubscribe links) are sealed with AES-256-GCM before they are stored in PostgreSQL, and secrets stored unsealed before are sealed on first read (set it through the environment, the same on every node). Empty stores them unsealed.", TsunaguConfig::aesKey);
 
   public static final Setting<Integer> OIDC_ACCESS_TOKEN_SECONDS =
       new Setting<>("oidc.accessTokenSeconds", "300", "Lifetime of access tokens (JWT, RFC 9068).", intBetween(30, 3600));

@@ -24,7 +24,7 @@ import jp.tsunagu.consent.withdrawal.ServiceTokenRevoker;
 
 /**
  * Builds this node's consent module: receipts and Security Event Tokens signed with the platform's
- * consent key (P-256, kept in PostgreSQL), decision-cache invalidation over the clustered event
+ * consent key (P-256, kept in PostgreSQL, sealed when a key-encryption key is configured), decision-cache invalidation over the clustered event
  * bus to every member (a withdrawal returns only when every member has dropped its cached
  * decisions), and this member's gate registered for invalidations before it answers anything.
  */
@@ -37,10 +37,10 @@ public final class ConsentWiring {
    * @param revoker revokes a service's tokens for a citizen on withdrawal
    * @param subjects the identifier under which a service knows a citizen
    */
-  public static Future<ConsentModule> start(Vertx vertx, Pool pool, String issuer, ServiceTokenRevoker revoker,
-                                            ServiceSubjectResolver subjects) {
+  public static Future<ConsentModule> start(Vertx vertx, Pool pool, PlatformSecrets secrets, String issuer,
+                                            ServiceTokenRevoker revoker, ServiceSubjectResolver subjects) {
     var clusterManager = ((VertxInternal) vertx).clusterManager();
-    return new PlatformSecrets(pool).getOrCreate(SIGNING_KEY, ConsentWiring::newKey)
+    return secrets.getOrCreate(SIGNING_KEY, ConsentWiring::newKey)
         .map(bytes -> {
           try {
             return JWK.parse(new String(bytes, StandardCharsets.UTF_8));

@@ -80,7 +80,7 @@ public final class NotifyModule {
   }
 
   private Future<Void> startWebPush() {
-    return new PlatformSecrets(pool).getOrCreate("notify.vapid", Vapid::generate).map(stored -> {
+    return PlatformSecrets.of(pool, config).getOrCreate("notify.vapid", Vapid::generate).map(stored -> {
       vapid = Vapid.of(stored, config.get(TsunaguConfig.NOTIFY_VAPID_SUBJECT));
       webPushSender = new WebPushSender(pool, webClient, pushCrypto, vapid, config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS),
           config.get(TsunaguConfig.NOTIFY_WEBHOOK_RETRY_BASE_MILLIS), config.get(TsunaguConfig.NOTIFY_WEBHOOK_MAX_ATTEMPTS));
@@ -95,7 +95,7 @@ public final class NotifyModule {
     ProfileService profiles = new ProfileService(new ProfileRepository(pool), searches::check, clock);
     Matcher matcher = new Matcher(vertx, new MatchRepository(pool), new ContentRepository(pool), searches, nodeId,
         config.get(TsunaguConfig.NOTIFY_LEASE_SECONDS), profiles::today);
-    return new PlatformSecrets(pool).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
+    return PlatformSecrets.of(pool, config).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
           new EmailSender(pool, email, config.publicUrl()), worker, pool);

@@ -10,9 +10,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals private signing keys before they are written to PostgreSQL: AES-256-GCM under the
- * key-encryption key from the configuration (never stored in the database), with the key id as
- * associated data so a sealed key cannot be moved to another row. Without a key-encryption key the
+ * Seals private signing keys and the platform's secrets before they are written to PostgreSQL:
+ * AES-256-GCM under the key-encryption key from the configuration (never stored in the database),
+ * with the key id (or the secret's name) as associated data so a sealed value cannot be moved to
+ * another row. Without a key-encryption key the
  * bytes are stored as they are and {@link #sealing()} says so.
  */
 public final class KeySealer {
@@ -50,7 +51,7 @@ public final class KeySealer {
       return stored;
     }
     if (kek == null) {
-      throw new IllegalStateException("signing key " + kid + " is sealed, but no security.keyEncryptionKey is configured");
+      throw new IllegalStateException("key " + kid + " is sealed, but no security.keyEncryptionKey is configured");
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -58,7 +59,7 @@ public final class KeySealer {
       cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
       return cipher.doFinal(stored, 12, stored.length - 12);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("signing key " + kid + " cannot be opened with the configured security.keyEncryptionKey", e);
+      throw new IllegalStateException("key " + kid + " cannot be opened with the configured security.keyEncryptionKey", e);
     }
   }
 }

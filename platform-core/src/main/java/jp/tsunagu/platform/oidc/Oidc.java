@@ -86,7 +86,7 @@ public final class Oidc {
   /** Builds the provider and waits until it has signing keys (the first node of a deployment creates them). */
   public static Future<Oidc> start(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts,
                                    ServiceConsent consent) {
-    return new PlatformSecrets(pool).getOrCreate(PAIRWISE_SECRET, () -> {
+    return PlatformSecrets.of(pool, config).getOrCreate(PAIRWISE_SECRET, () -> {
           byte[] b = new byte[32];
           new SecureRandom().nextBytes(b);
           return b;

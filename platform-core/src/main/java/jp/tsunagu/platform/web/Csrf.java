@@ -1,11 +1,8 @@
 package jp.tsunagu.platform.web;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -28,11 +25,11 @@ final class Csrf {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final Pool pool;
+  private final jp.tsunagu.platform.consentlink.PlatformSecrets secrets;
   private volatile Future<SecretKeySpec> key;
 
-  Csrf(Pool pool) {
-    this.pool = pool;
+  Csrf(jp.tsunagu.platform.consentlink.PlatformSecrets secrets) {
+    this.secrets = secrets;
     this.key = load();
   }
 
@@ -87,12 +84,11 @@ final class Csrf {
 
   /** Stores a fresh key unless one exists, then reads the one that won (on every node the same). */
   private Future<SecretKeySpec> load() {
-    byte[] fresh = new byte[32];
-    RANDOM.nextBytes(fresh);
-    return pool.preparedQuery("INSERT INTO platform_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(SECRET_NAME, Buffer.buffer(fresh)))
-        .compose(r -> pool.preparedQuery("SELECT value FROM platform_secret WHERE name = $1").execute(Tuple.of(SECRET_NAME)))
-        .map(rows -> new SecretKeySpec(rows.iterator().next().getBuffer(0).getBytes(), "HmacSHA256"));
+    return secrets.getOrCreate(SECRET_NAME, () -> {
+      byte[] fresh = new byte[32];
+      RANDOM.nextBytes(fresh);
+      return fresh;
+    }).map(bytes -> new SecretKeySpec(bytes, "HmacSHA256"));
   }
 
   private static String mac(SecretKeySpec key, String nonce) {

@@ -24,7 +24,7 @@ public final class Pages {
     TsunaguConfig config = services.config();
     boolean secure = config.secureCookies();
     boolean devOutbox = config.get(TsunaguConfig.SMTP_HOST).isEmpty();
-    Csrf csrf = new Csrf(services.pool());
+    Csrf csrf = new Csrf(jp.tsunagu.platform.consentlink.PlatformSecrets.of(services.pool(), services.config()));
     View view = new View(vertx, csrf, devOutbox);
     StaffAccess access = new StaffAccess(services.auth(), services.tenants(), vertx);
     CitizenPages citizen = new CitizenPages(services.accounts(), view, secure);
