@@ -1,13 +1,13 @@
 package jp.tsunagu.consent.decision;
 
 import io.vertx.core.Future;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Promise;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Answers "may service S have item I of citizen C for purpose P now?", one per member (node).
@@ -30,13 +30,19 @@ public final class ConsentGate implements DecisionCacheListener {
   private final Clock clock;
   private final GateOptions options;
   private final long maxAgeMillis;
-  private final ConcurrentHashMap<ConsentKey, Object> cache = new ConcurrentHashMap<>();
+  /**
+   * Bounded by Caffeine (W-TinyLFU eviction, maintenance on the calling thread so the bound holds
+   * at once). Evicting an entry, or a marker, is always safe: it only costs a reload.
+   */
+  private final ConcurrentMap<ConsentKey, Object> cache;
 
   public ConsentGate(DecisionRepository repository, Clock clock, GateOptions options) {
     this.repository = repository;
     this.clock = clock;
     this.options = options;
     this.maxAgeMillis = options.maxAge().toMillis();
+    this.cache = Caffeine.newBuilder().maximumSize(options.maxEntries()).executor(Runnable::run)
+        .<ConsentKey, Object>build().asMap();
   }
 
   /** The decision for one item. */
@@ -119,19 +125,7 @@ public final class ConsentGate implements DecisionCacheListener {
   }
 
   private void install(ConsentKey key, Object marker, Cached entry) {
-    if (cache.replace(key, marker, entry) && cache.size() > options.maxEntries()) {
-      evictSome();
-    }
-  }
-
-  /** Drops about a tenth of the entries; dropping is always safe, it only costs a reload. */
-  private void evictSome() {
-    int toDrop = Math.max(1, options.maxEntries() / 10);
-    Iterator<ConsentKey> keys = cache.keySet().iterator();
-    while (toDrop-- > 0 && keys.hasNext()) {
-      keys.next();
-      keys.remove();
-    }
+    cache.replace(key, marker, entry);
   }
 
   /** A load in progress; compared by identity. */
