@@ -23,12 +23,14 @@ final class MyDataPages {
   private final ConsentModule consent;
   private final CircularService circulars;
   private final jp.tsunagu.platform.oidc.ClientService clients;
+  private final jp.tsunagu.platform.residence.ResidenceService residence;
   private final String issuer;
   private final Auth auth;
   private final View view;
 
-  MyDataPages(ConsentModule consent, CircularService circulars, jp.tsunagu.platform.oidc.ClientService clients, String issuer, Auth auth,
-              View view) {
+  MyDataPages(ConsentModule consent, CircularService circulars, jp.tsunagu.platform.oidc.ClientService clients,
+              jp.tsunagu.platform.residence.ResidenceService residence, String issuer, Auth auth, View view) {
+    this.residence = residence;
     this.consent = consent;
     this.circulars = circulars;
     this.clients = clients;
@@ -56,6 +58,10 @@ final class MyDataPages {
             .compose(model -> linkable(ctx, records).map(links -> {
               model.put("linkable", links);
               return model;
+            }))
+            .compose(model -> dependants(a.id(), lang).map(children -> {
+              model.put("dependants", children);
+              return model;
             }))))
         .onSuccess(model -> view.render(ctx, "my-data", model))
         .onFailure(ctx::fail);
@@ -77,6 +83,47 @@ final class MyDataPages {
                 "href", c.initiateLoginUri() + (c.initiateLoginUri().contains("?") ? "&" : "?") + "iss="
                     + java.net.URLEncoder.encode(issuer, java.nio.charset.StandardCharsets.UTF_8)))
             .toList()));
+  }
+
+  /**
+   * The consents of the children the citizen has claimed as dependants (a guardian decides for
+   * them), each child with its records; empty for a citizen without verified residence.
+   */
+  private io.vertx.core.Future<java.util.List<Map<String, Object>>> dependants(UUID accountId, String lang) {
+    return residence.household(accountId)
+        .recover(err -> io.vertx.core.Future.succeededFuture(java.util.List.of()))
+        .compose(children -> {
+          java.util.List<io.vertx.core.Future<Map<String, Object>>> rows = children.stream()
+              .filter(jp.tsunagu.platform.residence.ResidenceService.HouseholdChild::claimed)
+              .map(c -> consent.consents().history(c.record().id().toString())
+                  .compose(records -> labels(records, lang).map(labels -> Map.<String, Object>of(
+                      "recordId", c.record().id().toString(),
+                      "name", c.record().familyName() + " " + c.record().givenName(),
+                      "consents", records.stream().map(r -> row(r, labels)).toList()))))
+              .toList();
+          return io.vertx.core.Future.all(rows).map(all -> rows.stream().map(io.vertx.core.Future::result)
+              .filter(m -> !((java.util.List<?>) m.get("consents")).isEmpty()).toList());
+        });
+  }
+
+  /** POST /my-data/dependants/:child/:id/withdraw — a guardian withdraws a child's consent. */
+  void withdrawForDependant(RoutingContext ctx) {
+    UUID child = parse(ctx.pathParam("child"));
+    UUID id = parse(ctx.pathParam("id"));
+    auth.citizen(ctx).compose(a -> residence.household(a.id()).compose(children -> {
+      if (children.stream().noneMatch(c -> c.claimed() && c.record().id().equals(child))) {
+        return io.vertx.core.Future.failedFuture(ProblemException.notFound("Dependant " + child));
+      }
+      return consent.consents().history(child.toString()).compose(records -> {
+        ConsentRecord record = records.stream().filter(r -> r.id().equals(id)).findFirst()
+            .orElseThrow(() -> ProblemException.notFound("Consent " + id));
+        return consent.withdrawals().withdraw(new WithdrawalRequest(record.tenantId(), child.toString(), record.serviceId(),
+            Actor.guardian(a.id().toString(), Channel.WEB))).mapEmpty();
+      });
+    })).onSuccess(v -> {
+      View.flash(ctx, "flash.consent-withdrawn");
+      View.redirect(ctx, "/my-data");
+    }).onFailure(ctx::fail);
   }
 
   /** What people read instead of ids: service names and the declared labels of items and purposes. */

@@ -101,11 +101,12 @@ public final class Pages {
     router.post("/circulars/join").handler(circulars::join);
     router.get("/circulars/:id").handler(circulars::show);
     router.post("/circulars/:id/answer").handler(circulars::answer);
-    MyDataPages myData = new MyDataPages(services.consent(), services.circulars(), services.oidc().clients(),
+    MyDataPages myData = new MyDataPages(services.consent(), services.circulars(), services.oidc().clients(), services.residence(),
         services.config().publicUrl(), services.auth(), view);
     router.get("/my-data").handler(myData::show);
     router.get("/my-data/:id/receipt").handler(myData::receipt);
     router.post("/my-data/:id/withdraw").handler(myData::withdraw);
+    router.post("/my-data/dependants/:child/:id/withdraw").handler(myData::withdrawForDependant);
 
     DeliveryPages delivery = new DeliveryPages(services.delivery().profiles(), services.delivery().inbox(),
         services.delivery().email(), services.content().content().repository(), services.tenants(), services.auth(), view);
