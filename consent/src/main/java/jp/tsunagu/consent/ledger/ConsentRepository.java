@@ -25,6 +25,9 @@ public interface ConsentRepository {
   /** Given records whose expiry time is not after {@code now}, locked, at most {@code limit}. */
   Future<List<ConsentRecord>> dueForExpiry(SqlClient client, Instant now, int limit);
 
+  /** The given records of a service in a tenant, locked, at most {@code limit}. */
+  Future<List<ConsentRecord>> givenForService(SqlClient client, String tenantId, String serviceId, int limit);
+
   Future<Void> insert(SqlClient client, ConsentRecord record);
 
   /**

@@ -82,6 +82,21 @@ public final class ConsentService {
             .map(expired.size()));
   }
 
+  /**
+   * The service is gone (its registration removed): every consent given to it is withdrawn by the
+   * platform, so the citizens' records say it no longer holds anything, and every member's cached
+   * decisions for the service are dropped. Works in batches; returns how many were withdrawn.
+   */
+  public Future<Integer> endService(String tenantId, String serviceId) {
+    Instant now = now();
+    return pool.withTransaction(conn -> records.givenForService(conn, tenantId, serviceId, 500)
+            .compose(given -> Future.all(given.stream()
+                    .map(r -> transition(conn, r, r.withdraw(now), Actor.system())).toList())
+                .map(v -> given.size())))
+        .compose(n -> invalidator.invalidate(new Invalidation.Service(tenantId, serviceId))
+            .compose(v -> n == 500 ? endService(tenantId, serviceId).map(more -> n + more) : Future.succeededFuture(n)));
+  }
+
   private Future<ConsentRecord> decide(ConsentRequest request, boolean given) {
     Instant now = now();
     ConsentRecord record = ConsentRecord.decided(UUID.randomUUID(), request.tenantId(), request.citizenId(),

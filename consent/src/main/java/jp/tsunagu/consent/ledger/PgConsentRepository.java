@@ -79,6 +79,13 @@ public final class PgConsentRepository implements ConsentRepository {
   }
 
   @Override
+  public Future<List<ConsentRecord>> givenForService(SqlClient client, String tenantId, String serviceId, int limit) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM consent.consent_record WHERE tenant_id = $1 AND service_id = $2 AND state = 'given' "
+            + "ORDER BY record_no LIMIT $3 FOR UPDATE")
+        .execute(Tuple.of(tenantId, serviceId, limit)).map(PgConsentRepository::all);
+  }
+
+  @Override
   public Future<Void> insert(SqlClient client, ConsentRecord r) {
     Tuple t = Tuple.tuple()
         .addUUID(r.id()).addString(r.tenantId()).addString(r.citizenId()).addString(r.serviceId())

@@ -205,4 +205,23 @@ class ConsentLedgerIT {
     assertEquals(records + records - 1, harness.db.count("consent.consent_event"),
         "one creation event per record and one supersession event for all but the live one");
   }
+
+  @Test
+  void endingAServiceWithdrawsItsGivenConsentsAsThePlatformAndLeavesRefusalsAlone() {
+    ConsentRecord a = await(consent.consents().give(Fixtures.give("citizen-a", 1, Set.of(NAME), Set.of(DELIVERY))));
+    await(consent.consents().give(Fixtures.give("citizen-b", 1, Set.of(NAME), Set.of(DELIVERY))));
+    await(consent.consents().refuse(ConsentRequest.refusal(TENANT, "citizen-c", SERVICE, 1,
+        Actor.citizen("citizen-c", Channel.WEB))));
+    assertTrue(await(consent.gate().decide(TENANT, "citizen-a", SERVICE, NAME, DELIVERY)).permitted());
+
+    assertEquals(2, await(consent.consents().endService(TENANT, SERVICE)));
+    assertEquals(ConsentState.WITHDRAWN, await(consent.consents().latest(TENANT, "citizen-a", SERVICE)).orElseThrow().state());
+    assertEquals(ConsentState.WITHDRAWN, await(consent.consents().latest(TENANT, "citizen-b", SERVICE)).orElseThrow().state());
+    assertEquals(ConsentState.REFUSED, await(consent.consents().latest(TENANT, "citizen-c", SERVICE)).orElseThrow().state());
+    assertEquals(DecisionReason.WITHDRAWN, await(consent.gate().decide(TENANT, "citizen-a", SERVICE, NAME, DELIVERY)).reason(),
+        "cached decisions were dropped");
+    List<ConsentEvent> events = await(consent.consents().events("citizen-a", a.id()));
+    assertEquals(ActorKind.SYSTEM, events.get(events.size() - 1).actor().kind(), "recorded as the platform's doing");
+    assertEquals(0, await(consent.consents().endService(TENANT, SERVICE)), "ending it again changes nothing");
+  }
 }

@@ -172,6 +172,12 @@ public final class ClientConsents implements ServiceConsent {
   }
 
   @Override
+  public Future<Integer> endService(String tenantCode, String clientId) {
+    notices.invalidate(tenantCode + "/" + clientId);
+    return consent.consents().endService(tenantCode, ServiceConsent.serviceId(clientId));
+  }
+
+  @Override
   public Future<Void> logRead(Client client, UUID accountId, Set<String> scopes) {
     return notice(client).compose(n -> {
       Set<String> items = new LinkedHashSet<>(scopes);

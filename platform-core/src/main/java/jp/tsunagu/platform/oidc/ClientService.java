@@ -99,14 +99,20 @@ public final class ClientService {
         : Future.failedFuture(ProblemException.notFound("Client " + clientId)));
   }
 
-  /** Removes a client with its flows, grants and tokens; removing one that is gone succeeds. */
+  /**
+   * Removes a client with its flows, grants and tokens, and withdraws (as the platform) every
+   * consent given to it; removing one that is gone succeeds.
+   */
   public Future<Void> delete(Staff actor, String tenantCode, String clientId) {
     StaffService.authorise(actor, tenantCode, Role.TENANT_ADMIN);
     return pool.withTransaction(tx -> repository.delete(tx, tenantCode, clientId)
         .compose(deleted -> deleted
             ? AuditLog.record(tx, tenantCode, actor.id(), "oidc-client.deleted", "oidc_client", clientId, new JsonObject())
             : Future.succeededFuture()))
-        .compose(v -> changed(clientId));
+        .compose(v -> changed(clientId))
+        // what citizens agreed to with the service ends with it, and says so on their My data
+        .compose(v -> consent.endService(tenantCode, clientId))
+        .mapEmpty();
   }
 
   /** Drops the cached client here and tells every other node to drop it too. */

@@ -69,6 +69,9 @@ public interface ServiceConsent {
    */
   Future<Set<String>> releasable(Client client, UUID accountId, Set<String> scopes);
 
+  /** The service was removed: every consent given to it is withdrawn by the platform; returns how many. */
+  Future<Integer> endService(String tenantCode, String clientId);
+
   /** Appends a release of {@code items} to the citizen's access log (a read by the service). */
   Future<Void> logRead(Client client, UUID accountId, Set<String> items);
 }

@@ -325,6 +325,29 @@ class ServiceConsentIT {
   }
 
   @Test
+  void removingAServiceWithdrawsWhatCitizensAgreedToWithIt() throws Exception {
+    JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
+    HttpResponse<String> r = admin.send("POST", "/api/v1/tenants/222097/oidc-clients", registration().put("name", "閉館する分館"));
+    assertEquals(201, r.statusCode(), r.body());
+    String gone = new JsonObject(r.body()).getString("clientId");
+    fixtures.verifiedCitizen("branch-user@example.jp");
+    JsonApi citizen = JsonApi.citizen(node, "branch-user@example.jp");
+    HttpResponse<String> given = citizen.send("POST", "/api/v1/me/consents", new JsonObject().put("tenantCode", "222097")
+        .put("serviceId", "client:" + gone).put("noticeVersion", 1).put("decision", "give")
+        .put("items", new JsonArray().add("openid")).put("purposes", new JsonArray().add("lending")));
+    assertEquals(201, given.statusCode(), given.body());
+
+    assertEquals(204, admin.send("DELETE", "/api/v1/tenants/222097/oidc-clients/" + gone, null).statusCode());
+    JsonObject record = citizen.json("GET", "/api/v1/me/consents", null).getJsonArray("items").getJsonObject(0);
+    assertEquals("client:" + gone, record.getString("serviceId"));
+    assertEquals("withdrawn", record.getString("state"), "the citizen's record says the service holds nothing any more");
+    String account = node.platform().services().accounts().findByEmail("branch-user@example.jp")
+        .toCompletionStage().toCompletableFuture().get().orElseThrow().id().toString();
+    assertFalse(Fixtures.await(node.platform().services().consent().gate().decide("222097", account, "client:" + gone, "openid",
+        "lending")).permitted());
+  }
+
+  @Test
   void aRegistrationWithABadNoticeRegistersNothing() throws Exception {
     JsonApi admin = JsonApi.staff(node, OidcTestNode.ADMIN);
     int before = admin.json("GET", "/api/v1/tenants/222097/oidc-clients", null).getJsonArray("items").size();
