@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Grants, refresh-token families, remembered consents and revoked access tokens. */
