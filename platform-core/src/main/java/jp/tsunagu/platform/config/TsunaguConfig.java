@@ -112,6 +112,8 @@ public final class TsunaguConfig {
       new Setting<>("crawl.maxPagesPerRun", "500", "Pages fetched in one run of a source; the rest are reported as skipped.", intBetween(1, 100000));
   public static final Setting<Boolean> CRAWL_ALLOW_PRIVATE_ADDRESSES =
       new Setting<>("crawl.allowPrivateAddresses", "false", "Whether the crawler may fetch from loopback, private and link-local addresses (off: a source cannot make the platform read its internal network).", bool());
+  public static final Setting<Integer> CRAWL_MAX_WITHDRAW_PERCENT =
+      new Setting<>("crawl.maxWithdrawPercent", "20", "Share of a sitemap source's pages that one run may withdraw when they leave the sitemap (at least one page); when more are missing, none is withdrawn and the run's report says so. 0 never withdraws.", intBetween(0, 100));
   public static final Setting<String> CRAWL_USER_AGENT =
       new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
   public static final Setting<String> KEY_ENCRYPTION_KEY =
@@ -171,7 +173,7 @@ public final class TsunaguConfig {
       ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
-      CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_USER_AGENT,
+      CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
       OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,

@@ -33,7 +33,8 @@ public final class CrawlService {
         config.get(TsunaguConfig.CRAWL_TIMEOUT_SECONDS) * 1000L, config.get(TsunaguConfig.CRAWL_USER_AGENT));
     Crawler crawler = new Crawler(fetcher, new Politeness(vertx), repository, content, workers,
         new Crawler.Limits(config.get(TsunaguConfig.CRAWL_HOST_DELAY_MILLIS), config.get(TsunaguConfig.CRAWL_MAX_REDIRECTS),
-            config.get(TsunaguConfig.CRAWL_MAX_PAGES_PER_RUN), config.get(TsunaguConfig.CRAWL_ALLOW_PRIVATE_ADDRESSES)));
+            config.get(TsunaguConfig.CRAWL_MAX_PAGES_PER_RUN), config.get(TsunaguConfig.CRAWL_ALLOW_PRIVATE_ADDRESSES),
+            config.get(TsunaguConfig.CRAWL_MAX_WITHDRAW_PERCENT)));
     CrawlScheduler scheduler = new CrawlScheduler(vertx, repository, crawler, fetcher, nodeId);
     if (config.get(TsunaguConfig.CRAWL_ENABLED)) {
       scheduler.start(config.get(TsunaguConfig.CRAWL_CHECK_SECONDS));
