@@ -100,7 +100,7 @@ public final class Platform {
           pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
           return ConsentWiring.start(vertx, pool, config.publicUrl(), Platform::noServiceTokensYet, Platform::platformSubject);
         })
-        .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
+        .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), node.hazelcast(), pool, config,
                 node.hazelcast().getCluster().getLocalMember().getUuid().toString())
             .onSuccess(c -> content = c)
             .map(consent))

@@ -18,8 +18,8 @@ import jp.tsunagu.platform.http.ProblemException;
 
 /**
  * One run of one source: the sitemap or feed is fetched (conditionally: an unchanged one ends the
- * run), parsed, and every entry on the source's host is fetched in turn (robots.txt obeyed, a delay
- * between requests to a host, redirects followed a few times at most, each response size- and
+ * run), parsed, and every entry on the source's host is fetched in turn (robots.txt obeyed, one
+ * request at a time to a host across the cluster with a delay between them ({@link Politeness}), redirects followed a few times at most, each response size- and
  * time-limited, conditional GET with the page's last validators) and published through the content
  * service like any CMS push. Whatever cannot be used is skipped and listed in the run's report.
  *
@@ -255,9 +255,7 @@ final class Crawler {
     return publicAddress(uri)
         .compose(v -> robots.allowed(url))
         .compose(allowed -> allowed ? robots.delay(url) : Future.failedFuture(new FetchFailed("disallowed by robots.txt")))
-        .compose(delay -> politeness.turn(uri.getRawAuthority(), delay)
-            .compose(v -> fetcher.get(url, etag, lastModified))
-            .onComplete(done -> politeness.answered(uri.getRawAuthority(), delay)))
+        .compose(delay -> politeness.politely(uri.getRawAuthority(), delay, () -> fetcher.get(url, etag, lastModified)))
         .compose(r -> {
           if (r.status() < 300 || r.status() >= 400 || r.status() == 304) {
             return Future.succeededFuture(r);

@@ -25,6 +25,7 @@ final class TestSite implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<String> agents = new ConcurrentLinkedQueue<>();
   final AtomicInteger notModified = new AtomicInteger();
   final AtomicInteger sitemapVersion = new AtomicInteger(1);
   /** Paths that /district.xml lists, and how it answers: list, error (503), empty, truncated or index (a nested sitemap gone). */
@@ -37,6 +38,7 @@ final class TestSite implements AutoCloseable {
     router.route().handler(ctx -> {
       requests.add(ctx.request().path());
       times.add(System.nanoTime());
+      agents.add(String.valueOf(ctx.request().getHeader("User-Agent")));
       ctx.next();
     });
     router.get("/robots.txt").handler(ctx -> text(ctx, "text/plain", "User-agent: *\nDisallow: /private/\n"));
