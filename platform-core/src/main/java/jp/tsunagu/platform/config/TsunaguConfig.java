@@ -101,7 +101,7 @@ public final class TsunaguConfig {
   public static final Setting<Integer> CRAWL_CHECK_SECONDS =
       new Setting<>("crawl.checkSeconds", "60", "How often a node looks for crawl sources that are due.", intBetween(1, 3600));
   public static final Setting<Integer> CRAWL_HOST_DELAY_MILLIS =
-      new Setting<>("crawl.hostDelayMillis", "1000", "Pause between two requests of a node to one host (a longer robots.txt Crawl-delay wins, up to 30 s).", intBetween(0, 60000));
+      new Setting<>("crawl.hostDelayMillis", "1000", "Pause between two requests to one host, from the end of one answer to the next request, kept across all nodes of the cluster (a longer robots.txt Crawl-delay wins, up to 30 s).", intBetween(0, 60000));
   public static final Setting<Integer> CRAWL_MAX_BYTES =
       new Setting<>("crawl.maxBytes", "5242880", "Largest response the crawler reads (a sitemap, feed or page); a longer one is cut off and skipped.", intBetween(1024, 64 * 1024 * 1024));
   public static final Setting<Integer> CRAWL_TIMEOUT_SECONDS =
