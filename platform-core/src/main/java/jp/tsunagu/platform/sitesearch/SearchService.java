@@ -165,7 +165,8 @@ public final class SearchService {
   }
 
   private static JsonObject hit(PageHit h, Map<String, Map<String, JsonObject>> labels) {
-    JsonObject category = labels.getOrDefault("category", Map.of()).get(h.category());
+    // Map.of() refuses a null key: a page without a category in a municipality without taxonomy
+    JsonObject category = h.category() == null ? null : labels.getOrDefault("category", Map.of()).get(h.category());
     return new JsonObject().put("tenantCode", h.tenant()).put("id", h.id()).put("url", h.url()).put("title", h.title())
         .put("summary", h.summary()).put("snippet", h.snippet())
         .put("category", h.category() == null || h.category().isEmpty() ? null : h.category())
