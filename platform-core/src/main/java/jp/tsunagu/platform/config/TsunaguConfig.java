@@ -96,6 +96,9 @@ public final class TsunaguConfig {
   public static final Setting<Integer> SEARCH_POLL_MILLIS =
       new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
 
+  public static final Setting<Integer> SEARCH_COMMIT_SECONDS =
+      new Setting<>("search.commitSeconds", "10", "Longest time between two commits of a node's search indexes while changes keep coming (a commit also follows a pause of one second); after a crash the node replays from PostgreSQL what came after its last commit.", intBetween(1, 3600));
+
   public static final Setting<Boolean> CRAWL_ENABLED =
       new Setting<>("crawl.enabled", "true", "Whether this node crawls due sitemaps and feeds on schedule (a lease keeps one node per source); a staff request to crawl now is served by the node that receives it.", bool());
   public static final Setting<Integer> CRAWL_CHECK_SECONDS =
@@ -171,7 +174,7 @@ public final class TsunaguConfig {
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
-      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
+      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS, SEARCH_COMMIT_SECONDS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,

@@ -39,7 +39,8 @@ public record ContentModule(
         .compose(indexes -> {
           IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
           SearchSettingsService settings = new SearchSettingsService(vertx, pool, pages, rebuilds, workers);
-          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, settings, indexes);
+          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, settings, indexes,
+              config.get(TsunaguConfig.SEARCH_COMMIT_SECONDS) * 1000L);
           rebuilds.followIndexer(indexer::pagesApplied);
           SearchService search = new SearchService(pool, indexes);
           ContentService content = new ContentService(vertx, pages, workers);
