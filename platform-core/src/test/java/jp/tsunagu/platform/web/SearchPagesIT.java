@@ -113,6 +113,7 @@ class SearchPagesIT {
     assertEquals(List.of("子育て家庭の防災備蓄（令和6年度）"), titles());
     assertEquals("2024-04-01", page.find("#from").getAttribute("value"));
     assertEquals("2024-04-30", page.find("#to").getAttribute("value"));
+    page.screenshot("search-date-range", 1280, 900);
     String facetHref = page.find("ul.facet[data-facet=category] a[data-value=bousai]").getAttribute("href");
     assertTrue(facetHref.contains("from=2024-04-01") && facetHref.contains("to=2024-04-30"), "facets keep the range: " + facetHref);
 
