@@ -101,7 +101,7 @@ public final class Platform {
           return ConsentWiring.start(vertx, pool, jp.tsunagu.platform.consentlink.PlatformSecrets.of(pool, config), config.publicUrl(),
               this::revokeServiceTokens, this::serviceSubject);
         })
-        .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), pool, config,
+        .compose(consent -> jp.tsunagu.platform.sitesearch.ContentModule.start(node.vertx(), node.hazelcast(), pool, config,
                 node.hazelcast().getCluster().getLocalMember().getUuid().toString())
             .onSuccess(c -> content = c)
             .map(consent))

@@ -16,6 +16,8 @@ public class InvalidSearchRequestException extends SearchException {
     PAGE_SIZE,
     OFFSET,
     UNKNOWN_FACET,
+    /** A publication date range that ends before it starts. */
+    DATE_RANGE,
     BAD_ARGUMENT
   }
 

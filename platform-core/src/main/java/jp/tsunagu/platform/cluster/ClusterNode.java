@@ -27,6 +27,8 @@ public final class ClusterNode {
 
   /** Hazelcast map holding rate-limit buckets, shared by all nodes. */
   public static final String RATE_LIMIT_MAP = "tsunagu.rate-limits";
+  /** Hazelcast map of the crawler's turns per host (the crawl package's Politeness), shared by all nodes. */
+  public static final String CRAWL_HOSTS_MAP = "tsunagu.crawl-hosts";
 
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
@@ -86,6 +88,8 @@ public final class ClusterNode {
         .forEach(m -> join.getTcpIpConfig().addMember(m));
     // Rate-limit buckets expire by themselves; one backup so a node leaving loses none.
     hz.addMapConfig(new MapConfig(RATE_LIMIT_MAP).setBackupCount(1).setTimeToLiveSeconds(3600));
+    // Crawler turns per host: small, short-lived; one backup so a member leaving keeps the pauses.
+    hz.addMapConfig(new MapConfig(CRAWL_HOSTS_MAP).setBackupCount(1).setTimeToLiveSeconds(3600));
     // Vert.x's clustered session map: one synchronous backup.
     hz.addMapConfig(new MapConfig("vertx-web.sessions").setBackupCount(1));
     return hz;

@@ -96,12 +96,15 @@ public final class TsunaguConfig {
   public static final Setting<Integer> SEARCH_POLL_MILLIS =
       new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
 
+  public static final Setting<Integer> SEARCH_COMMIT_SECONDS =
+      new Setting<>("search.commitSeconds", "10", "Longest time between two commits of a node's search indexes while changes keep coming (a commit also follows a pause of one second); after a crash the node replays from PostgreSQL what came after its last commit.", intBetween(1, 3600));
+
   public static final Setting<Boolean> CRAWL_ENABLED =
       new Setting<>("crawl.enabled", "true", "Whether this node crawls due sitemaps and feeds on schedule (a lease keeps one node per source); a staff request to crawl now is served by the node that receives it.", bool());
   public static final Setting<Integer> CRAWL_CHECK_SECONDS =
       new Setting<>("crawl.checkSeconds", "60", "How often a node looks for crawl sources that are due.", intBetween(1, 3600));
   public static final Setting<Integer> CRAWL_HOST_DELAY_MILLIS =
-      new Setting<>("crawl.hostDelayMillis", "1000", "Pause between two requests of a node to one host (a longer robots.txt Crawl-delay wins, up to 30 s).", intBetween(0, 60000));
+      new Setting<>("crawl.hostDelayMillis", "1000", "Pause between two requests to one host, from the end of one answer to the next request, kept across all nodes of the cluster (a longer robots.txt Crawl-delay wins, up to 30 s).", intBetween(0, 60000));
   public static final Setting<Integer> CRAWL_MAX_BYTES =
       new Setting<>("crawl.maxBytes", "5242880", "Largest response the crawler reads (a sitemap, feed or page); a longer one is cut off and skipped.", intBetween(1024, 64 * 1024 * 1024));
   public static final Setting<Integer> CRAWL_TIMEOUT_SECONDS =
@@ -112,6 +115,8 @@ public final class TsunaguConfig {
       new Setting<>("crawl.maxPagesPerRun", "500", "Pages fetched in one run of a source; the rest are reported as skipped.", intBetween(1, 100000));
   public static final Setting<Boolean> CRAWL_ALLOW_PRIVATE_ADDRESSES =
       new Setting<>("crawl.allowPrivateAddresses", "false", "Whether the crawler may fetch from loopback, private and link-local addresses (off: a source cannot make the platform read its internal network).", bool());
+  public static final Setting<Integer> CRAWL_MAX_WITHDRAW_PERCENT =
+      new Setting<>("crawl.maxWithdrawPercent", "20", "Share of a sitemap source's pages that one run may withdraw when they leave the sitemap (at least one page); when more are missing, none is withdrawn and the run's report says so. 0 never withdraws.", intBetween(0, 100));
   public static final Setting<String> CRAWL_USER_AGENT =
       new Setting<>("crawl.userAgent", "tsunagubot/0.1 (Tsunagu city platform crawler)", "User-Agent of the crawler; robots.txt rules for tsunagubot apply to it.", nonEmpty());
   public static final Setting<String> KEY_ENCRYPTION_KEY =
@@ -169,9 +174,9 @@ public final class TsunaguConfig {
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
-      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS,
+      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS, SEARCH_COMMIT_SECONDS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
-      CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_USER_AGENT,
+      CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
       OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,

@@ -36,7 +36,7 @@ public final class ContentHandlers {
     boolean withdrawn = bool(query(ctx, "withdrawn"));
     int offset = integer(query(ctx, "offset"), 0);
     int limit = integer(query(ctx, "limit"), 50);
-    respond(ctx, 200, access.editor(ctx, tenant).compose(a -> content.list(tenant, withdrawn, offset, limit)).map(list -> {
+    respond(ctx, 200, access.pageWriter(ctx, tenant).compose(a -> content.list(tenant, withdrawn, offset, limit)).map(list -> {
       JsonArray items = new JsonArray();
       list.forEach(p -> items.add(p.toJson(false)));
       return new JsonObject().put("items", items);
@@ -46,34 +46,35 @@ public final class ContentHandlers {
   public void upsertPage(RoutingContext ctx) {
     String tenant = path(ctx, "tenantCode");
     JsonObject b = body(ctx);
-    Future<PageWrite> write = access.editor(ctx, tenant).compose(a -> draft(b).compose(d -> content.upsert(a, tenant, d, "cms")));
+    Future<PageWrite> write = access.pageWriter(ctx, tenant).compose(a -> draft(b).compose(d -> content.upsert(a, tenant, d, "cms")));
     write.onComplete(ar -> respond(ctx, ar.succeeded() && ar.result().created() ? 201 : 200, write.map(ContentHandlers::toJson)));
   }
 
   public void withdrawPageByUrl(RoutingContext ctx) {
     String tenant = path(ctx, "tenantCode");
     String url = body(ctx).getString("url");
-    respond(ctx, 200, access.editor(ctx, tenant).compose(a -> content.withdrawByUrl(a, tenant, url)).map(ContentHandlers::toJson));
+    respond(ctx, 200, access.pageWriter(ctx, tenant).compose(a -> content.withdrawByUrl(a, tenant, url)).map(ContentHandlers::toJson));
   }
 
   public void getPage(RoutingContext ctx) {
     String tenant = path(ctx, "tenantCode");
     UUID id = UUID.fromString(path(ctx, "pageId"));
-    respond(ctx, 200, access.editor(ctx, tenant).compose(a -> content.find(tenant, id)).map(p -> p.toJson(true)));
+    respond(ctx, 200, access.pageWriter(ctx, tenant).compose(a -> content.find(tenant, id)).map(p -> p.toJson(true)));
   }
 
   public void updatePage(RoutingContext ctx) {
     String tenant = path(ctx, "tenantCode");
     UUID id = UUID.fromString(path(ctx, "pageId"));
     JsonObject b = body(ctx);
-    respond(ctx, 200, access.editor(ctx, tenant).compose(a -> draft(b).compose(d -> content.update(a, tenant, id, d, "staff")))
+    respond(ctx, 200, access.pageWriter(ctx, tenant)
+        .compose(a -> draft(b).compose(d -> content.update(a, tenant, id, d, a.kind() == Author.Kind.CLIENT ? "cms" : "staff")))
         .map(ContentHandlers::toJson));
   }
 
   public void withdrawPage(RoutingContext ctx) {
     String tenant = path(ctx, "tenantCode");
     UUID id = UUID.fromString(path(ctx, "pageId"));
-    respond(ctx, 200, access.editor(ctx, tenant).compose(a -> content.withdraw(a, tenant, id)).map(ContentHandlers::toJson));
+    respond(ctx, 200, access.pageWriter(ctx, tenant).compose(a -> content.withdraw(a, tenant, id)).map(ContentHandlers::toJson));
   }
 
   public void getTaxonomy(RoutingContext ctx) {

@@ -74,8 +74,20 @@ public final class ContentService {
   }
 
   public Future<PageWrite> withdrawByUrl(Author author, String tenant, String url) {
+    return withdrawByUrl(author, tenant, url, null);
+  }
+
+  /**
+   * Withdraws the page at the URL only if its last writer was of the given source ({@code crawl},
+   * {@code cms}, …; null for any): a page taken over in the meantime is left as it is, with the
+   * outcome {@code UNCHANGED}.
+   */
+  public Future<PageWrite> withdrawByUrl(Author author, String tenant, String url, String onlyFromSource) {
     return repository.pool().<PageWrite>withTransaction(tx -> repository.lockByUrl(tx, tenant, url == null ? "" : url.strip())
-            .compose(existing -> withdrawLocked(tx, author, tenant, existing, "A page with this URL")))
+            .compose(existing -> onlyFromSource != null && existing.isPresent() && !existing.get().withdrawn()
+                && !onlyFromSource.equals(existing.get().source())
+                ? Future.succeededFuture(new PageWrite(existing.get(), Outcome.UNCHANGED, false, null))
+                : withdrawLocked(tx, author, tenant, existing, "A page with this URL")))
         .onSuccess(this::announce);
   }
 

@@ -30,7 +30,8 @@ public final class CrawlRepository {
 
   Future<List<JsonObject>> list(String tenant) {
     return pool.preparedQuery("SELECT s.*, r.status AS last_status, r.started_at AS last_started, r.finished_at AS last_finished, "
-            + "r.published AS last_published, r.updated AS last_updated, r.unchanged AS last_unchanged, r.skipped AS last_skipped "
+            + "r.published AS last_published, r.updated AS last_updated, r.unchanged AS last_unchanged, r.skipped AS last_skipped, "
+            + "r.withdrawn AS last_withdrawn "
             + "FROM crawl_source s LEFT JOIN LATERAL (SELECT * FROM crawl_run WHERE source_id = s.id ORDER BY started_at DESC LIMIT 1) r "
             + "ON true WHERE s.tenant_code = $1 ORDER BY s.created_at")
         .execute(Tuple.of(tenant))
@@ -41,7 +42,8 @@ public final class CrawlRepository {
                 .put("startedAt", r.getOffsetDateTime("last_started").toString())
                 .put("finishedAt", r.getOffsetDateTime("last_finished") == null ? null : r.getOffsetDateTime("last_finished").toString())
                 .put("published", r.getInteger("last_published")).put("updated", r.getInteger("last_updated"))
-                .put("unchanged", r.getInteger("last_unchanged")).put("skipped", r.getInteger("last_skipped"));
+                .put("unchanged", r.getInteger("last_unchanged")).put("skipped", r.getInteger("last_skipped"))
+                .put("withdrawn", r.getInteger("last_withdrawn"));
             out.add(CrawlSource.map(r).toJson().put("lastRun", last));
           }
           return out;
@@ -87,8 +89,9 @@ public final class CrawlRepository {
 
   Future<Void> finishRun(UUID runId, CrawlReport r) {
     return pool.preparedQuery("UPDATE crawl_run SET finished_at = now(), status = $2, published = $3, updated = $4, "
-            + "unchanged = $5, skipped = $6, report = $7 WHERE id = $1")
-        .execute(Tuple.of(runId, r.status, r.published, r.updated, r.unchanged, r.skipped).addValue(r.lines)).mapEmpty();
+            + "unchanged = $5, skipped = $6, report = $7, withdrawn = $8 WHERE id = $1")
+        .execute(Tuple.of(runId, r.status, r.published, r.updated, r.unchanged, r.skipped).addValue(r.lines).addValue(r.withdrawn))
+        .mapEmpty();
   }
 
   Future<List<JsonObject>> runs(UUID sourceId, int limit) {
@@ -102,7 +105,8 @@ public final class CrawlRepository {
                 .put("finishedAt", r.getOffsetDateTime("finished_at") == null ? null : r.getOffsetDateTime("finished_at").toString())
                 .put("status", r.getString("status")).put("published", r.getInteger("published"))
                 .put("updated", r.getInteger("updated")).put("unchanged", r.getInteger("unchanged"))
-                .put("skipped", r.getInteger("skipped")).put("report", r.getValue("report")));
+                .put("skipped", r.getInteger("skipped")).put("withdrawn", r.getInteger("withdrawn"))
+                .put("report", r.getValue("report")));
           }
           return out;
         });
@@ -120,5 +124,30 @@ public final class CrawlRepository {
     return pool.preparedQuery("INSERT INTO crawl_page_state (source_id, url, etag, last_modified) VALUES ($1, $2, $3, $4) "
             + "ON CONFLICT (source_id, url) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, fetched_at = now()")
         .execute(Tuple.of(sourceId, url, etag, lastModified)).mapEmpty();
+  }
+
+  /**
+   * Addresses of the live pages this source brought in: pages it fetched and published (it holds
+   * their validators) whose last writer was a crawler, and that no other source of the
+   * municipality also leads to. Staff or a CMS taking a page over (a later push) takes it out.
+   */
+  Future<List<String>> broughtIn(CrawlSource s) {
+    return pool.preparedQuery("SELECT st.url FROM crawl_page_state st "
+            + "JOIN content_page p ON p.tenant_code = $2 AND p.url = st.url "
+            + "WHERE st.source_id = $1 AND p.withdrawn_at IS NULL AND p.source = 'crawl' "
+            + "AND NOT EXISTS (SELECT 1 FROM crawl_page_state o JOIN crawl_source os ON os.id = o.source_id "
+            + "WHERE o.url = st.url AND o.source_id <> $1 AND os.tenant_code = $2)")
+        .execute(Tuple.of(s.id(), s.tenantCode()))
+        .map(rows -> {
+          List<String> urls = new ArrayList<>();
+          rows.forEach(r -> urls.add(r.getString(0)));
+          return urls;
+        });
+  }
+
+  /** Forgets a page's validators, so that a page that comes back is fetched and published again. */
+  Future<Void> forget(UUID sourceId, String url) {
+    return pool.preparedQuery("DELETE FROM crawl_page_state WHERE source_id = $1 AND url = $2")
+        .execute(Tuple.of(sourceId, url)).mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package jp.tsunagu.platform.crawl;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -17,6 +18,8 @@ import jp.tsunagu.platform.http.ProblemException;
 /** Staff's side of the crawler: sources, a run on demand, the reports. */
 public final class CrawlService {
   private static final Set<String> KINDS = Set.of("sitemap", "feed");
+  /** A host's turn is held a little longer than one request may take. */
+  private static final long HOLD_MARGIN_MILLIS = 5_000;
 
   private final CrawlRepository repository;
   private final CrawlScheduler scheduler;
@@ -27,13 +30,15 @@ public final class CrawlService {
   }
 
   /** Builds the crawler of this node and, when crawling is on, starts looking for due sources. */
-  public static CrawlService start(Vertx vertx, CrawlRepository repository, ContentService content, WorkerExecutor workers,
-                                   TsunaguConfig config, String nodeId) {
+  public static CrawlService start(Vertx vertx, HazelcastInstance hazelcast, CrawlRepository repository, ContentService content,
+                                   WorkerExecutor workers, TsunaguConfig config, String nodeId) {
     HttpFetcher fetcher = new HttpFetcher(vertx, config.get(TsunaguConfig.CRAWL_MAX_BYTES),
         config.get(TsunaguConfig.CRAWL_TIMEOUT_SECONDS) * 1000L, config.get(TsunaguConfig.CRAWL_USER_AGENT));
-    Crawler crawler = new Crawler(fetcher, new Politeness(vertx), repository, content, workers,
+    Crawler crawler = new Crawler(fetcher, new Politeness(vertx, hazelcast.getMap(Politeness.MAP),
+        config.get(TsunaguConfig.CRAWL_TIMEOUT_SECONDS) * 1000L + HOLD_MARGIN_MILLIS), repository, content, workers,
         new Crawler.Limits(config.get(TsunaguConfig.CRAWL_HOST_DELAY_MILLIS), config.get(TsunaguConfig.CRAWL_MAX_REDIRECTS),
-            config.get(TsunaguConfig.CRAWL_MAX_PAGES_PER_RUN), config.get(TsunaguConfig.CRAWL_ALLOW_PRIVATE_ADDRESSES)));
+            config.get(TsunaguConfig.CRAWL_MAX_PAGES_PER_RUN), config.get(TsunaguConfig.CRAWL_ALLOW_PRIVATE_ADDRESSES),
+            config.get(TsunaguConfig.CRAWL_MAX_WITHDRAW_PERCENT)));
     CrawlScheduler scheduler = new CrawlScheduler(vertx, repository, crawler, fetcher, nodeId);
     if (config.get(TsunaguConfig.CRAWL_ENABLED)) {
       scheduler.start(config.get(TsunaguConfig.CRAWL_CHECK_SECONDS));

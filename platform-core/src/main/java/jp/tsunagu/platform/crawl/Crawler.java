@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import jp.tsunagu.platform.content.Author;
 import jp.tsunagu.platform.content.ContentService;
@@ -16,14 +18,28 @@ import jp.tsunagu.platform.http.ProblemException;
 
 /**
  * One run of one source: the sitemap or feed is fetched (conditionally: an unchanged one ends the
- * run), parsed, and every entry on the source's host is fetched in turn (robots.txt obeyed, a delay
- * between requests to a host, redirects followed a few times at most, each response size- and
+ * run), parsed, and every entry on the source's host is fetched in turn (robots.txt obeyed, one
+ * request at a time to a host across the cluster with a delay between them ({@link Politeness}), redirects followed a few times at most, each response size- and
  * time-limited, conditional GET with the page's last validators) and published through the content
  * service like any CMS push. Whatever cannot be used is skipped and listed in the run's report.
+ *
+ * <p>After a sitemap run, the pages this source brought in that the sitemap no longer lists are
+ * withdrawn — only after a complete listing (fetched with 200, every nested sitemap read, nothing
+ * cut off, at least one page), only pages whose last writer was a crawler and that no other source
+ * leads to, and at most {@code maxWithdrawPercent} of them in one run (at least one page): when
+ * more are missing, none is withdrawn and the report says so, since a sitemap that lost most of
+ * its entries is more likely broken than a site that lost most of its pages. Feeds list only
+ * recent items, so a page that leaves a feed stays.
  */
 final class Crawler {
   /** Limits of a run. */
-  record Limits(long delayMillis, int maxRedirects, int maxPages, boolean allowPrivateAddresses) {}
+  record Limits(long delayMillis, int maxRedirects, int maxPages, boolean allowPrivateAddresses, int maxWithdrawPercent) {}
+
+  /**
+   * The page entries of a sitemap or feed, and why the listing may not be whole (a nested sitemap
+   * that could not be read, entries cut off), or null when it is.
+   */
+  record Listing(List<Entry> pages, String incomplete) {}
 
   private static final int MAX_NESTED_SITEMAPS = 10;
 
@@ -61,7 +77,8 @@ final class Crawler {
           }
           report.etag = r.header("ETag");
           report.lastModified = r.header("Last-Modified");
-          return entries(robots, r, report).compose(list -> pages(robots, source, list, report));
+          return entries(robots, r, report).compose(listing -> pages(robots, source, listing.pages(), report)
+              .compose(v -> withdrawMissing(source, listing, report)));
         })
         .recover(err -> {
           report.fail(source.url(), reason(err));
@@ -71,9 +88,11 @@ final class Crawler {
   }
 
   /** The entries of the document, with those of nested sitemaps (a sitemap index) read in turn. */
-  private Future<List<Entry>> entries(RobotsRules robots, Response r, CrawlReport report) {
+  private Future<Listing> entries(RobotsRules robots, Response r, CrawlReport report) {
+    int cutOff = limits.maxPages() * 2;
     return parse(r).compose(top -> {
       List<Entry> pages = new ArrayList<>();
+      String[] incomplete = {top.size() >= cutOff ? "the document lists " + cutOff + " entries or more" : null};
       Future<Void> chain = Future.succeededFuture();
       int nested = 0;
       for (Entry e : top) {
@@ -84,17 +103,22 @@ final class Crawler {
               .compose(inner -> inner.status() == 200 ? parse(inner) : Future.failedFuture(new FetchFailed("HTTP " + inner.status())))
               .map(list -> {
                 list.stream().filter(x -> !x.sitemap()).forEach(pages::add);
+                if (list.size() >= cutOff) {
+                  incomplete[0] = "a nested sitemap lists " + cutOff + " entries or more";
+                }
                 return (Void) null;
               })
               .recover(err -> {
                 report.skip(e.url(), reason(err));
+                incomplete[0] = "the nested sitemap " + e.url() + " could not be read";
                 return Future.succeededFuture();
               }));
         } else {
           report.skip(e.url(), "more than " + MAX_NESTED_SITEMAPS + " nested sitemaps");
+          incomplete[0] = "more than " + MAX_NESTED_SITEMAPS + " nested sitemaps";
         }
       }
-      return chain.map(pages);
+      return chain.map(v -> new Listing(pages, incomplete[0]));
     });
   }
 
@@ -151,6 +175,49 @@ final class Crawler {
         });
   }
 
+  private Future<Void> withdrawMissing(CrawlSource source, Listing listing, CrawlReport report) {
+    if (!"sitemap".equals(source.kind()) || limits.maxWithdrawPercent() == 0) {
+      return Future.succeededFuture();
+    }
+    if (listing.incomplete() != null) {
+      report.note(source.url(), "nothing withdrawn: " + listing.incomplete());
+      return Future.succeededFuture();
+    }
+    if (listing.pages().isEmpty()) {
+      report.note(source.url(), "nothing withdrawn: the sitemap lists no page");
+      return Future.succeededFuture();
+    }
+    Set<String> listed = new HashSet<>();
+    listing.pages().forEach(e -> listed.add(e.url()));
+    return repository.broughtIn(source).compose(known -> {
+      List<String> missing = known.stream().filter(url -> !listed.contains(url)).sorted().toList();
+      int allowed = Math.max(1, known.size() * limits.maxWithdrawPercent() / 100);
+      if (missing.size() > allowed) {
+        report.note(source.url(), "nothing withdrawn: " + missing.size() + " of the " + known.size()
+            + " pages this source brought in are missing from the sitemap, more than the " + limits.maxWithdrawPercent()
+            + " % one run may withdraw");
+        return Future.succeededFuture();
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (String url : missing) {
+        chain = chain.compose(v -> content.withdrawByUrl(Author.crawler(source.id()), source.tenantCode(), url, "crawl")
+            .compose(w -> {
+              if (w.outcome() != ContentService.Outcome.WITHDRAWN) {
+                return Future.<Void>succeededFuture();
+              }
+              report.withdrawn++;
+              report.note(url, "withdrawn: no longer in the sitemap");
+              return repository.forget(source.id(), url);
+            })
+            .recover(err -> {
+              report.note(url, "not withdrawn: " + reason(err));
+              return Future.succeededFuture();
+            }));
+      }
+      return chain;
+    });
+  }
+
   private Future<Boolean> publish(CrawlSource source, Entry entry, HtmlExtract.Extracted x, CrawlReport report) {
     String title = x.title().isEmpty() && entry.title() != null ? entry.title() : x.title();
     if (title.isEmpty()) {
@@ -188,9 +255,7 @@ final class Crawler {
     return publicAddress(uri)
         .compose(v -> robots.allowed(url))
         .compose(allowed -> allowed ? robots.delay(url) : Future.failedFuture(new FetchFailed("disallowed by robots.txt")))
-        .compose(delay -> politeness.turn(uri.getRawAuthority(), delay)
-            .compose(v -> fetcher.get(url, etag, lastModified))
-            .onComplete(done -> politeness.answered(uri.getRawAuthority(), delay)))
+        .compose(delay -> politeness.politely(uri.getRawAuthority(), delay, () -> fetcher.get(url, etag, lastModified)))
         .compose(r -> {
           if (r.status() < 300 || r.status() >= 400 || r.status() == 304) {
             return Future.succeededFuture(r);

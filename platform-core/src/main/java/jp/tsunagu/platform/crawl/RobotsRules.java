@@ -43,9 +43,7 @@ final class RobotsRules {
     return byHost.computeIfAbsent(origin, o -> {
       SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
       String robotsUrl = o + "/robots.txt";
-      return politeness.turn(uri.getRawAuthority(), delayMillis)
-          .compose(v -> fetcher.get(robotsUrl, null, null))
-          .onComplete(done -> politeness.answered(uri.getRawAuthority(), delayMillis))
+      return politeness.politely(uri.getRawAuthority(), delayMillis, () -> fetcher.get(robotsUrl, null, null))
           .map(r -> r.status() == 200
               ? (BaseRobotRules) parser.parseContent(robotsUrl, r.body().getBytes(), r.header("Content-Type"), List.of(AGENT))
               : parser.failedFetch(r.status()))

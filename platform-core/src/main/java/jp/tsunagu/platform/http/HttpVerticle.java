@@ -153,7 +153,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
     jp.tsunagu.platform.sitesearch.ContentModule content = services.content();
     jp.tsunagu.platform.content.ContentHandlers pages = new jp.tsunagu.platform.content.ContentHandlers(content.content(),
-        content.facilities(), services.tenants(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+        content.facilities(), services.tenants(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
+        services.oidc().verifier(), services.oidc().clients()));
+    // a staff session or a CMS's bearer token (content:write), both checked by ContentAccess.pageWriter
     bind(builder, "listPages", pages::listPages);
     bind(builder, "upsertPage", pages::upsertPage);
     bind(builder, "withdrawPageByUrl", pages::withdrawPageByUrl);
@@ -176,13 +178,15 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getSearchIndex", search::getSearchIndex);
     bind(builder, "rebuildSearchIndex", search::rebuildSearchIndex);
     jp.tsunagu.platform.crawl.CrawlHandlers crawl = new jp.tsunagu.platform.crawl.CrawlHandlers(content.crawl(),
-        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
+        services.oidc().verifier(), services.oidc().clients()));
     bind(builder, "listCrawlSources", crawl::listCrawlSources);
     bind(builder, "createCrawlSource", crawl::createCrawlSource);
     bind(builder, "runCrawlSource", crawl::runCrawlSource);
     bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
     jp.tsunagu.platform.sitesearch.SearchSettingsHandlers settings = new jp.tsunagu.platform.sitesearch.SearchSettingsHandlers(
-        content.settings(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants()));
+        content.settings(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
+        services.oidc().verifier(), services.oidc().clients()));
     bind(builder, "getSearchSettings", settings::getSearchSettings);
     bind(builder, "saveSearchSettings", settings::saveSearchSettings);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.

@@ -94,7 +94,8 @@ public final class Problems {
     if (p.status() == 429 && p.extensions() != null) {
       response.putHeader("Retry-After", String.valueOf(p.extensions().getLong("retryAfter")));
     }
-    if (p.status() == 401) {
+    if (p.status() == 401 && !response.headers().contains("WWW-Authenticate")) {
+      // a bearer-token check may have set its own challenge (RFC 6750 §3)
       response.putHeader("WWW-Authenticate", "Cookie realm=\"tsunagu\"");
     }
     response.end(body.encode());

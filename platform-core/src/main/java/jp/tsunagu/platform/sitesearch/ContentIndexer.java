@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class ContentIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(ContentIndexer.class);
   static final int BATCH = 500;
-  private static final long COMMIT_EVERY_NANOS = 2_000_000_000L;
+  /** A commit once no change has come for this long. */
+  private static final long QUIET_COMMIT_NANOS = 1_000_000_000L;
 
   private final Vertx vertx;
   private final ContentRepository content;
@@ -46,12 +47,20 @@ public final class ContentIndexer {
   private volatile long pagesApplied = -1;
   private volatile long facilitiesApplied = -1;
   private volatile long lastCommit = System.nanoTime();
+  private volatile long lastChange = System.nanoTime();
   private volatile boolean uncommitted;
   private volatile boolean stopped;
   private long timer = -1;
+  private final long commitEveryNanos;
 
+  /**
+   * @param commitEveryMillis longest time between two commits of the indexes while changes keep
+   *     coming (a commit also follows a pause of a second); what was applied after the last
+   *     commit is replayed from PostgreSQL after a crash
+   */
   public ContentIndexer(Vertx vertx, ContentRepository content, FacilityRepository facilityRows, SearchSettingsService settings,
-                        SearchIndexes indexes) {
+                        SearchIndexes indexes, long commitEveryMillis) {
+    this.commitEveryNanos = commitEveryMillis * 1_000_000L;
     this.vertx = vertx;
     this.content = content;
     this.facilityRows = facilityRows;
@@ -198,8 +207,13 @@ public final class ContentIndexer {
         uncommitted = true;
       }
     }
-    if (uncommitted && (changes.size() < BATCH || System.nanoTime() - lastCommit > COMMIT_EVERY_NANOS)
-        && System.nanoTime() - lastCommit > COMMIT_EVERY_NANOS / 4) {
+    // A commit fsyncs on the writer thread, which every change waits for: rarely while changes
+    // come (PostgreSQL replays what the index had not made durable), and soon once they pause.
+    long now = System.nanoTime();
+    if (!changes.isEmpty()) {
+      lastChange = now;
+    }
+    if (uncommitted && (now - lastCommit > commitEveryNanos || now - lastChange > QUIET_COMMIT_NANOS)) {
       commitNow();
     }
     return changes.size();

@@ -30,7 +30,8 @@ public record ContentModule(
     String nodeId,
     WorkerExecutor contentWorkers) {
 
-  public static Future<ContentModule> start(Vertx vertx, Pool pool, TsunaguConfig config, String nodeId) {
+  public static Future<ContentModule> start(Vertx vertx, com.hazelcast.core.HazelcastInstance hazelcast, Pool pool,
+                                            TsunaguConfig config, String nodeId) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tsunagu-content", 2, 30, TimeUnit.SECONDS);
     ContentRepository pages = new ContentRepository(pool);
     FacilityRepository facilityRows = new FacilityRepository(pool);
@@ -38,11 +39,12 @@ public record ContentModule(
         .compose(indexes -> {
           IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
           SearchSettingsService settings = new SearchSettingsService(vertx, pool, pages, rebuilds, workers);
-          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, settings, indexes);
+          ContentIndexer indexer = new ContentIndexer(vertx, pages, facilityRows, settings, indexes,
+              config.get(TsunaguConfig.SEARCH_COMMIT_SECONDS) * 1000L);
           rebuilds.followIndexer(indexer::pagesApplied);
           SearchService search = new SearchService(pool, indexes);
           ContentService content = new ContentService(vertx, pages, workers);
-          jp.tsunagu.platform.crawl.CrawlService crawl = jp.tsunagu.platform.crawl.CrawlService.start(vertx,
+          jp.tsunagu.platform.crawl.CrawlService crawl = jp.tsunagu.platform.crawl.CrawlService.start(vertx, hazelcast,
               new jp.tsunagu.platform.crawl.CrawlRepository(pool), content, workers, config, nodeId);
           ContentModule module = new ContentModule(content, new FacilityService(vertx, facilityRows, pages, workers), search,
               new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, settings, nodeId, workers);

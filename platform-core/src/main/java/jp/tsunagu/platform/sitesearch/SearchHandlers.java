@@ -53,7 +53,7 @@ public final class SearchHandlers {
         }
       });
       return search.search(new SearchService.PageSearch(p.text("q", 1000, ""), p.tenants(), filters, p.list("facet", 10, 40),
-          p.integer("offset", 0), p.integer("limit", 10)));
+          p.integer("offset", 0), p.integer("limit", 10), p.text("from", 40, null), p.text("to", 40, null)));
     }));
   }
 

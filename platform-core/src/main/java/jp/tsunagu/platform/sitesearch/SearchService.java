@@ -6,6 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -28,9 +32,22 @@ import jp.tsunagu.search.page.PageResults;
  */
 public final class SearchService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchService.class);
-  /** A search as the API and the search page ask for it. */
+  /** Calendar dates of the free publication range are days in Japan. */
+  static final ZoneId DATES = ZoneId.of("Asia/Tokyo");
+
+  /**
+   * A search as the API and the search page ask for it.
+   *
+   * @param from first publication date (YYYY-MM-DD, a day in Japan) or null/blank
+   * @param to last publication date, inclusive, or null/blank
+   */
   public record PageSearch(String text, List<String> tenants, Map<String, List<String>> filters, List<String> facets,
-                           int offset, int limit) {}
+                           int offset, int limit, String from, String to) {
+    public PageSearch(String text, List<String> tenants, Map<String, List<String>> filters, List<String> facets,
+                      int offset, int limit) {
+      this(text, tenants, filters, facets, offset, limit, null, null);
+    }
+  }
 
   private final Pool pool;
   private final SearchIndexes indexes;
@@ -41,13 +58,49 @@ public final class SearchService {
   }
 
   public Future<JsonObject> search(PageSearch request) {
+    Instant from;
+    Instant until;
+    try {
+      from = day(request.from(), "from");
+      LocalDate last = date(request.to(), "to");
+      until = last == null ? null : last.plusDays(1).atStartOfDay(DATES).toInstant();
+    } catch (ProblemException e) {
+      return Future.failedFuture(e);
+    }
     return tenants(request.tenants()).compose(tenants -> indexes.query(() -> {
           PageQuery.Builder b = PageQuery.builder().tenants(List.copyOf(tenants)).text(request.text())
-              .page(request.offset(), request.limit()).facets(request.facets().toArray(String[]::new));
+              .page(request.offset(), request.limit()).facets(request.facets().toArray(String[]::new))
+              .publishedBetween(from, until);
           request.filters().forEach((facet, values) -> b.filter(facet, values.toArray(String[]::new)));
           return indexes.pages().search(b.build());
         }).recover(SearchService::problem)
         .compose(results -> labels(tenants).map(labels -> toJson(request, results, labels))));
+  }
+
+  private static Instant day(String text, String name) {
+    LocalDate d = date(text, name);
+    return d == null ? null : d.atStartOfDay(DATES).toInstant();
+  }
+
+  /** A calendar date as YYYY-MM-DD, null when absent; anything else is a 400 problem naming the parameter. */
+  static LocalDate date(String text, String name) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String t = text.strip();
+    try {
+      if (t.length() != 10) {
+        throw new DateTimeParseException("not YYYY-MM-DD", t, 0);
+      }
+      LocalDate d = LocalDate.parse(t);
+      if (d.getYear() < 1900 || d.getYear() > 2999) {
+        throw new DateTimeParseException("year out of range", t, 0);
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new ProblemException(400, "search-bad-date", "Invalid search",
+          name + " must be a calendar date as YYYY-MM-DD between 1900 and 2999");
+    }
   }
 
   public Future<List<String>> suggest(List<String> tenants, String prefix, int count) {
@@ -112,7 +165,8 @@ public final class SearchService {
   }
 
   private static JsonObject hit(PageHit h, Map<String, Map<String, JsonObject>> labels) {
-    JsonObject category = labels.getOrDefault("category", Map.of()).get(h.category());
+    // Map.of() refuses a null key: a page without a category in a municipality without taxonomy
+    JsonObject category = h.category() == null ? null : labels.getOrDefault("category", Map.of()).get(h.category());
     return new JsonObject().put("tenantCode", h.tenant()).put("id", h.id()).put("url", h.url()).put("title", h.title())
         .put("summary", h.summary()).put("snippet", h.snippet())
         .put("category", h.category() == null || h.category().isEmpty() ? null : h.category())
@@ -130,6 +184,7 @@ public final class SearchService {
         case PAGE_SIZE -> "search-page-size";
         case OFFSET -> "search-offset";
         case UNKNOWN_FACET -> "search-unknown-facet";
+        case DATE_RANGE -> "search-date-range";
         case BAD_ARGUMENT -> "search-bad-argument";
       };
       return Future.failedFuture(new ProblemException(400, type, "Invalid search", e.getMessage()));

@@ -19,7 +19,7 @@ import jp.tsunagu.platform.tenant.TenantService;
 
 /**
  * The citizens' search page: one box (with suggestions while typing, from {@code /static/search.js}),
- * a choice of municipality, facets as links that add or remove a filter, results with highlighted
+ * a choice of municipality, a publication date range, facets as links that add or remove a filter, results with highlighted
  * snippets, "did you mean" and paging. It works without script; the script only adds suggestions.
  */
 final class SearchPages {
@@ -51,18 +51,22 @@ final class SearchPages {
         filters.put(facet, values);
       }
     });
+    String from = params.get("from") == null ? "" : params.get("from");
+    String to = params.get("to") == null ? "" : params.get("to");
     Map<String, Object> model = new HashMap<>();
     model.put("q", q);
+    model.put("from", from);
+    model.put("to", to);
     model.put("tenant", tenant);
     tenants.list().onFailure(ctx::fail).onSuccess(list -> {
       model.put("tenants", list.stream().map(Tenant::toJson).map(JsonObject::getMap).toList());
-      boolean asked = params.contains("q") || !filters.isEmpty();
+      boolean asked = params.contains("q") || !filters.isEmpty() || !from.isBlank() || !to.isBlank();
       if (!asked) {
         view.render(ctx, "search", model);
         return;
       }
       search.search(new SearchService.PageSearch(q, tenant.isEmpty() ? List.of() : List.of(tenant), filters, ORDER,
-              (page - 1) * PAGE_SIZE, PAGE_SIZE))
+              (page - 1) * PAGE_SIZE, PAGE_SIZE, from, to))
           .onSuccess(results -> {
             model.putAll(results(results, params, page));
             view.render(ctx, "search", model);

@@ -115,7 +115,7 @@ class ContentClusterIT {
     }
     String probe = BASE + "event/7.html";
     Poll.until(Duration.ofSeconds(10), "the pages reached node 2", () -> anonymous(node2).searchPages("市民イベント", List.of(SHIMADA),
-        null, null, null, null, null, null, null, null, 0, 10).getTotal() >= 300);
+        null, null, null, null, null, null, null, null, 0, 10, null, null).getTotal() >= 300);
     ContentApi operator = new ContentApi(ContentTesting.staff(node1, "root@tsunagu.example"));
     long generation1 = operator.getSearchIndex().getGeneration();
 

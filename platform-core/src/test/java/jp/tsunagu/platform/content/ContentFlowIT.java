@@ -15,7 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -158,17 +166,58 @@ class ContentFlowIT {
     assertTrue(categories.stream().anyMatch(v -> v.getValue().equals("gomi") && v.getCount() == 1 && "ごみ".equals(v.getLabelJa())));
 
     SearchResults filtered = anonymous.searchPages("子育て", List.of(SHIMADA), List.of("gomi"), null, null, null, null, null, null,
-        null, 0, 10);
+        null, 0, 10, null, null);
     assertEquals(1, filtered.getTotal());
     assertEquals("ごみの分け方と出し方", filtered.getHits().get(0).getTitle());
     SearchResults infants = anonymous.searchPages("", List.of(SHIMADA), null, null, null, List.of("infant"), null, null,
-        List.of("last_7_days"), null, 0, 10);
+        List.of("last_7_days"), null, 0, 10, null, null);
     assertEquals(List.of("子育て支援センターの利用"), infants.getHits().stream().map(SearchHit::getTitle).toList());
     SearchResults everywhere = search(anonymous, null, "子育て");
     assertTrue(everywhere.getTotal() >= 2, "without tenant every municipality is searched");
 
     assertTrue(anonymous.suggestPages("こそだ", List.of(SHIMADA), 5).getItems().contains("子育て支援センターの利用"));
     assertTrue(anonymous.suggestPages("こそだ", List.of(Fixtures.ICHIHARA), 5).getItems().isEmpty(), "other municipalities' titles stay out");
+  }
+
+  @Test
+  void aFreeDateRangeKeepsPagesPublishedOnThoseDaysInJapan() throws Exception {
+    // 2024-03-31T15:30Z is 2024-04-01 00:30 in Japan: inside a range that starts on 1 April.
+    editor.upsertPage(SHIMADA, page("https://www.city.shimada.shizuoka.jp/zei/kotei-2024.html", "固定資産税の納期（令和6年度）",
+        "<p>固定資産税の第1期の納期限です。</p>", "").publishedAt(OffsetDateTime.parse("2024-03-31T15:30:00Z")));
+    editor.upsertPage(SHIMADA, page("https://www.city.shimada.shizuoka.jp/zei/kotei-2023.html", "固定資産税の納期（令和5年度）",
+        "<p>固定資産税の第1期の納期限です。</p>", "").publishedAt(OffsetDateTime.parse("2023-03-31T14:59:00Z")));
+    editor.upsertPage(SHIMADA, page("https://www.city.shimada.shizuoka.jp/zei/kotei-oshirase.html", "固定資産税のお知らせ",
+        "<p>固定資産税の納期限が近づいています。</p>", "").publishedAt(OffsetDateTime.parse("2024-05-01T00:00:00+09:00")));
+    Poll.until(SOON, "the tax pages are searchable", () -> search(anonymous, SHIMADA, "固定資産税").getTotal() >= 3);
+
+    assertEquals(List.of("固定資産税の納期（令和6年度）"), titlesBetween("2024-04-01", "2024-04-30"));
+    assertEquals(List.of("固定資産税の納期（令和5年度）"), titlesBetween(null, "2023-03-31"), "23:59 in Japan is still that day");
+    assertEquals(List.of("固定資産税のお知らせ"), titlesBetween("2024-05-01", null));
+    assertEquals(List.of("固定資産税のお知らせ"), titlesBetween("2024-05-01", "2024-05-01"), "one day, both ends inclusive");
+    assertEquals(3, titlesBetween("2023-01-01", "2024-12-31").size());
+    assertEquals(List.of(), titlesBetween("2025-01-01", null));
+    SearchResults withFacet = anonymous.searchPages("固定資産税", List.of(SHIMADA), null, null, null, null, null, null,
+        List.of("older"), List.of("published"), 0, 10, LocalDate.parse("2024-01-01"), null);
+    assertEquals(2, withFacet.getTotal());
+    assertTrue(withFacet.getHits().stream().allMatch(h -> h.getTitle().contains("令和6年度") || h.getTitle().contains("お知らせ")),
+        "the range and the published buckets are both applied");
+
+    assertProblem(400, "search-date-range", () -> titlesBetween("2024-05-01", "2024-04-30"));
+    for (String bad : List.of("2024-13-01", "2024-02-30", "20240401", "2024-4-1", "yesterday", "0001-01-01", "2024-04-01T00:00:00Z")) {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl()
+          + "/api/v1/search?tenant=" + SHIMADA + "&q=%E7%A8%8E&from=" + URLEncoder.encode(bad, StandardCharsets.UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, r.statusCode(), bad + ": " + r.body());
+      assertEquals("application/problem+json", r.headers().firstValue("content-type").orElse("").split(";")[0]);
+      assertEquals("/problems/search-bad-date", new JsonObject(r.body()).getString("type"), r.body());
+      assertTrue(new JsonObject(r.body()).getString("detail").startsWith("from "), r.body());
+    }
+  }
+
+  private static List<String> titlesBetween(String from, String to) throws ApiException {
+    return anonymous.searchPages("固定資産税", List.of(SHIMADA), null, null, null, null, null, null, null, null, 0, 10,
+        from == null ? null : LocalDate.parse(from), to == null ? null : LocalDate.parse(to))
+        .getHits().stream().map(SearchHit::getTitle).sorted().toList();
   }
 
   @Test
@@ -200,17 +249,17 @@ class ContentFlowIT {
     assertProblem(400, "search-query-too-long", () -> search(anonymous, SHIMADA, "保育園".repeat(90)));
     assertProblem(400, "invalid-request", () -> search(anonymous, SHIMADA, "a".repeat(1001)));
     assertProblem(400, "search-page-size", () -> anonymous.searchPages("保育園", List.of(SHIMADA), null, null, null, null, null,
-        null, null, null, 0, 1000));
+        null, null, null, 0, 1000, null, null));
     assertProblem(400, "search-offset", () -> anonymous.searchPages("保育園", List.of(SHIMADA), null, null, null, null, null,
-        null, null, null, 20_000, 10));
+        null, null, null, 20_000, 10, null, null));
     assertProblem(400, "search-unknown-facet", () -> anonymous.searchPages("保育園", List.of(SHIMADA), null, null, null, null,
-        null, null, null, List.of("colour"), 0, 10));
+        null, null, null, List.of("colour"), 0, 10, null, null));
     assertProblem(400, "search-bad-argument", () -> anonymous.searchPages("保育園", List.of(SHIMADA), null, null, null, null,
-        null, null, List.of("yesterday"), null, 0, 10));
+        null, null, List.of("yesterday"), null, 0, 10, null, null));
     assertProblem(404, "not-found", () -> search(anonymous, "131016", "保育園"));
     assertProblem(400, "invalid-request", () -> anonymous.suggestPages("a".repeat(101), null, 5));
     assertProblem(400, "invalid-request", () -> anonymous.searchPages("保育園", List.of("22209"), null, null, null, null, null,
-        null, null, null, 0, 10));
+        null, null, null, 0, 10, null, null));
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class ContentTesting {
   /** Searches one municipality for the text, without filters, counting the category facet. */
   public static SearchResults search(ContentApi api, String tenant, String q) throws ApiException {
     return api.searchPages(q, tenant == null ? null : List.of(tenant), null, null, null, null, null, null, null,
-        List.of("category"), 0, 10);
+        List.of("category"), 0, 10, null, null);
   }
 
   public static boolean finds(ContentApi api, String tenant, String q, String url) throws ApiException {

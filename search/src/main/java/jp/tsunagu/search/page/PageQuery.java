@@ -17,6 +17,9 @@ import jp.tsunagu.search.TenantCode;
  * Builder#build()}, which throws {@link InvalidSearchRequestException}.
  *
  * @param filters facet to accepted values; values of one facet are ORed, facets are ANDed
+ * @param publishedFrom earliest publication time accepted (inclusive), or null for no lower bound
+ * @param publishedUntil publication time before which a page must have been published
+ *     (exclusive), or null for no upper bound; ANDed with the {@code published} facet's buckets
  * @param now the clock for recency and date facets (injectable for tests)
  */
 public record PageQuery(
@@ -28,6 +31,8 @@ public record PageQuery(
     int offset,
     int limit,
     boolean highlight,
+    Instant publishedFrom,
+    Instant publishedUntil,
     Instant now) {
 
   public static final int MAX_LIMIT = 100;
@@ -49,6 +54,8 @@ public record PageQuery(
     private int limit = 10;
     private boolean highlight = true;
     private Instant now;
+    private Instant publishedFrom;
+    private Instant publishedUntil;
 
     public Builder text(String text) {
       this.text = text == null ? "" : text;
@@ -80,6 +87,16 @@ public record PageQuery(
 
     public Builder highlight(boolean highlight) {
       this.highlight = highlight;
+      return this;
+    }
+
+    /**
+     * Only pages published in [{@code from}, {@code until}); either bound may be null. A range
+     * that ends before it starts is refused in {@link #build()}.
+     */
+    public Builder publishedBetween(Instant from, Instant until) {
+      this.publishedFrom = from;
+      this.publishedUntil = until;
       return this;
     }
 
@@ -117,10 +134,14 @@ public record PageQuery(
           return List.copyOf(all);
         });
       });
+      if (publishedFrom != null && publishedUntil != null && !publishedFrom.isBefore(publishedUntil)) {
+        throw bad(Reason.DATE_RANGE, "the publication range ends before it starts: from " + publishedFrom
+            + " until " + publishedUntil);
+      }
       Set<PageFacet> checkedFacets = EnumSet.noneOf(PageFacet.class);
       facets.forEach(name -> checkedFacets.add(PageFacet.of(name)));
       return new PageQuery(UserQuery.parse(text), text, Set.copyOf(tenants), Map.copyOf(checkedFilters),
-          Set.copyOf(checkedFacets), offset, limit, highlight, now == null ? Instant.now() : now);
+          Set.copyOf(checkedFacets), offset, limit, highlight, publishedFrom, publishedUntil, now == null ? Instant.now() : now);
     }
 
     private static InvalidSearchRequestException bad(Reason reason, String message) {

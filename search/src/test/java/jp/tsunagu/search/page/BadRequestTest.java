@@ -50,6 +50,14 @@ class BadRequestTest {
   }
 
   @Test
+  void aDateRangeThatEndsBeforeOrWhereItStarts() {
+    java.time.Instant day = java.time.Instant.parse("2024-04-01T00:00:00Z");
+    assertEquals(Reason.DATE_RANGE, refused(PageQuery.builder("131016").publishedBetween(day, day.minusMillis(1))).reason());
+    assertEquals(Reason.DATE_RANGE, refused(PageQuery.builder("131016").publishedBetween(day, day)).reason());
+    assertEquals(day, PageQuery.builder("131016").publishedBetween(day, null).build().publishedFrom());
+  }
+
+  @Test
   void badTenants() {
     assertEquals(Reason.BAD_ARGUMENT, refused(PageQuery.builder()).reason());
     assertEquals(Reason.BAD_ARGUMENT, refused(PageQuery.builder("131017")).reason());
