@@ -67,7 +67,7 @@ final class ClientValidator {
       // a sign-in always gives the service the citizen's subject: it is an item of the citizen's consent
       throw bad("authorization_code needs the scope openid");
     }
-    String sector = sector(b.getString("sectorIdentifier"), redirects);
+    String sector = sector(b.getString("sectorIdentifier"), redirects, clientId);
     String alg = b.getString("idTokenSignedResponseAlg", "RS256");
     if (!"RS256".equals(alg) && !"ES256".equals(alg)) {
       throw bad("idTokenSignedResponseAlg must be RS256 or ES256");
@@ -83,7 +83,7 @@ final class ClientValidator {
   }
 
   /** The sector identifier host (OIDC Core §8.1): given, or the one host all redirect URIs share. */
-  private static String sector(String given, List<String> redirects) {
+  private static String sector(String given, List<String> redirects, String clientId) {
     Set<String> hosts = new LinkedHashSet<>();
     redirects.forEach(r -> hosts.add(URI.create(r).getHost()));
     if (given != null && !given.isBlank()) {
@@ -92,6 +92,10 @@ final class ClientValidator {
         throw bad("sectorIdentifier must be a host name");
       }
       return host;
+    }
+    if (hosts.isEmpty()) {
+      // a service that signs no citizen in (client credentials only) is a sector of its own
+      return clientId;
     }
     if (hosts.size() != 1) {
       throw bad("Redirect URIs on several hosts need a sectorIdentifier");

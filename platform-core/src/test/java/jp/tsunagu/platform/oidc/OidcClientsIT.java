@@ -76,6 +76,14 @@ class OidcClientsIT {
   }
 
   @Test
+  void aServiceThatSignsNoCitizenInNeedsNoRedirectUri() throws Exception {
+    OidcClient api = admin.registerOidcClient(Fixtures.SHIMADA, new NewOidcClient().name("庁内連携 API")
+        .grantTypes(List.of(GrantTypesEnum.CLIENT_CREDENTIALS)).scopes(List.of("handbook.write")));
+    assertEquals(List.of(), api.getRedirectUris());
+    assertEquals(api.getClientId(), api.getSectorIdentifier(), "a sector of its own");
+  }
+
+  @Test
   void onlyTheMunicipalitysAdminsRegister() throws Exception {
     NewOidcClient c = new NewOidcClient().name("x").redirectUris(List.of("https://x.example/cb"));
     assertEquals(403, assertThrows(ApiException.class,
