@@ -3,7 +3,6 @@ package jp.tsunagu.platform.consentlink;
 import static jp.tsunagu.platform.http.Api.body;
 import static jp.tsunagu.platform.http.Api.respond;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,11 +15,9 @@ import jp.tsunagu.connectors.registry.ConnectorRegistry;
 import jp.tsunagu.consent.ConsentModule;
 import jp.tsunagu.platform.account.AccountService;
 import jp.tsunagu.platform.http.ProblemException;
-import jp.tsunagu.platform.oidc.Client;
-import jp.tsunagu.platform.oidc.OAuthError;
 import jp.tsunagu.platform.oidc.Oidc;
-import jp.tsunagu.platform.oidc.Scopes;
 import jp.tsunagu.platform.oidc.ServiceConsent;
+import jp.tsunagu.platform.oidc.ServiceTokens;
 import jp.tsunagu.platform.residence.ResidenceService;
 
 /**
@@ -33,33 +30,25 @@ import jp.tsunagu.platform.residence.ResidenceService;
 public final class ServiceApiHandlers {
   public static final String SCOPE = "citizen_data";
   private final Oidc oidc;
+  private final ServiceTokens tokens;
   private final ConnectorGateway gateway;
 
   public ServiceApiHandlers(io.vertx.core.Vertx vertx, ConsentModule consent, Oidc oidc, AccountService accounts,
                             ResidenceService residence) {
     this.oidc = oidc;
+    this.tokens = new ServiceTokens(oidc.verifier(), oidc.clients());
     this.gateway = new ConnectorGateway(consent.gate(), consent.accessLog(), new PlatformCitizenData(oidc, accounts, residence),
         ConnectorRegistry.discover(vertx, ServiceApiHandlers.class.getClassLoader(),
             id -> jp.tsunagu.connectors.spi.ConnectorConfig.empty()));
   }
 
   public void readCitizenData(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String token = header == null ? "" : header.substring(Math.min(header.length(), "Bearer ".length())).strip();
     JsonObject b = body(ctx);
     String subject = b.getString("subject");
     String purpose = b.getString("purpose");
     Set<String> items = new LinkedHashSet<>();
     b.getJsonArray("items").forEach(i -> items.add((String) i));
-    respond(ctx, 200, oidc.verifier().access(token)
-        .recover(err -> {
-          if (err instanceof OAuthError) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            return Future.failedFuture(ProblemException.unauthorized("The access token is not valid"));
-          }
-          return Future.failedFuture(err);
-        })
-        .compose(claims -> client(ctx, claims))
+    respond(ctx, 200, tokens.service(ctx, ServiceTokens.bearer(ctx), SCOPE)
         .compose(client -> oidc.accountOf(client.clientId(), subject).compose(account -> account.isEmpty()
             ? Future.failedFuture(ProblemException.notFound("A citizen with this subject linked to the service"))
             : gateway.read(new DataRequest(client.tenantCode(), account.get().toString(),
@@ -74,21 +63,5 @@ public final class ServiceApiHandlers {
           return new JsonObject().put("subject", data.serviceSubject()).put("purpose", data.purpose()).put("released", released)
               .put("values", values).put("consentId", data.consentId().toString()).put("accessLogSeq", data.accessLogSeq());
         }));
-  }
-
-  /** The service behind a token of its own: a client-credentials token with the scope, of a client still registered. */
-  private Future<Client> client(RoutingContext ctx, JWTClaimsSet claims) {
-    if (claims.getClaim("gid") != null) {
-      return Future.failedFuture(ProblemException.forbidden("A token issued for a citizen cannot call the service API; "
-          + "use the service's own token (client credentials)"));
-    }
-    Set<String> scopes = Scopes.parse((String) claims.getClaim("scope"));
-    if (scopes == null || !scopes.contains(SCOPE)) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + SCOPE + "\"");
-      return Future.failedFuture(ProblemException.forbidden("The token lacks the scope " + SCOPE));
-    }
-    String clientId = (String) claims.getClaim("client_id");
-    return oidc.clients().find(clientId).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-        : Future.failedFuture(ProblemException.unauthorized("The service is no longer registered")));
   }
 }

@@ -2,15 +2,12 @@ package jp.tsunagu.platform.content;
 
 import static jp.tsunagu.platform.http.Api.attempt;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 import jp.tsunagu.platform.http.Auth;
 import jp.tsunagu.platform.http.ProblemException;
 import jp.tsunagu.platform.oidc.ClientService;
-import jp.tsunagu.platform.oidc.OAuthError;
-import jp.tsunagu.platform.oidc.Scopes;
+import jp.tsunagu.platform.oidc.ServiceTokens;
 import jp.tsunagu.platform.oidc.TokenVerifier;
 import jp.tsunagu.platform.staff.Role;
 import jp.tsunagu.platform.staff.StaffService;
@@ -30,14 +27,12 @@ public final class ContentAccess {
 
   private final Auth auth;
   private final TenantService tenants;
-  private final TokenVerifier tokens;
-  private final ClientService clients;
+  private final ServiceTokens services;
 
   public ContentAccess(Auth auth, TenantService tenants, TokenVerifier tokens, ClientService clients) {
     this.auth = auth;
     this.tenants = tenants;
-    this.tokens = tokens;
-    this.clients = clients;
+    this.services = new ServiceTokens(tokens, clients);
   }
 
   /** The author of a content change in the municipality (staff only), or 401/403/404. */
@@ -55,49 +50,12 @@ public final class ContentAccess {
    * (RFC 6750 §3), a client of another municipality 403.
    */
   public Future<Author> pageWriter(RoutingContext ctx, String tenantCode) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String token = ServiceTokens.bearer(ctx);
+    if (token == null) {
       return editor(ctx, tenantCode);
     }
-    String token = header.substring(7).strip();
-    return tokens.access(token)
-        .recover(err -> Future.failedFuture(err instanceof OAuthError o ? invalidToken(ctx, o)
-            : invalidToken(ctx, OAuthError.invalidToken("The access token is not valid"))))
-        .compose(claims -> client(ctx, claims, tenantCode));
-  }
-
-  private Future<Author> client(RoutingContext ctx, JWTClaimsSet claims, String tenantCode) {
-    Object clientId = claims.getClaim("client_id");
-    if (clientId == null || !clientId.toString().equals(claims.getSubject())) {
-      return Future.failedFuture(challenge(ctx, OAuthError.insufficientScope(WRITE_SCOPE),
-          new ProblemException(403, "client-token-required", "Not allowed",
-              "Content is written with a CMS's client-credentials token, not a citizen's")));
-    }
-    Object scope = claims.getClaim("scope");
-    Set<String> scopes = scope == null ? Set.of() : Scopes.parse(scope.toString());
-    if (scopes == null || !scopes.contains(WRITE_SCOPE)) {
-      return Future.failedFuture(challenge(ctx, OAuthError.insufficientScope(WRITE_SCOPE),
-          new ProblemException(403, "insufficient-scope", "Not allowed", "The access token needs the scope " + WRITE_SCOPE)));
-    }
-    return clients.find(clientId.toString()).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(invalidToken(ctx, OAuthError.invalidToken("The token's client is no longer registered")));
-      }
-      if (!found.get().tenantCode().equals(tenantCode)) {
-        return Future.failedFuture(ProblemException.forbidden("The client belongs to another municipality"));
-      }
-      return tenants.require(tenantCode).map(Author.client(found.get().clientId()));
-    });
-  }
-
-  private static ProblemException invalidToken(RoutingContext ctx, OAuthError error) {
-    return challenge(ctx, error, new ProblemException(401, "invalid-token", "Invalid access token", error.description()));
-  }
-
-  private static ProblemException challenge(RoutingContext ctx, OAuthError error, ProblemException problem) {
-    if (error.challenge() != null) {
-      ctx.response().putHeader("WWW-Authenticate", error.challenge());
-    }
-    return problem;
+    return services.service(ctx, token, WRITE_SCOPE).compose(client -> client.tenantCode().equals(tenantCode)
+        ? tenants.require(tenantCode).map(Author.client(client.clientId()))
+        : Future.failedFuture(ProblemException.forbidden("The client belongs to another municipality")));
   }
 }
