@@ -5,8 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -46,12 +44,13 @@ public final class SigningKeys {
   private final Duration rotationAge;
   private final Duration prepublish;
   private final Duration longestLifetime;
+  private final SignatureProvider signatures;
   private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
   private volatile KeySet keys = new KeySet(List.of());
   private final java.util.concurrent.atomic.AtomicLong lastRefresh = new java.util.concurrent.atomic.AtomicLong();
 
   SigningKeys(Vertx vertx, SigningKeyRepository repository, WorkerExecutor workers, Clock clock, Duration rotationAge,
-              Duration prepublish, Duration longestLifetime) {
+              Duration prepublish, Duration longestLifetime, SignatureProvider signatures) {
     this.vertx = vertx;
     this.repository = repository;
     this.workers = workers;
@@ -59,6 +58,7 @@ public final class SigningKeys {
     this.rotationAge = rotationAge;
     this.prepublish = prepublish;
     this.longestLifetime = longestLifetime;
+    this.signatures = signatures;
   }
 
   /** Loads the key set and makes sure each algorithm has a signing key (the first node creates them). */
@@ -167,9 +167,14 @@ public final class SigningKeys {
     }, false);
   }
 
-  private static JWSSigner signer(JWK jwk) {
+  /** Where this node's signatures and verifications of its own tokens are computed. */
+  SignatureProvider signatures() {
+    return signatures;
+  }
+
+  private JWSSigner signer(JWK jwk) {
     try {
-      return jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa ? new RSASSASigner(rsa) : new ECDSASigner(jwk.toECKey());
+      return signatures.signer(jwk);
     } catch (JOSEException e) {
       throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);
     }
