@@ -43,7 +43,11 @@ import jp.tsunagu.platform.testing.TestPlatform;
 public final class OidcBench {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int SPARE = Integer.getInteger("bench.tokens", 120_000);
-  private static final int PEAK_SHARE = SPARE * 2 / 3;
+  /** Single-use values are split: a sixth for the warm-up, half for the peak, a third for half of peak. */
+  private static final int WARM = SPARE / 6;
+  private static final int PEAK_SHARE = WARM + SPARE / 2;
+  private static final int CITIZENS = 16;
+  private static final int FLOW_THREADS = 8;
   private static final String REDIRECT = "https://bench.example/cb";
 
   static final String NOTES = """
@@ -57,14 +61,21 @@ public final class OidcBench {
 
       """;
 
+  private static final java.util.Set<String> ONLY = java.util.Set.of(System.getProperty("bench.grants", "refresh,code,cc,signin").split(","));
+  private static CpuMeter meter;
+
   private OidcBench() {}
 
   public static void main(String[] args) throws Exception {
     int port = TestPlatform.freePort();
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     StringBuilder report = new StringBuilder();
-    try (TestPlatform node = TestPlatform.start(Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
-        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000"))) {
+    TestPlatform.Cluster cluster = new TestPlatform.Cluster();
+    try (TestPlatform node = TestPlatform.start(cluster, Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
+        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000",
+        // production password-hash cost (the tests use a cheaper one), for the complete sign-ins
+        "security.argon2MemoryKib", "19456", "security.argon2Iterations", "2", "security.signInAttemptsPer15Min", "100000"))) {
+      meter = new CpuMeter(ProcessHandle.current().pid(), cluster.database().port(), -1);
       Services s = node.platform().services();
       Fixtures fixtures = new Fixtures(node);
       fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "bench-admin@shimada.example", jp.tsunagu.platform.staff.Role.TENANT_ADMIN);
@@ -82,12 +93,13 @@ public final class OidcBench {
           .append("|---|---|---|---|---|---|\n");
       wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
       String refresh = "grant_type=refresh_token&refresh_token=";
-      report.append(row("refresh_token (rotation, one transaction)", url,
-          script(lines("bench-refresh-", 0, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
+      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, script(lines("bench-refresh-", 0, WARM), refresh),
+          script(lines("bench-refresh-", WARM, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
       String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
-      report.append(row("authorization_code (exchange, one transaction)", url,
-          script(lines("bench-code-", 0, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
-      report.append(row("client_credentials", url, script(null, cc), script(null, cc), basic));
+      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, script(lines("bench-code-", 0, WARM), code),
+          script(lines("bench-code-", WARM, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
+      if (ONLY.contains("cc")) report.append(row("client_credentials", url, script(null, cc), script(null, cc), script(null, cc), basic));
+      if (ONLY.contains("signin")) report.append('\n').append(signIns(node, fixtures, rp.client().clientId(), basic));
       report.append('\n').append(verification(node, basic));
     }
     report.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before the run: %s; after: %s. The node (2 event loops, "
@@ -99,9 +111,14 @@ public final class OidcBench {
     System.out.println(report);
   }
 
-  /** Peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
-  static String row(String label, String url, Path script, Path halfScript, String basic) throws Exception {
+  /** A warm-up, the peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
+  static String row(String label, String url, Path warmScript, Path script, Path halfScript, String basic) throws Exception {
+    wrk(url, 16, 5, warmScript, "0", basic); // the JIT compiles this grant's path
+    CpuMeter.Reading before = meter.read();
     FoundationBench.Wrk peak = wrk(url, 64, SECONDS, script, "0", basic);
+    CpuMeter.Reading used = meter.read().minus(before);
+    System.out.printf("%s: %.0f/s; cores: %s; CPU per grant (node / PostgreSQL / with wrk): %s%n", label, peak.requestsPerSecond,
+        used.cores("node"), used.perRequest(peak.requestsPerSecond * used.seconds()));
     int connections = 16;
     long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
     FoundationBench.Wrk half = wrk(url, connections, SECONDS, halfScript, String.valueOf(delayMs), basic);
@@ -150,14 +167,81 @@ public final class OidcBench {
     return lua;
   }
 
-  /** Refresh tokens to spend: one grant per 100 tokens, written in bulk; their values go to a file. */
+  /**
+   * Complete sign-ins against the limit the password hash sets on this machine: first Argon2id verifications alone on the
+   * node's password workers (as many callers as flows), then whole flows (authorize, sign-in form, code, token) by
+   * {@value #FLOW_THREADS} browsers, each flow with a fresh cookie jar. Every citizen has consented once before (a first
+   * flow each, not counted), so the consent page is not shown.
+   */
+  static String signIns(TestPlatform node, Fixtures fixtures, String clientId, String basic) throws Exception {
+    Services s = node.platform().services();
+    List<String> emails = new java.util.ArrayList<>();
+    for (int i = 0; i < CITIZENS; i++) {
+      emails.add(fixtures.verifiedCitizen("bench-flow-" + i + "@example.jp").email());
+    }
+    SignInFlows flows = new SignInFlows(node.baseUrl(), clientId, basic, REDIRECT);
+    for (String email : emails) { // consent once each
+      flows.new Browser().signIn(email, Fixtures.PASSWORD);
+    }
+    flows.run(FLOW_THREADS, 5, emails, Fixtures.PASSWORD); // warm-up
+    String stored = Fixtures.await(s.pool().preparedQuery("SELECT password_hash FROM account WHERE email = $1")
+        .execute(Tuple.of(emails.get(0)))).iterator().next().getString(0);
+    CpuMeter.Reading before = meter.read();
+    double hashes = hashLimit(s.hasher(), stored);
+    CpuMeter.Reading hashCpu = meter.read().minus(before);
+    before = meter.read();
+    SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
+    CpuMeter.Reading flowCpu = meter.read().minus(before);
+    System.out.printf("hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s)%n", hashes, hashCpu.cores("node"), r.perSecond(),
+        flowCpu.cores("node"));
+    return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
+            + "token → redirect with the code → code exchange with an ID token; each flow a new browser with an empty cookie jar; "
+            + "consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers for %d s: "
+            + "**%.1f sign-ins/s** (p50 %s, p99 %s, %d failed). The limit the password hash sets, measured just before in the same run: "
+            + "%d callers verifying a password on the same workers, nothing else: **%.1f verifications/s**. Sign-ins reach **%.0f %%** of "
+            + "it (goal ≥ 90 %%). Cores busy during the sign-ins: %s; during the hashes alone: %s.%n%n",
+        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.PASSWORD_WORKERS), FLOW_THREADS, SECONDS, r.perSecond(), r.percentile(0.5),
+        r.percentile(0.99), r.failures(), FLOW_THREADS, hashes, 100 * r.perSecond() / hashes, flowCpu.cores("node"), hashCpu.cores("node"));
+  }
+
+  /** Password verifications per second on the node's password workers, {@value #FLOW_THREADS} at a time. */
+  static double hashLimit(jp.tsunagu.platform.security.PasswordHasher hasher, String stored) throws Exception {
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long start = System.nanoTime();
+    long end = start + SECONDS * 1_000_000_000L;
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(FLOW_THREADS);
+    for (int i = 0; i < FLOW_THREADS; i++) {
+      verifyUntil(hasher, stored, end, done, finished);
+    }
+    finished.await();
+    return done.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static void verifyUntil(jp.tsunagu.platform.security.PasswordHasher hasher, String stored, long end,
+                                  java.util.concurrent.atomic.AtomicLong done, java.util.concurrent.CountDownLatch finished) {
+    hasher.verify(Fixtures.PASSWORD, stored).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        done.incrementAndGet();
+      }
+      if (System.nanoTime() < end) {
+        verifyUntil(hasher, stored, end, done, finished);
+      } else {
+        finished.countDown();
+      }
+    });
+  }
+
+  /**
+   * Refresh tokens to spend, written in bulk: each of its own grant, as in real use (a grant has one live refresh token;
+   * its next one exists only after a rotation). Their values go to a file.
+   */
   static void spareRefreshTokens(Services s, UUID account, String clientId) throws Exception {
     Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr) "
             + "SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, $1, $2, 'bench-sid', '{openid,email}', now(), "
             + "'urn:tsunagu:acr:email-verified' FROM generate_series(1, $3) g")
-        .execute(Tuple.of(clientId, account, SPARE / 100)));
+        .execute(Tuple.of(clientId, account, SPARE)));
     Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) "
-            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i / 100 + 1), 12, '0'))::uuid, "
+            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i + 1), 12, '0'))::uuid, "
             + "now() + interval '1 day' FROM generate_series(0, $1 - 1) i")
         .execute(Tuple.of(SPARE)));
   }
