@@ -48,7 +48,15 @@ public final class KeycloakBench {
   private KeycloakBench() {}
 
   /** What one side offers to the load driver. */
-  record Side(String name, String tokenUrl, String authorizeUrl, String basic, List<String> refreshTokens, Browser browser) {}
+  record Side(String name, String tokenUrl, String basic, Browser.Factory browsers, List<String> refreshTokens) {}
+
+  /** Signs a browser in at one provider (the sign-in form, a password check); answers the code it ends with. */
+  interface Login {
+    String signIn(Browser browser) throws Exception;
+  }
+
+  private static final int WARM_SEEDS = CONNECTIONS;
+  private static final int SEEDS = WARM_SEEDS + 3 * CONNECTIONS;
 
   public static void main(String[] args) throws Exception {
     Path kcHome;
@@ -71,21 +79,22 @@ public final class KeycloakBench {
         "security.signInAttemptsPer15Min", "100000"));
          Keycloak kc = Keycloak.start(kcHome, pgPort)) {
       Side tsunagu = tsunaguSide(node);
-      Side keycloak = kc.side(2 * CONNECTIONS);
+      Side keycloak = kc.side();
       CpuMeter tsunaguMeter = new CpuMeter(ProcessHandle.current().pid(), pgPort, -1);
       CpuMeter keycloakMeter = new CpuMeter(ProcessHandle.current().pid(), pgPort, kc.pid());
-      report.append(String.format(Locale.ROOT, "Keycloak %s started in %.1f s (first start, which builds its optimized image: %.1f s).%n%n",
-          kc.version, kc.readySeconds, kc.readySeconds));
+      report.append(String.format(Locale.ROOT, "Keycloak %s was ready %.1f s after `kc.sh start` (which first builds its optimized image for these "
+          + "options, about 40 s of it); Tsunagu's node starts in about 2 s (see the foundation's start-up figures).%n%n",
+          kc.version, kc.readySeconds));
       report.append("| grant | Tsunagu | Keycloak | ratio | Tsunagu p50 / p99 | Keycloak p50 / p99 | CPU per grant, Tsunagu: node / PostgreSQL "
           + "/ with wrk | CPU per grant, Keycloak: server / PostgreSQL / with wrk | non-2xx (T / K) |\n|---|---|---|---|---|---|---|---|---|\n");
       String cc = "grant_type=client_credentials";
       report.append(compare("client_credentials", tsunagu, tsunaguMeter, keycloak, keycloakMeter,
-          (side, warm) -> OidcBench.script(null, cc)));
+          (side, warmRate) -> OidcBench.script(null, cc)));
       report.append(compare("refresh_token (rotating; new ID token on both)", tsunagu, tsunaguMeter, keycloak, keycloakMeter,
-          (side, warm) -> refreshChain(warm ? side.refreshTokens().subList(0, CONNECTIONS)
-              : side.refreshTokens().subList(CONNECTIONS, 2 * CONNECTIONS))));
+          (side, warmRate) -> refreshChain(warmRate < 0 ? side.refreshTokens().subList(0, WARM_SEEDS)
+              : side.refreshTokens().subList(WARM_SEEDS, SEEDS))));
       report.append(compare("authorization_code (exchange)", tsunagu, tsunaguMeter, keycloak, keycloakMeter,
-          (side, warm) -> OidcBench.script(side.browser().codes(warm ? CODES / 6 : CODES),
+          (side, warmRate) -> OidcBench.script(codes(side, warmRate < 0 ? 2000 : (int) Math.min(CODES, warmRate * SECONDS * 1.5 + 1000)),
               "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=")));
       report.append('\n');
       report.append(kc.setupNote());
@@ -95,9 +104,9 @@ public final class KeycloakBench {
     System.out.println(report);
   }
 
-  /** The wrk script of one run; {@code warm} for the warm-up run before the measured one. */
+  /** The wrk script of one run: {@code warmRate} is -1 for the warm-up, then the rate the warm-up reached. */
   interface Script {
-    Path make(Side side, boolean warm) throws Exception;
+    Path make(Side side, double warmRate) throws Exception;
   }
 
   /** Warm-up, then the measured run, on each side in turn. */
@@ -113,10 +122,12 @@ public final class KeycloakBench {
   record Run(FoundationBench.Wrk wrk, CpuMeter.Reading cpu) {}
 
   static Run measure(Side side, CpuMeter meter, Script script) throws Exception {
-    FoundationBench.Wrk.run("", 16, 5, "-s", script.make(side, true).toString(), side.tokenUrl(), "--", "0", side.basic()); // warm-up
-    Path s = script.make(side, false);
+    FoundationBench.Wrk warm = FoundationBench.Wrk.run("", 16, 5, "--timeout", "10s", "-s", script.make(side, -1).toString(),
+        side.tokenUrl(), "--", "0", side.basic());
+    Path s = script.make(side, warm.requestsPerSecond);
     CpuMeter.Reading before = meter.read();
-    FoundationBench.Wrk w = FoundationBench.Wrk.run("", CONNECTIONS, SECONDS, "-s", s.toString(), side.tokenUrl(), "--", "0", side.basic());
+    FoundationBench.Wrk w = FoundationBench.Wrk.run("", CONNECTIONS, SECONDS, "--timeout", "10s", "-s", s.toString(), side.tokenUrl(), "--",
+        "0", side.basic());
     CpuMeter.Reading used = meter.read().minus(before);
     System.out.printf("%s: %.0f/s, p99 %s, non-2xx %d; cores: %s%n", side.name(), w.requestsPerSecond, w.p99, w.errors,
         used.cores(side.name()));
@@ -161,16 +172,85 @@ public final class KeycloakBench {
     Services s = node.platform().services();
     Fixtures fixtures = new Fixtures(node);
     fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "bench-admin@shimada.example", jp.tsunagu.platform.staff.Role.TENANT_ADMIN);
-    ClientService.Registered rp = Fixtures.await(s.oidc().clients().register(Staff.SYSTEM, Fixtures.SHIMADA, "bench-rp-0001",
+    Fixtures.await(s.oidc().clients().register(Staff.SYSTEM, Fixtures.SHIMADA, "bench-rp-0001",
         new JsonObject().put("name", "bench").put("redirectUris", List.of(REDIRECT)).put("scopes", List.of("openid", "email", "api.read"))
             .put("grantTypes", List.of("authorization_code", "refresh_token", "client_credentials")), "bench-secret"));
     String basic = "Basic " + Base64.getEncoder().encodeToString("bench-rp-0001:bench-secret".getBytes(StandardCharsets.UTF_8));
     String email = fixtures.verifiedCitizen("bench-kc@example.jp").email();
-    String authorize = node.baseUrl() + "/oauth2/authorize";
-    Browser browser = new Browser(authorize, node.baseUrl() + "/oauth2/token", basic, "bench-rp-0001");
-    browser.tsunaguSignIn(node.baseUrl(), email, Fixtures.PASSWORD);
-    List<String> refresh = browser.refreshTokens(2 * CONNECTIONS);
-    return new Side("tsunagu", node.baseUrl() + "/oauth2/token", authorize, basic, refresh, browser);
+    Browser.Factory browsers = new Browser.Factory(node.baseUrl() + "/oauth2/authorize", node.baseUrl() + "/oauth2/token", basic,
+        "bench-rp-0001", b -> b.tsunaguSignIn(node.baseUrl(), email, Fixtures.PASSWORD));
+    return new Side("tsunagu", node.baseUrl() + "/oauth2/token", basic, browsers, refreshTokens(browsers, SEEDS));
+  }
+
+  /** Refresh tokens of {@code n} separate sign-ins (each its own browser and session), 4 sign-ins at a time. */
+  static List<String> refreshTokens(Browser.Factory browsers, int n) throws Exception {
+    List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+    parallel(n, () -> {
+      Browser b = browsers.create();
+      out.add(b.exchange(b.signIn()));
+    });
+    return out;
+  }
+
+  /** {@code n} codes from 16 signed-in browsers, 4 asking at a time, written to a file for the load driver. */
+  static Path codes(Side side, int n) throws Exception {
+    List<Browser> browsers = java.util.Collections.synchronizedList(new ArrayList<>());
+    parallel(16, () -> {
+      Browser b = side.browsers().create();
+      b.signIn();
+      browsers.add(b);
+    });
+    List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int first = t;
+      threads.add(Thread.ofPlatform().start(() -> {
+        int i = first;
+        while (next.getAndIncrement() < n) {
+          try {
+            out.add(browsers.get(i).code());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          i = (i + 4) % browsers.size();
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    Path file = Files.createTempFile("kc-bench-codes", ".txt");
+    Files.write(file, out);
+    return file;
+  }
+
+  interface Job {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code n} jobs on 4 threads. */
+  static void parallel(int n, Job job) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(n);
+    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        while (left.getAndDecrement() > 0 && failure.get() == null) {
+          try {
+            job.run();
+          } catch (Exception e) {
+            failure.compareAndSet(null, e);
+          }
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
   }
 
   /**
@@ -183,12 +263,39 @@ public final class KeycloakBench {
     private final String token;
     private final String basic;
     private final String clientId;
+    private final Login login;
 
-    Browser(String authorize, String token, String basic, String clientId) {
+    /** Makes browsers for one provider and client. */
+    record Factory(String authorize, String token, String basic, String clientId, Login login) {
+      Browser create() {
+        return new Browser(authorize, token, basic, clientId, login);
+      }
+    }
+
+    Browser(String authorize, String token, String basic, String clientId, Login login) {
       this.authorize = authorize;
       this.token = token;
       this.basic = basic;
       this.clientId = clientId;
+      this.login = login;
+    }
+
+    /** Signs in with the password; answers the code the sign-in ends with. */
+    String signIn() throws Exception {
+      return login.signIn(this);
+    }
+
+    /** Exchanges a code; answers the refresh token. */
+    String exchange(String code) throws Exception {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(token)).header("Authorization", basic)
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code + "&redirect_uri=" + enc(REDIRECT)))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      String refresh = r.statusCode() == 200 ? new JsonObject(r.body()).getString("refresh_token") : null;
+      if (refresh == null) {
+        throw new IllegalStateException("code exchange failed: " + r.statusCode() + " " + r.body());
+      }
+      return refresh;
     }
 
     String authorizeUrl() {
@@ -217,7 +324,7 @@ public final class KeycloakBench {
       return r;
     }
 
-    void tsunaguSignIn(String base, String email, String password) throws Exception {
+    String tsunaguSignIn(String base, String email, String password) throws Exception {
       HttpResponse<String> page = follow(get(authorizeUrl()));
       String action = match(page.body(), "action=\"(/authorize/[0-9a-f-]+/sign-in)\"");
       HttpResponse<String> after = follow(post(base + action, "csrf=" + enc(match(page.body(), "name=\"csrf\" value=\"([^\"]+)\""))
@@ -230,13 +337,13 @@ public final class KeycloakBench {
         }
         after = follow(post(base + match(after.body(), "action=\"(/authorize/[0-9a-f-]+/consent)\""), form.toString()));
       }
-      code(after);
+      return code(after);
     }
 
-    void keycloakSignIn(String username, String password) throws Exception {
+    String keycloakSignIn(String username, String password) throws Exception {
       HttpResponse<String> page = follow(get(authorizeUrl()));
       String action = match(page.body(), "id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"").replace("&amp;", "&");
-      code(follow(post(action, "username=" + enc(username) + "&password=" + enc(password) + "&credentialId=")));
+      return code(follow(post(action, "username=" + enc(username) + "&password=" + enc(password) + "&credentialId=")));
     }
 
     /** One code from the single-sign-on session (no password asked). */
@@ -254,46 +361,6 @@ public final class KeycloakBench {
       return m.group(1);
     }
 
-    /** {@code n} codes, asked for on 4 threads at once, written to a file for the load driver. */
-    Path codes(int n) throws Exception {
-      List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
-      List<Thread> threads = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(n);
-      for (int i = 0; i < 4; i++) {
-        threads.add(Thread.ofPlatform().start(() -> {
-          while (left.getAndDecrement() > 0) {
-            try {
-              out.add(code());
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }
-        }));
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      Path file = Files.createTempFile("kc-bench-codes", ".txt");
-      Files.write(file, out);
-      return file;
-    }
-
-    /** Refresh tokens of {@code n} separate grants: codes exchanged one by one. */
-    List<String> refreshTokens(int n) throws Exception {
-      List<String> out = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(token)).header("Authorization", basic)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code() + "&redirect_uri=" + enc(REDIRECT)))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        String refresh = new JsonObject(r.body()).getString("refresh_token");
-        if (r.statusCode() != 200 || refresh == null) {
-          throw new IllegalStateException("code exchange failed: " + r.statusCode() + " " + r.body());
-        }
-        out.add(refresh);
-      }
-      return out;
-    }
   }
 
   /**
@@ -382,6 +449,7 @@ public final class KeycloakBench {
       String password = "bench-" + java.util.UUID.randomUUID();
       pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", password);
       Process p = pb.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroy)); // also when this driver is stopped
       String base = "http://127.0.0.1:" + port;
       HttpClient probe = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
@@ -426,7 +494,7 @@ public final class KeycloakBench {
     }
 
     /** Realm, client and user through the admin REST API; then sign-in, codes and refresh tokens as for Tsunagu. */
-    Side side(int refreshTokens) throws Exception {
+    Side side() throws Exception {
       admin("POST", "", new JsonObject().put("realm", "bench").put("enabled", true).put("sslRequired", "none")
           // rotation with reuse detection, as Tsunagu does it
           .put("revokeRefreshToken", true).put("refreshTokenMaxReuse", 0)
@@ -442,9 +510,9 @@ public final class KeycloakBench {
           .put("credentials", new JsonArray().add(new JsonObject().put("type", "password").put("value", PASSWORD).put("temporary", false))));
       String realm = base + "/realms/bench/protocol/openid-connect";
       String basic = "Basic " + Base64.getEncoder().encodeToString("bench-rp:bench-secret".getBytes(StandardCharsets.UTF_8));
-      Browser browser = new Browser(realm + "/auth", realm + "/token", basic, "bench-rp");
-      browser.keycloakSignIn("citizen", PASSWORD);
-      return new Side("keycloak", realm + "/token", realm + "/auth", basic, browser.refreshTokens(refreshTokens), browser);
+      Browser.Factory browsers = new Browser.Factory(realm + "/auth", realm + "/token", basic, "bench-rp",
+          b -> b.keycloakSignIn("citizen", PASSWORD));
+      return new Side("keycloak", realm + "/token", basic, browsers, refreshTokens(browsers, SEEDS));
     }
 
     String setupNote() {
@@ -455,9 +523,11 @@ public final class KeycloakBench {
           + "confidential client with `client-secret` (Basic), refresh-token rotation on (`revokeRefreshToken`, reuse 0), codes "
           + "valid 600 s (Tsunagu: `oidc.codeSeconds` 600), the password hash set to Argon2id m=19456 KiB, t=2, p=1 "
           + "(`--spi-password-hashing-argon2-*` and the realm policy `hashAlgorithm(argon2) and hashIterations(2)`; Tsunagu's "
-          + "production parameters). Both sides sign RS256 (Keycloak's default realm key, RSA-2048). Codes and the first refresh "
-          + "tokens come from one signed-in browser per side (sign-in form once, then its single-sign-on session asks for a "
-          + "code at a time); each refresh run follows the rotation (every response's new token is sent next, 64 chains). "
+          + "production parameters). Both sides sign RS256 (Keycloak's default realm key, RSA-2048). Every refresh "
+          + "chain starts from its own sign-in (a browser posts the login form, the code it gets is exchanged), so no two "
+          + "chains share a session (Keycloak accepts only the newest refresh token of a client session); the refresh run "
+          + "follows the rotation (each response's new token is the next one sent; three spare chains per connection). "
+          + "Codes come from 16 signed-in browsers asking through their single-sign-on sessions, written before the run. "
           + "Differences that remain: Keycloak signs its refresh tokens too (HS512), and keeps user and client sessions "
           + "(persistent sessions in PostgreSQL, the default since Keycloak 25); Tsunagu's refresh tokens are random strings "
           + "stored as SHA-256 digests. Keycloak's own log: `platform-core/target/keycloak/keycloak.log`.%n%n",
