@@ -2,11 +2,8 @@ package jp.tsunagu.platform.oidc;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -14,8 +11,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.Provider;
-import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import org.slf4j.Logger;
@@ -64,22 +61,11 @@ final class SignatureProvider {
     return provider != null;
   }
 
-  JWSSigner signer(JWK jwk) throws JOSEException {
-    if (jwk instanceof RSAKey rsa) {
-      if (provider == null) {
-        return new RSASSASigner(rsa);
-      }
-      RSASSASigner signer = new RSASSASigner(translate("RSA", rsa.toPrivateKey()));
-      signer.getJCAContext().setProvider(provider);
-      return signer;
-    }
-    ECKey ec = jwk.toECKey();
-    if (provider == null) {
-      return new ECDSASigner(ec);
-    }
-    ECDSASigner signer = new ECDSASigner((ECPrivateKey) translate("EC", ec.toPrivateKey()));
-    signer.getJCAContext().setProvider(provider);
-    return signer;
+  /** A signer for one of the provider's keys, its private key in this provider's form. */
+  CompactSigner compactSigner(KeySet.Key key) throws JOSEException {
+    PrivateKey privateKey = key.jwk() instanceof RSAKey rsa ? rsa.toPrivateKey() : key.jwk().toECKey().toPrivateKey();
+    return new CompactSigner(key.alg(), key.kid(), provider == null ? privateKey : translate(key.jwk() instanceof RSAKey ? "RSA" : "EC",
+        privateKey), provider);
   }
 
   JWSVerifier verifier(JWK jwk) throws JOSEException {

@@ -3,15 +3,12 @@ package jp.tsunagu.platform.oidc;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -45,7 +42,7 @@ public final class SigningKeys {
   private final Duration prepublish;
   private final Duration longestLifetime;
   private final SignatureProvider signatures;
-  private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
+  private final Map<String, CompactSigner> signers = new ConcurrentHashMap<>();
   private volatile KeySet keys = new KeySet(List.of());
   private final java.util.concurrent.atomic.AtomicLong lastRefresh = new java.util.concurrent.atomic.AtomicLong();
 
@@ -105,13 +102,7 @@ public final class SigningKeys {
   public String sign(JWSAlgorithm alg, JOSEObjectType type, JWTClaimsSet claims) {
     KeySet.Key key = keys.signing(alg, clock.instant())
         .orElseThrow(() -> new IllegalStateException("no signing key for " + alg + " yet"));
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.kid()).type(type).build(), claims);
-      jwt.sign(signers.computeIfAbsent(key.kid(), kid -> signer(key.jwk())));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing failed", e);
-    }
+    return signers.computeIfAbsent(key.kid(), kid -> signer(key)).sign(type, claims);
   }
 
   /**
@@ -172,11 +163,11 @@ public final class SigningKeys {
     return signatures;
   }
 
-  private JWSSigner signer(JWK jwk) {
+  private CompactSigner signer(KeySet.Key key) {
     try {
-      return signatures.signer(jwk);
+      return signatures.compactSigner(key);
     } catch (JOSEException e) {
-      throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);
+      throw new IllegalStateException("unusable signing key " + key.kid(), e);
     }
   }
 }
