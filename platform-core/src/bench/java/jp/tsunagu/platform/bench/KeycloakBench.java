@@ -82,8 +82,8 @@ public final class KeycloakBench {
       Side keycloak = kc.side();
       CpuMeter tsunaguMeter = new CpuMeter(ProcessHandle.current().pid(), pgPort, -1);
       CpuMeter keycloakMeter = new CpuMeter(ProcessHandle.current().pid(), pgPort, kc.pid());
-      report.append(String.format(Locale.ROOT, "Keycloak %s was ready %.1f s after `kc.sh start` (which first builds its optimized image for these "
-          + "options, about 40 s of it); Tsunagu's node starts in about 2 s (see the foundation's start-up figures).%n%n",
+      report.append(String.format(Locale.ROOT, "Keycloak %s was ready %.1f s after `kc.sh start` (the very first start also builds Keycloak's optimized "
+          + "image for these options, about 40 s more); Tsunagu's node starts in about 2 s (see the foundation's start-up figures).%n%n",
           kc.version, kc.readySeconds));
       report.append("| grant | Tsunagu | Keycloak | ratio | Tsunagu p50 / p99 | Keycloak p50 / p99 | CPU per grant, Tsunagu: node / PostgreSQL "
           + "/ with wrk | CPU per grant, Keycloak: server / PostgreSQL / with wrk | non-2xx (T / K) |\n|---|---|---|---|---|---|---|---|---|\n");
