@@ -42,7 +42,7 @@ final class SignInFlows {
   }
 
   /** The outcome of a timed run. */
-  record Result(long flows, long failures, double seconds, List<Long> micros) {
+  record Result(long flows, long failures, double seconds, List<Long> micros, double driverCpuSeconds) {
     double perSecond() {
       return flows / seconds;
     }
@@ -59,13 +59,15 @@ final class SignInFlows {
   Result run(int threads, int seconds, List<String> emails, String password) throws Exception {
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    AtomicLong driverNanos = new AtomicLong();
     List<Long> micros = Collections.synchronizedList(new ArrayList<>());
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Thread> running = new ArrayList<>();
     long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       int first = t;
-      running.add(Thread.ofPlatform().start(() -> {
+      running.add(Thread.ofPlatform().name("bench-flow-" + t).start(() -> {
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         Browser browser = new Browser();
         for (int i = first; System.nanoTime() < end; i += threads) {
           long t0 = System.nanoTime();
@@ -79,6 +81,7 @@ final class SignInFlows {
             }
           }
         }
+        driverNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
       }));
     }
     for (Thread t : running) {
@@ -87,7 +90,7 @@ final class SignInFlows {
     double took = (System.nanoTime() - start) / 1e9;
     List<Long> sorted = new ArrayList<>(micros);
     Collections.sort(sorted);
-    return new Result(done.get(), failed.get(), took, sorted);
+    return new Result(done.get(), failed.get(), took, sorted, driverNanos.get() / 1e9);
   }
 
   /** One browser: a cookie jar emptied before every flow. */
