@@ -43,19 +43,33 @@ import jp.tsunagu.platform.testing.TestPlatform;
 public final class OidcBench {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int SPARE = Integer.getInteger("bench.tokens", 120_000);
-  private static final int PEAK_SHARE = SPARE * 2 / 3;
+  /** Single-use values are split: a sixth for the warm-up, half for the peak, a third for half of peak. */
+  private static final int WARM = SPARE / 6;
+  private static final int PEAK_SHARE = WARM + SPARE / 2;
+  private static final int CITIZENS = 16;
+  private static final int FLOW_THREADS = 8;
   private static final String REDIRECT = "https://bench.example/cb";
 
   static final String NOTES = """
-      What each grant costs: a refresh is one transaction (lock the token, mark it used, insert its successor) and two \
-      RSA-2048 signatures (access token and ID token); a code exchange is one transaction (lock the code, mark it used, \
-      insert the grant and its first refresh token) and two signatures; client credentials are one signature and no \
-      database write. The client secret check is one SHA-256, and the client is read from PostgreSQL on every request. \
-      The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no constant-rate \
-      mode), so their rate is only near half of the peak. Not measured here: complete sign-ins per second (form, code, \
-      token; bounded by Argon2id, see the foundation's sign-in figure) and Keycloak side by side.
+      What each grant costs: a refresh is one SQL statement (lock the token, check it, mark it used, insert its \
+      successor) and one RSA-2048 signature (the access token; no new ID token on refresh unless `oidc.idTokenOnRefresh`); \
+      a code exchange is one statement (lock the code's flow, mark it used, insert the grant and its first refresh token) \
+      and two signatures (access token and ID token); client credentials are one signature and no database write. \
+      Signatures are native (Amazon Corretto Crypto Provider, about 0.26 ms of CPU per RSA-2048 signature here). The client \
+      secret check is one SHA-256 of the presented secret against the stored digest (secrets are 256-bit random values, \
+      so no slow hash), the client comes from the node's 30-second cache, and the client-authentication rate limit is \
+      two Hazelcast reads. Each refresh token to spend is the live token of its own grant, as in real use; codes are \
+      flows written beforehand in bulk. Each grant is warmed up for 5 s (16 connections, its own tokens) before its \
+      peak run. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
+      constant-rate mode), so their rate is only near half of the peak. "CPU per grant" is the CPU time of the node \
+      (this JVM), of its PostgreSQL server's processes, and of both with wrk, divided by the grants of the peak run; \
+      "rest of the machine" is other people's work on the shared cores during the run.
 
       """;
+
+
+  private static final java.util.Set<String> ONLY = java.util.Set.of(System.getProperty("bench.grants", "refresh,code,cc,signin").split(","));
+  private static CpuMeter meter;
 
   private OidcBench() {}
 
@@ -63,8 +77,12 @@ public final class OidcBench {
     int port = TestPlatform.freePort();
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     StringBuilder report = new StringBuilder();
-    try (TestPlatform node = TestPlatform.start(Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
-        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000"))) {
+    TestPlatform.Cluster cluster = new TestPlatform.Cluster();
+    try (TestPlatform node = TestPlatform.start(cluster, Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
+        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000",
+        // production password-hash cost (the tests use a cheaper one), for the complete sign-ins
+        "security.argon2MemoryKib", "19456", "security.argon2Iterations", "2", "security.signInAttemptsPer15Min", "100000"))) {
+      meter = new CpuMeter(ProcessHandle.current().pid(), cluster.database().port(), -1);
       Services s = node.platform().services();
       Fixtures fixtures = new Fixtures(node);
       fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "bench-admin@shimada.example", jp.tsunagu.platform.staff.Role.TENANT_ADMIN);
@@ -78,16 +96,18 @@ public final class OidcBench {
       String url = node.baseUrl() + "/oauth2/token";
       String cc = "grant_type=client_credentials&scope=api.read";
 
-      report.append("| grant | peak (64 connections) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx |\n")
-          .append("|---|---|---|---|---|---|\n");
+      report.append("| grant | peak (64 connections) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx "
+              + "| CPU per grant: node / PostgreSQL / with wrk | cores busy at peak |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
       wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
       String refresh = "grant_type=refresh_token&refresh_token=";
-      report.append(row("refresh_token (rotation, one transaction)", url,
-          script(lines("bench-refresh-", 0, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
+      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, script(lines("bench-refresh-", 0, WARM), refresh),
+          script(lines("bench-refresh-", WARM, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
       String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
-      report.append(row("authorization_code (exchange, one transaction)", url,
-          script(lines("bench-code-", 0, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
-      report.append(row("client_credentials", url, script(null, cc), script(null, cc), basic));
+      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, script(lines("bench-code-", 0, WARM), code),
+          script(lines("bench-code-", WARM, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
+      if (ONLY.contains("cc")) report.append(row("client_credentials", url, script(null, cc), script(null, cc), script(null, cc), basic));
+      if (ONLY.contains("signin")) report.append('\n').append(signIns(node, fixtures, rp.client().clientId(), basic));
       report.append('\n').append(verification(node, basic));
     }
     report.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before the run: %s; after: %s. The node (2 event loops, "
@@ -99,14 +119,20 @@ public final class OidcBench {
     System.out.println(report);
   }
 
-  /** Peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
-  static String row(String label, String url, Path script, Path halfScript, String basic) throws Exception {
+  /** A warm-up, the peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
+  static String row(String label, String url, Path warmScript, Path script, Path halfScript, String basic) throws Exception {
+    wrk(url, 16, 5, warmScript, "0", basic); // the JIT compiles this grant's path
+    CpuMeter.Reading before = meter.read();
     FoundationBench.Wrk peak = wrk(url, 64, SECONDS, script, "0", basic);
+    CpuMeter.Reading used = meter.read().minus(before);
+    String cpu = used.perRequest(peak.requestsPerSecond * used.seconds());
+    System.out.printf("%s: %.0f/s; cores: %s; CPU per grant (node / PostgreSQL / with wrk): %s%n", label, peak.requestsPerSecond,
+        used.cores("node"), cpu);
     int connections = 16;
     long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
     FoundationBench.Wrk half = wrk(url, connections, SECONDS, halfScript, String.valueOf(delayMs), basic);
-    return String.format(Locale.ROOT, "| %s | **%.0f/s** | %s / %s | %.0f/s | %s / %s | %d |%n", label, peak.requestsPerSecond, peak.p50,
-        peak.p99, half.requestsPerSecond, half.p50, half.p99, peak.errors + half.errors);
+    return String.format(Locale.ROOT, "| %s | **%.0f/s** | %s / %s | %.0f/s | %s / %s | %d | %s | %s |%n", label, peak.requestsPerSecond,
+        peak.p50, peak.p99, half.requestsPerSecond, half.p50, half.p99, peak.errors + half.errors, cpu, used.cores("node"));
   }
 
   /** wrk with a script and its arguments (which follow the URL after "--"). */
@@ -150,14 +176,116 @@ public final class OidcBench {
     return lua;
   }
 
-  /** Refresh tokens to spend: one grant per 100 tokens, written in bulk; their values go to a file. */
+  /**
+   * Complete sign-ins against the limit the password hash sets on this machine: first Argon2id verifications alone on the
+   * node's password workers (as many callers as flows), then whole flows (authorize, sign-in form, code, token) by
+   * {@value #FLOW_THREADS} browsers, each flow with a fresh cookie jar. Every citizen has consented once before (a first
+   * flow each, not counted), so the consent page is not shown.
+   */
+  static String signIns(TestPlatform node, Fixtures fixtures, String clientId, String basic) throws Exception {
+    Services s = node.platform().services();
+    List<String> emails = new java.util.ArrayList<>();
+    for (int i = 0; i < CITIZENS; i++) {
+      emails.add(fixtures.verifiedCitizen("bench-flow-" + i + "@example.jp").email());
+    }
+    SignInFlows flows = new SignInFlows(node.baseUrl(), clientId, basic, REDIRECT);
+    for (String email : emails) { // consent once each
+      flows.new Browser().signIn(email, Fixtures.PASSWORD);
+    }
+    flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD); // warm-up: the JIT compiles the pages, forms and flows
+    String stored = Fixtures.await(s.pool().preparedQuery("SELECT password_hash FROM account WHERE email = $1")
+        .execute(Tuple.of(emails.get(0)))).iterator().next().getString(0);
+    CpuMeter.Reading before = meter.read();
+    double hashes = hashLimit(s.hasher(), stored);
+    CpuMeter.Reading hashCpu = meter.read().minus(before);
+    before = meter.read();
+    Map<Long, Long> driverBefore = driverThreadsCpu();
+    double hashSecondsBefore = hashCpuSeconds(s);
+    SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
+    double hashSeconds = hashCpuSeconds(s) - hashSecondsBefore;
+    CpuMeter.Reading flowCpu = meter.read().minus(before);
+    double driverSeconds = driverCpuSince(driverBefore) + r.driverCpuSeconds();
+    double nodeSeconds = flowCpu.node() - driverSeconds;
+    double hashShare = hashSeconds / nodeSeconds;
+    System.out.printf("hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s%n",
+        hashes, hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds);
+    return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
+            + "token → redirect with the code → code exchange with an ID token; each flow a new browser with an empty cookie jar; "
+            + "consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers for %d s: "
+            + "**%.1f sign-ins/s** (p50 %s, p99 %s, %d failed). The limit the password hash sets, measured just before in the same run: "
+            + "%d callers verifying a password on the same workers, nothing else: **%.1f verifications/s**. Sign-ins reach **%.0f %%** of "
+            + "it (goal ≥ 90 %%). Cores busy during the sign-ins: %s; during the hashes alone: %s. The two rates are measured one "
+            + "after the other on a shared machine, so their quotient moves with other people's load; steadier is where the node's "
+            + "CPU went during the sign-ins: %.1f s of CPU in the node (the driver's own threads, which run in the same JVM, left "
+            + "out), of it **%.0f %%** in Argon2id (%.1f s): the share of the limit a sign-in leaves to everything else is the rest.%n%n",
+        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.PASSWORD_WORKERS), FLOW_THREADS, SECONDS, r.perSecond(), r.percentile(0.5),
+        r.percentile(0.99), r.failures(), FLOW_THREADS, hashes, 100 * r.perSecond() / hashes, flowCpu.cores("node"), hashCpu.cores("node"),
+        nodeSeconds, 100 * hashShare, hashSeconds);
+  }
+
+  /** CPU seconds the node has spent in Argon2id (its own counter). */
+  static double hashCpuSeconds(Services s) {
+    var counter = s.metrics().find("tsunagu.password.hash.cpu").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** CPU nanoseconds of the live threads of the bench's HTTP clients. */
+  static Map<Long, Long> driverThreadsCpu() {
+    Map<Long, Long> out = new java.util.HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("HttpClient")) {
+        out.put(t.threadId(), THREADS.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return out;
+  }
+
+  static double driverCpuSince(Map<Long, Long> before) {
+    long nanos = 0;
+    for (var e : driverThreadsCpu().entrySet()) {
+      nanos += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+    }
+    return nanos / 1e9;
+  }
+
+  /** Password verifications per second on the node's password workers, {@value #FLOW_THREADS} callers waiting for one each. */
+  static double hashLimit(jp.tsunagu.platform.security.PasswordHasher hasher, String stored) throws Exception {
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long start = System.nanoTime();
+    long end = start + SECONDS * 1_000_000_000L;
+    List<Thread> callers = new java.util.ArrayList<>();
+    for (int i = 0; i < FLOW_THREADS; i++) {
+      callers.add(Thread.ofPlatform().start(() -> {
+        while (System.nanoTime() < end) {
+          try {
+            if (hasher.verify(Fixtures.PASSWORD, stored).toCompletionStage().toCompletableFuture().get()) {
+              done.incrementAndGet();
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }));
+    }
+    for (Thread t : callers) {
+      t.join();
+    }
+    return done.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Refresh tokens to spend, written in bulk: each of its own grant, as in real use (a grant has one live refresh token;
+   * its next one exists only after a rotation). Their values go to a file.
+   */
   static void spareRefreshTokens(Services s, UUID account, String clientId) throws Exception {
     Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr) "
             + "SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, $1, $2, 'bench-sid', '{openid,email}', now(), "
             + "'urn:tsunagu:acr:email-verified' FROM generate_series(1, $3) g")
-        .execute(Tuple.of(clientId, account, SPARE / 100)));
+        .execute(Tuple.of(clientId, account, SPARE)));
     Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) "
-            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i / 100 + 1), 12, '0'))::uuid, "
+            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i + 1), 12, '0'))::uuid, "
             + "now() + interval '1 day' FROM generate_series(0, $1 - 1) i")
         .execute(Tuple.of(SPARE)));
   }

@@ -138,6 +138,10 @@ public final class TsunaguConfig {
       new Setting<>("oidc.keyPrepublishSeconds", "86400", "How long a new signing key is published in the JWKS before it signs (relying parties' JWKS caches).", intBetween(0, 30 * 86400));
   public static final Setting<Integer> OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN =
       new Setting<>("oidc.clientAuthFailuresPer15Min", "20", "Failed client authentications allowed per client id in 15 minutes at the token, revocation and introspection endpoints (five times as many per client address); more answer 429.", intBetween(1, 1000000));
+  public static final Setting<Boolean> OIDC_NATIVE_SIGNATURES =
+      new Setting<>("oidc.nativeSignatures", "true", "Sign tokens with the native RSA and ECDSA of Amazon Corretto Crypto Provider (AWS-LC; about four times the JDK's RSA speed) where its library loads on this machine; false, or a machine where it cannot load, uses the JDK's providers.", bool());
+  public static final Setting<Boolean> OIDC_ID_TOKEN_ON_REFRESH =
+      new Setting<>("oidc.idTokenOnRefresh", "false", "Whether a refresh-token grant returns a new ID token too (OIDC Core §12.2 makes it optional; each costs an RSA signature).", bool());
   public static final Setting<Integer> NOTIFY_POLL_MILLIS =
       new Setting<>("notify.pollMillis", "1000", "How often the node holding the matcher's lease looks for content changes it was not told about (content events wake it at once); also how soon another node takes over a lapsed lease.", intBetween(50, 60000));
   public static final Setting<Integer> NOTIFY_LEASE_SECONDS =
@@ -179,6 +183,7 @@ public final class TsunaguConfig {
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
       OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
+      OIDC_NATIVE_SIGNATURES, OIDC_ID_TOKEN_ON_REFRESH,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
       NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,
       NOTIFY_WEBHOOK_BREAKER_FAILURES, NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS, NOTIFY_RETENTION_DAYS,

@@ -64,8 +64,8 @@ public final class ClientAuthenticator {
     } catch (OAuthError e) {
       return Future.failedFuture(e);
     }
-    return limiter.check(perClient, presented.clientId())
-        .compose(v -> limiter.check(perAddress, address))
+    // both buckets are read at once (two Hazelcast reads in flight, not one after the other)
+    return Future.all(limiter.check(perClient, presented.clientId()), limiter.check(perAddress, address))
         .compose(v -> clients.find(presented.clientId()))
         .compose(found -> {
           if (found.isEmpty() || !found.get().authMethod().equals(presented.method())) {

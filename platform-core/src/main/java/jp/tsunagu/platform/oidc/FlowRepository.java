@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -58,24 +57,8 @@ final class FlowRepository {
     return move(id, FlowState.DENIED, "code_hash = NULL");
   }
 
-  /** A code row locked for the exchange, with whether it was used before. */
+  /** A code's flow at its exchange, with whether the code was used before. */
   record CodeRow(Flow flow, boolean used, Instant codeExpiresAt) {}
-
-  Future<Optional<CodeRow>> lockCode(SqlClient tx, byte[] codeHash) {
-    return tx.preparedQuery("SELECT * FROM oidc_flow WHERE code_hash = $1 FOR UPDATE").execute(Tuple.of(Buffer.buffer(codeHash)))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new CodeRow(map(r), r.getOffsetDateTime("code_used_at") != null,
-              r.getOffsetDateTime("code_expires_at").toInstant()));
-        });
-  }
-
-  Future<Void> markCodeUsed(SqlClient tx, UUID id) {
-    return tx.preparedQuery("UPDATE oidc_flow SET code_used_at = now() WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
-  }
 
   /** Removes flows that ended or lapsed long enough ago that no code of theirs can still be presented. */
   Future<Integer> purge(Instant before) {

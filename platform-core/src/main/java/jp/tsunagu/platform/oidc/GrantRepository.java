@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Grants, refresh-token families, remembered consents and revoked access tokens. */
@@ -37,16 +38,84 @@ final class GrantRepository {
         .execute(Tuple.of(Buffer.buffer(hash), grantId, expiresAt.atOffset(ZoneOffset.UTC))).mapEmpty();
   }
 
-  /** A refresh token locked for rotation, with its grant. */
+  /** A refresh token with its grant, as it was before the rotation. */
   record RefreshRow(Grant grant, boolean used, Instant expiresAt) {}
 
-  Future<Optional<RefreshRow>> lockRefresh(SqlClient tx, byte[] hash) {
-    return tx.preparedQuery("SELECT t.used_at, t.expires_at, g.* FROM oidc_refresh_token t JOIN oidc_grant g ON g.id = t.grant_id "
-            + "WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id "
-            + "AND (a.deleted_at IS NOT NULL OR a.security_stamp IS DISTINCT FROM coalesce(g.account_stamp, a.security_stamp))) "
-            + "FOR UPDATE OF t")
-        .execute(Tuple.of(Buffer.buffer(hash)))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refreshRow(rows.iterator().next())));
+  /** What a rotation found, and whether it replaced the token (all its conditions held). */
+  record Rotation(RefreshRow row, boolean rotated) {}
+
+  /**
+   * Rotates a refresh token in one statement (one round trip, no explicit transaction): locks the
+   * presented token, and only if it is unused, unexpired, of a live grant of this client whose
+   * account is unchanged, and the scope asked for is within the grant, marks it used and inserts
+   * its successor. A concurrent rotation of the same token waits for the lock and then sees it used.
+   * Empty when no such token exists (or its account was deleted or changed its credentials).
+   */
+  Future<Optional<Rotation>> rotateRefresh(byte[] hash, String clientId, Set<String> asked, byte[] nextHash, Instant nextExpiresAt) {
+    return pool.preparedQuery("""
+            WITH t AS (
+              SELECT t.used_at, t.expires_at AS token_expires_at, g.* FROM oidc_refresh_token t JOIN oidc_grant g ON g.id = t.grant_id
+              WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id
+                AND (a.deleted_at IS NOT NULL OR a.security_stamp IS DISTINCT FROM coalesce(g.account_stamp, a.security_stamp)))
+              FOR UPDATE OF t
+            ), ok AS (
+              SELECT id FROM t WHERE used_at IS NULL AND token_expires_at > now() AND revoked_at IS NULL AND client_id = $2::text
+                AND ($3::text[] IS NULL OR scopes @> $3::text[])
+            ), spent AS (
+              UPDATE oidc_refresh_token SET used_at = now() WHERE token_hash = $1 AND EXISTS (SELECT 1 FROM ok)
+            ), successor AS (
+              INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $4::bytea, id, $5::timestamptz FROM ok
+            )
+            SELECT t.*, EXISTS (SELECT 1 FROM ok) AS rotated FROM t""")
+        .execute(Tuple.of(Buffer.buffer(hash), clientId, asked == null ? null : asked.toArray(String[]::new), Buffer.buffer(nextHash),
+            nextExpiresAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new Rotation(new RefreshRow(grant(r), r.getOffsetDateTime("used_at") != null,
+              r.getOffsetDateTime("token_expires_at").toInstant()), r.getBoolean("rotated")));
+        });
+  }
+
+  /** What a code exchange found, and whether it made the grant (all its conditions held). */
+  record Redemption(FlowRepository.CodeRow code, boolean issued) {}
+
+  /**
+   * Exchanges an authorization code in one statement: locks the code's flow and, if the code was
+   * unused, marks it used whatever else is wrong (a code is single-use, RFC 6749 §4.1.2); only if it
+   * was issued to this client, has not expired, names the same redirect URI and the PKCE challenge
+   * matches ({@code challenge}: the S256 of the verifier presented, null when none was) inserts the
+   * grant (with the flow's id) and, when {@code refreshHash} is given, its first refresh token.
+   */
+  Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, byte[] refreshHash,
+                                          Instant refreshExpiresAt) {
+    return pool.preparedQuery("""
+            WITH c AS (
+              SELECT * FROM oidc_flow WHERE code_hash = $1 FOR UPDATE
+            ), burnt AS (
+              UPDATE oidc_flow f SET code_used_at = now() FROM c WHERE f.id = c.id AND c.code_used_at IS NULL
+            ), ok AS (
+              SELECT * FROM c WHERE code_used_at IS NULL AND client_id = $2::text AND code_expires_at > now()
+                AND request->>'redirect_uri' = $3::text AND (request->>'code_challenge') IS NOT DISTINCT FROM $4::text
+            ), made AS (
+              INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp)
+              SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp FROM ok
+            ), first_refresh AS (
+              INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $5::bytea, id, $6::timestamptz FROM ok WHERE $5::bytea IS NOT NULL
+            )
+            SELECT c.*, EXISTS (SELECT 1 FROM ok) AS issued FROM c""")
+        .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge,
+            refreshHash == null ? null : Buffer.buffer(refreshHash), refreshExpiresAt.atOffset(ZoneOffset.UTC))))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new Redemption(new FlowRepository.CodeRow(FlowRepository.map(r), r.getOffsetDateTime("code_used_at") != null,
+              r.getOffsetDateTime("code_expires_at").toInstant()), r.getBoolean("issued")));
+        });
   }
 
   Future<Optional<RefreshRow>> findRefresh(byte[] hash) {
@@ -54,11 +123,6 @@ final class GrantRepository {
             + "WHERE t.token_hash = $1")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refreshRow(rows.iterator().next())));
-  }
-
-  Future<Void> markRefreshUsed(SqlClient tx, byte[] hash) {
-    return tx.preparedQuery("UPDATE oidc_refresh_token SET used_at = now() WHERE token_hash = $1").execute(Tuple.of(Buffer.buffer(hash)))
-        .mapEmpty();
   }
 
   /** Revokes a grant: its refresh tokens stop working and its access tokens fail introspection and userinfo. */

@@ -66,15 +66,16 @@ public final class Oidc {
     this.keyWorkers = vertx.createSharedWorkerExecutor("tsunagu-keys", 1, 60, TimeUnit.SECONDS);
     this.keys = new SigningKeys(vertx, new SigningKeyRepository(pool, new KeySealer(config.get(TsunaguConfig.KEY_ENCRYPTION_KEY))),
         keyWorkers, clock, Duration.ofDays(config.get(TsunaguConfig.OIDC_KEY_ROTATION_DAYS)),
-        Duration.ofSeconds(config.get(TsunaguConfig.OIDC_KEY_PREPUBLISH_SECONDS)), longest);
+        Duration.ofSeconds(config.get(TsunaguConfig.OIDC_KEY_PREPUBLISH_SECONDS)), longest,
+        SignatureProvider.choose(config.get(TsunaguConfig.OIDC_NATIVE_SIGNATURES)));
     this.flows = new FlowRepository(pool);
     this.grants = new GrantRepository(pool);
     this.clients = new ClientService(vertx, pool, new ClientRepository(pool), consent);
     this.subjects = new Subjects(pairwise);
     this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
-    this.tokens = new TokenService(pool, flows, grants, keys, subjects, issuer, clock, access, id,
-        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)), consent);
+    this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
+        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)), config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent);
     this.verifier = new TokenVerifier(keys, grants, issuer, clock);
     this.userinfo = new UserinfoService(grants, accounts, clients, consent);
     this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock);

@@ -3,17 +3,12 @@ package jp.tsunagu.platform.oidc;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -46,12 +41,13 @@ public final class SigningKeys {
   private final Duration rotationAge;
   private final Duration prepublish;
   private final Duration longestLifetime;
-  private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
+  private final SignatureProvider signatures;
+  private final Map<String, CompactSigner> signers = new ConcurrentHashMap<>();
   private volatile KeySet keys = new KeySet(List.of());
   private final java.util.concurrent.atomic.AtomicLong lastRefresh = new java.util.concurrent.atomic.AtomicLong();
 
   SigningKeys(Vertx vertx, SigningKeyRepository repository, WorkerExecutor workers, Clock clock, Duration rotationAge,
-              Duration prepublish, Duration longestLifetime) {
+              Duration prepublish, Duration longestLifetime, SignatureProvider signatures) {
     this.vertx = vertx;
     this.repository = repository;
     this.workers = workers;
@@ -59,6 +55,7 @@ public final class SigningKeys {
     this.rotationAge = rotationAge;
     this.prepublish = prepublish;
     this.longestLifetime = longestLifetime;
+    this.signatures = signatures;
   }
 
   /** Loads the key set and makes sure each algorithm has a signing key (the first node creates them). */
@@ -105,13 +102,7 @@ public final class SigningKeys {
   public String sign(JWSAlgorithm alg, JOSEObjectType type, JWTClaimsSet claims) {
     KeySet.Key key = keys.signing(alg, clock.instant())
         .orElseThrow(() -> new IllegalStateException("no signing key for " + alg + " yet"));
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.kid()).type(type).build(), claims);
-      jwt.sign(signers.computeIfAbsent(key.kid(), kid -> signer(key.jwk())));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing failed", e);
-    }
+    return signers.computeIfAbsent(key.kid(), kid -> signer(key)).sign(type, claims);
   }
 
   /**
@@ -167,11 +158,16 @@ public final class SigningKeys {
     }, false);
   }
 
-  private static JWSSigner signer(JWK jwk) {
+  /** Where this node's signatures and verifications of its own tokens are computed. */
+  SignatureProvider signatures() {
+    return signatures;
+  }
+
+  private CompactSigner signer(KeySet.Key key) {
     try {
-      return jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa ? new RSASSASigner(rsa) : new ECDSASigner(jwk.toECKey());
+      return signatures.compactSigner(key);
     } catch (JOSEException e) {
-      throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);
+      throw new IllegalStateException("unusable signing key " + key.kid(), e);
     }
   }
 }

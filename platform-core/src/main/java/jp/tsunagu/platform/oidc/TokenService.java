@@ -26,15 +26,16 @@ import jp.tsunagu.platform.security.Tokens;
  * The token endpoint's grants (RFC 6749 §4.1.3, §6, §4.4). A code is exchanged once, within its
  * lifetime, by the client it was issued to, with the same redirect URI and the PKCE verifier; a
  * second use revokes the grant made from it. A refresh token is replaced on every use; presenting
- * a replaced one revokes its whole family. Each exchange is one transaction, so a failure leaves
- * nothing half-written.
+ * a replaced one revokes its whole family. Each exchange and each rotation is one SQL statement
+ * (one round trip, atomic on its own), so a failure leaves nothing half-written; only the
+ * revocation that follows a replay is a second statement. A refresh returns no new ID token unless
+ * {@code oidc.idTokenOnRefresh} asks for one (OIDC Core §12.2).
  */
 public final class TokenService {
   public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
   private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
   private final Pool pool;
-  private final FlowRepository flows;
   private final GrantRepository grants;
   private final SigningKeys keys;
   private final Subjects subjects;
@@ -43,13 +44,13 @@ public final class TokenService {
   private final Duration accessLifetime;
   private final Duration idLifetime;
   private final Duration refreshLifetime;
+  private final boolean idTokenOnRefresh;
   private final ServiceConsent consent;
 
-  TokenService(Pool pool, FlowRepository flows, GrantRepository grants, SigningKeys keys, Subjects subjects, String issuer, Clock clock,
-               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime, ServiceConsent consent) {
+  TokenService(Pool pool, GrantRepository grants, SigningKeys keys, Subjects subjects, String issuer, Clock clock,
+               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime, boolean idTokenOnRefresh, ServiceConsent consent) {
     this.consent = consent;
     this.pool = pool;
-    this.flows = flows;
     this.grants = grants;
     this.keys = keys;
     this.subjects = subjects;
@@ -58,6 +59,7 @@ public final class TokenService {
     this.accessLifetime = accessLifetime;
     this.idLifetime = idLifetime;
     this.refreshLifetime = refreshLifetime;
+    this.idTokenOnRefresh = idTokenOnRefresh;
   }
 
   /** What a grant hands back before it is written as JSON. */
@@ -71,31 +73,26 @@ public final class TokenService {
       return Future.failedFuture(OAuthError.invalidRequest("code_verifier must be 43 to 128 unreserved characters"));
     }
     String refresh = client.allows(Client.REFRESH_TOKEN) ? Tokens.urlToken() : null;
-    return pool.withTransaction(tx -> flows.lockCode(tx, Tokens.sha256(code)).compose(found -> {
+    return grants.redeemCode(Tokens.sha256(code), client.clientId(), redirect, verifier == null ? null : s256(verifier),
+            refresh == null ? null : Tokens.sha256(refresh), clock.instant().plus(refreshLifetime))
+        .compose(found -> {
           if (found.isEmpty()) {
-            return Future.succeededFuture(OAuthError.invalidGrant("The code is not valid"));
+            return Future.failedFuture(OAuthError.invalidGrant("The code is not valid"));
           }
-          FlowRepository.CodeRow row = found.get();
+          FlowRepository.CodeRow row = found.get().code();
           Flow flow = row.flow();
           if (row.used()) {
             // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed code revokes what it was exchanged for
-            return grants.revokeGrant(tx, flow.id()).map(v -> (Object) OAuthError.invalidGrant("The code has been used already"));
+            return grants.revokeGrant(pool, flow.id()).compose(v -> Future.failedFuture(OAuthError.invalidGrant("The code has been used already")));
           }
-          Future<Void> burn = flows.markCodeUsed(tx, flow.id());
-          OAuthError wrong = checkCode(client, flow, row, redirect, verifier);
-          if (wrong != null) {
-            return burn.map(v -> (Object) wrong);
+          if (!found.get().issued()) {
+            OAuthError wrong = checkCode(client, flow, row, redirect, verifier);
+            return Future.failedFuture(wrong != null ? wrong : OAuthError.invalidGrant("The code has expired"));
           }
           Grant grant = new Grant(flow.id(), client.clientId(), flow.accountId(), flow.sid(), flow.grantedScopes(), flow.authTime(),
               flow.acr(), flow.accountStamp(), false);
-          return burn.compose(v -> grants.insertGrant(tx, grant))
-              .compose(v -> refresh == null ? Future.succeededFuture()
-                  : grants.insertRefresh(tx, Tokens.sha256(refresh), grant.id(), clock.instant().plus(refreshLifetime)))
-              .map(v -> (Object) new Issued(grant, refresh, flow.request().nonce()));
-        }))
-        .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
-        .compose(issued -> released(client, issued))
-        .map(issued -> response(client, issued));
+          return released(client, new Issued(grant, refresh, flow.request().nonce())).map(issued -> response(client, issued, true));
+        });
   }
 
   public Future<JsonObject> refresh(Client client, Map<String, String> p) {
@@ -105,31 +102,25 @@ public final class TokenService {
       return Future.failedFuture(OAuthError.invalidScope("scope must be space-separated scope names"));
     }
     String next = Tokens.urlToken();
-    byte[] hash = Tokens.sha256(presented);
-    return pool.withTransaction(tx -> grants.lockRefresh(tx, hash).compose(found -> {
-          if (found.isEmpty() || found.get().grant().revoked() || !found.get().grant().clientId().equals(client.clientId())) {
-            return Future.succeededFuture(OAuthError.invalidGrant("The refresh token is not valid"));
+    return grants.rotateRefresh(Tokens.sha256(presented), client.clientId(), asked, Tokens.sha256(next), clock.instant().plus(refreshLifetime))
+        .compose(found -> {
+          if (found.isEmpty() || found.get().row().grant().revoked() || !found.get().row().grant().clientId().equals(client.clientId())) {
+            return Future.failedFuture(OAuthError.invalidGrant("The refresh token is not valid"));
           }
-          GrantRepository.RefreshRow row = found.get();
+          GrantRepository.RefreshRow row = found.get().row();
           if (row.used()) {
-            return grants.revokeGrant(tx, row.grant().id())
-                .map(v -> (Object) OAuthError.invalidGrant("The refresh token has been used already; its family is revoked"));
+            return grants.revokeGrant(pool, row.grant().id())
+                .compose(v -> Future.failedFuture(OAuthError.invalidGrant("The refresh token has been used already; its family is revoked")));
           }
-          if (!row.expiresAt().isAfter(clock.instant())) {
-            return Future.succeededFuture(OAuthError.invalidGrant("The refresh token has expired"));
-          }
-          if (asked != null && !row.grant().scopes().containsAll(asked)) {
-            return Future.succeededFuture(OAuthError.invalidScope("A refresh cannot widen the granted scope"));
+          if (!found.get().rotated()) {
+            boolean widens = asked != null && !row.grant().scopes().containsAll(asked) && row.expiresAt().isAfter(clock.instant());
+            return Future.failedFuture(widens ? OAuthError.invalidScope("A refresh cannot widen the granted scope")
+                : OAuthError.invalidGrant("The refresh token has expired"));
           }
           Grant grant = asked == null ? row.grant() : new Grant(row.grant().id(), row.grant().clientId(), row.grant().accountId(),
               row.grant().sid(), asked, row.grant().authTime(), row.grant().acr(), row.grant().accountStamp(), false);
-          return grants.markRefreshUsed(tx, hash)
-              .compose(v -> grants.insertRefresh(tx, Tokens.sha256(next), grant.id(), clock.instant().plus(refreshLifetime)))
-              .map(v -> (Object) new Issued(grant, next, null));
-        }))
-        .compose(outcome -> outcome instanceof OAuthError e ? Future.failedFuture(e) : Future.succeededFuture((Issued) outcome))
-        .compose(issued -> released(client, issued))
-        .map(issued -> response(client, issued));
+          return released(client, new Issued(grant, next, null)).map(issued -> response(client, issued, idTokenOnRefresh));
+        });
   }
 
   /**
@@ -192,12 +183,11 @@ public final class TokenService {
     if (verifier == null) {
       return OAuthError.invalidGrant("code_verifier is required");
     }
-    byte[] expected = Base64.getUrlEncoder().withoutPadding().encode(Tokens.sha256(verifier));
-    return MessageDigest.isEqual(expected, challenge.getBytes(StandardCharsets.US_ASCII)) ? null
+    return MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII)) ? null
         : OAuthError.invalidGrant("code_verifier does not match the code_challenge");
   }
 
-  private JsonObject response(Client client, Issued issued) {
+  private JsonObject response(Client client, Issued issued, boolean withIdToken) {
     Instant now = clock.instant();
     Grant g = issued.grant();
     String sub = subjects.of(client, g.accountId());
@@ -208,7 +198,7 @@ public final class TokenService {
     if (issued.refreshToken() != null) {
       out.put("refresh_token", issued.refreshToken());
     }
-    if (g.scopes().contains(Scopes.OPENID)) {
+    if (withIdToken && g.scopes().contains(Scopes.OPENID)) {
       JWTClaimsSet.Builder id = new JWTClaimsSet.Builder().issuer(issuer).subject(sub).audience(client.clientId())
           .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(idLifetime)))
           .claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr()).claim("amr", List.of("pwd"))
@@ -235,6 +225,11 @@ public final class TokenService {
       b.claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr());
     }
     return b;
+  }
+
+  /** The S256 code challenge of a verifier (RFC 7636 §4.2). */
+  static String s256(String verifier) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Tokens.sha256(verifier));
   }
 
   /** at_hash (OIDC Core §3.1.3.6): the left half of the SHA-256 of the access token, base64url. */

@@ -3,10 +3,6 @@ package jp.tsunagu.platform.oidc;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
@@ -118,9 +114,9 @@ public final class TokenVerifier {
     }
   }
 
-  private static JWSVerifier verifier(KeySet.Key key) {
+  private JWSVerifier verifier(KeySet.Key key) {
     try {
-      return key.jwk() instanceof RSAKey rsa ? new RSASSAVerifier(rsa.toRSAPublicKey()) : new ECDSAVerifier((ECKey) key.jwk().toPublicJWK());
+      return keys.signatures().verifier(key.jwk().toPublicJWK());
     } catch (JOSEException e) {
       throw new IllegalStateException("unusable key " + key.kid(), e);
     }

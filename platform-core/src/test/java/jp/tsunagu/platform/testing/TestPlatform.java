@@ -29,6 +29,11 @@ public final class TestPlatform implements AutoCloseable {
     final Database database = TestDatabase.fresh();
     final String name = "test-" + UUID.randomUUID();
     final Map<Integer, Integer> ports = new HashMap<>();
+
+    /** The database the cluster's nodes share. */
+    public Database database() {
+      return database;
+    }
   }
 
   public static TestPlatform start() {
