@@ -50,10 +50,12 @@ public final class NotifyModule {
   private long senderTimer = -1;
   private long purgeTimer = -1;
   private final Pool pool;
+  private final LiveConnections live;
 
   private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
                        InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker,
-                       Pool pool) {
+                       Pool pool, LiveConnections live) {
+    this.live = live;
     this.vertx = vertx;
     this.config = config;
     this.profiles = profiles;
@@ -98,8 +100,8 @@ public final class NotifyModule {
     return new PlatformSecrets(pool).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
-          new EmailSender(pool, email, config.publicUrl()), worker, pool);
-      return module.startWebPush().compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
+          new EmailSender(pool, email, config.publicUrl()), worker, pool, new LiveConnections(vertx, pool, nodeId));
+      return module.live.start().compose(v -> module.startWebPush()).compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
     });
   }
 
@@ -178,7 +180,7 @@ public final class NotifyModule {
   }
 
   public LiveInbox liveInbox(Vertx vertx, Auth auth) {
-    return new LiveInbox(vertx, inbox, auth);
+    return new LiveInbox(vertx, inbox, live, auth);
   }
 
   public Future<Void> stop() {
@@ -192,7 +194,7 @@ public final class NotifyModule {
       vertx.cancelTimer(programmeTimer);
     }
     Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
-    return unregistered.compose(v -> matcher.stop())
+    return unregistered.compose(v -> matcher.stop()).compose(v -> live.stop())
         .eventually(searches::close)
         .eventually(() -> {
           webClient.close();
