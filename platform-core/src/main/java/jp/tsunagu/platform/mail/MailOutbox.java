@@ -33,6 +33,23 @@ public final class MailOutbox {
         .mapEmpty();
   }
 
+  /** One mail of {@link #enqueueAll}. */
+  public record Outgoing(String to, String subject, String body, JsonObject headers) {}
+
+  /** Many mails in one statement. */
+  public static Future<Void> enqueueAll(SqlClient tx, java.util.List<Outgoing> mails) {
+    if (mails.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text, headers) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])")
+        .execute(Tuple.of(mails.stream().map(Outgoing::to).toArray(String[]::new),
+            mails.stream().map(Outgoing::subject).toArray(String[]::new),
+            mails.stream().map(Outgoing::body).toArray(String[]::new),
+            mails.stream().map(Outgoing::headers).toArray(JsonObject[]::new)))
+        .mapEmpty();
+  }
+
   /** The newest mails, for the development outbox page and tests. */
   public Future<JsonArray> recent(int limit) {
     return pool.preparedQuery("SELECT id, to_address, subject, body_text, created_at, sent_at FROM mail_outbox ORDER BY id DESC LIMIT $1")

@@ -165,6 +165,16 @@ public final class NotifyModule {
     return new StaffNoticeHandlers(staffNotices, programmes, tenants, auth);
   }
 
+  /** Staff-composed notices: reach preview, scheduling, cancelling. */
+  public StaffNotices staffNotices() {
+    return staffNotices;
+  }
+
+  /** A municipality's notices with their counters per channel. */
+  public Future<io.vertx.core.json.JsonObject> noticeCounters(String tenant, int limit) {
+    return new NoticeStatistics(pool, null, null).list(tenant, limit);
+  }
+
   /** The life-stage programmes (their round runs every 10 minutes on every node). */
   public LifeStageProgrammes programmes() {
     return programmes;
