@@ -43,10 +43,10 @@ public final class MailOutbox {
     }
     return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text, headers) "
             + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])")
-        .execute(Tuple.of(mails.stream().map(Outgoing::to).toArray(String[]::new),
-            mails.stream().map(Outgoing::subject).toArray(String[]::new),
-            mails.stream().map(Outgoing::body).toArray(String[]::new),
-            mails.stream().map(Outgoing::headers).toArray(JsonObject[]::new)))
+        .execute(Tuple.tuple().addArrayOfString(mails.stream().map(Outgoing::to).toArray(String[]::new))
+            .addArrayOfString(mails.stream().map(Outgoing::subject).toArray(String[]::new))
+            .addArrayOfString(mails.stream().map(Outgoing::body).toArray(String[]::new))
+            .addArrayOfJsonObject(mails.stream().map(Outgoing::headers).toArray(JsonObject[]::new)))
         .mapEmpty();
   }
 

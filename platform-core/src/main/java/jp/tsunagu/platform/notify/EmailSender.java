@@ -28,13 +28,13 @@ final class EmailSender {
 
   private final Pool pool;
   private final EmailChannel channel;
-  private final String publicUrl;
+  private final ManageLinks manageLinks;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  EmailSender(Pool pool, EmailChannel channel, String publicUrl) {
+  EmailSender(Pool pool, EmailChannel channel, ManageLinks manageLinks) {
     this.pool = pool;
     this.channel = channel;
-    this.publicUrl = publicUrl;
+    this.manageLinks = manageLinks;
   }
 
   private record Due(long id, long noticeId, UUID accountId, String kind, String title, String url, String address,
@@ -93,7 +93,7 @@ final class EmailSender {
       Due first = due.get(0);
       String unsubscribe = channel.unsubscribeLink(first.accountId());
       Mail mail = NoticeMails.notices(first.language(), due.stream().map(d -> new NoticeMails.Item(d.kind(), d.title(), d.url())).toList(),
-          publicUrl + "/interests", unsubscribe);
+          manageLinks.link(first.accountId()), unsubscribe);
       JsonObject headers = new JsonObject().put("List-Unsubscribe", "<" + unsubscribe + ">")
           .put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
           .put("Auto-Submitted", "auto-generated");

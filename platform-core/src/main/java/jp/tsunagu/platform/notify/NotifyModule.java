@@ -51,6 +51,7 @@ public final class NotifyModule {
   private long purgeTimer = -1;
   private final Pool pool;
   private final LiveConnections live;
+  private ManageLinks manageLinks;
 
   private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
                        InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker,
@@ -97,12 +98,16 @@ public final class NotifyModule {
     ProfileService profiles = new ProfileService(new ProfileRepository(pool), searches::check, clock);
     Matcher matcher = new Matcher(vertx, new MatchRepository(pool), new ContentRepository(pool), searches, nodeId,
         config.get(TsunaguConfig.NOTIFY_LEASE_SECONDS), profiles::today);
-    return new PlatformSecrets(pool).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
+    PlatformSecrets secrets = new PlatformSecrets(pool);
+    return secrets.getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> secrets
+        .getOrCreate("notify.manage", NotifyModule::randomKey).compose(manageKey -> {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
+      ManageLinks links = new ManageLinks(pool, manageKey, config.publicUrl(), clock);
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
-          new EmailSender(pool, email, config.publicUrl()), worker, pool, new LiveConnections(vertx, pool, nodeId));
+          new EmailSender(pool, email, links), worker, pool, new LiveConnections(vertx, pool, nodeId));
+      module.manageLinks = links;
       return module.live.start().compose(v -> module.startWebPush()).compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
-    });
+    }));
   }
 
   private Future<Void> startSenders() {
@@ -111,7 +116,8 @@ public final class NotifyModule {
     programmeTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> programmes.run()
         .onFailure(err -> LOG.warn("life-stage programme round failed: {}", err.toString())));
     purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> NoticeStatistics.purge(pool,
-        config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
+        config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).compose(n -> manageLinks.purge())
+        .onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
     return matched.completion();
   }
 
@@ -163,6 +169,11 @@ public final class NotifyModule {
 
   public StaffNoticeHandlers staffNoticeHandlers(jp.tsunagu.platform.tenant.TenantService tenants, Auth auth) {
     return new StaffNoticeHandlers(staffNotices, programmes, tenants, auth);
+  }
+
+  /** The magic links of notice mails, to manage notices without signing in. */
+  public ManageLinks manageLinks() {
+    return manageLinks;
   }
 
   /** Staff-composed notices: reach preview, scheduling, cancelling. */

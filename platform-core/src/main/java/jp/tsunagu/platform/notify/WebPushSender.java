@@ -159,15 +159,15 @@ final class WebPushSender {
       return Future.succeededFuture(0);
     }
     return pool.withTransaction(tx -> tx.preparedQuery("UPDATE delivery SET sent_at = now(), last_error = NULL "
-                + "WHERE id = ANY($1) AND sent_at IS NULL RETURNING notice_id").execute(Tuple.of(sent.toArray(Long[]::new)))
+                + "WHERE id = ANY($1) AND sent_at IS NULL RETURNING notice_id").execute(Tuple.tuple().addArrayOfLong(sent.toArray(Long[]::new)))
             .compose(rows -> DeliveryStats.add(tx, "webpush", perNotice(rows), "sent"))
             .compose(v -> tx.preparedQuery("UPDATE delivery d SET failed_at = now(), last_error = u.e FROM unnest($1::bigint[], $2::text[]) "
                     + "AS u(i, e) WHERE d.id = u.i AND d.failed_at IS NULL RETURNING d.notice_id")
-                .execute(Tuple.of(failed.toArray(Long[]::new), errors.toArray(String[]::new))))
+                .execute(Tuple.tuple().addArrayOfLong(failed.toArray(Long[]::new)).addArrayOfString(errors.toArray(String[]::new))))
             .compose(rows -> DeliveryStats.add(tx, "webpush", perNotice(rows), "failed"))
             .compose(v -> tx.preparedQuery("UPDATE delivery d SET last_error = 'push service unavailable', "
                     + "next_try_at = now() + make_interval(secs => u.b) FROM unnest($1::bigint[], $2::float8[]) AS u(i, b) WHERE d.id = u.i")
-                .execute(Tuple.of(retried.toArray(Long[]::new), backoffs.toArray(Double[]::new)))))
+                .execute(Tuple.tuple().addArrayOfLong(retried.toArray(Long[]::new)).addArrayOfDouble(backoffs.toArray(Double[]::new)))))
         .map(sent.size());
   }
 

@@ -110,6 +110,14 @@ public final class Pages {
         services.delivery().email(), services.content().content().repository(), services.tenants(), services.auth(), view);
     router.get("/notices/unsubscribe").handler(noticeMail::unsubscribeForm);
     router.get("/notices/email/confirm").handler(noticeMail::confirmForm);
+    NoticeManagePages manage = new NoticeManagePages(services.delivery().manageLinks(), services.delivery().profiles(),
+        services.delivery().email(), view);
+    router.get("/notices/manage").handler(manage::open);
+    router.post("/notices/manage").handler(manage::exchange);
+    router.get("/notices/manage/settings").handler(manage::settings);
+    router.post("/notices/manage/settings/frequency").handler(manage::frequency);
+    router.post("/notices/manage/settings/subscriptions/:id/remove").handler(manage::removeSubscription);
+    router.post("/notices/manage/settings/email/stop").handler(manage::stopEmail);
     router.post("/notices/email/confirm").handler(noticeMail::confirm);
     // The Web Push service worker, from the site root so that its scope may be the whole site.
     router.get("/push-sw.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")

@@ -96,6 +96,38 @@ class MatchingIT {
   }
 
   @Test
+  void openedReceiptsCountOncePerChannelAndOnlyTheOwnersNotification() throws Exception {
+    DeliveryApi opener = citizen("opener");
+    opener.saveMyProfile(new InterestProfileInput().tenantCode(ICHIHARA).interests(List.of("gomi")));
+    DeliveryApi stranger = citizen("stranger");
+    PageWrite w = publish(ichihara, ICHIHARA, page("資源回収の日", "gomi"));
+    long id = opener.listMyNotifications(null, null, null).getItems().get(0).getId();
+    String inboxOpened = "SELECT s.opened FROM notice_stats s JOIN notice o ON o.id = s.notice_id WHERE o.change_id = $1 "
+        + "AND s.channel = 'inbox'";
+    var inbox = new jp.tsunagu.api.model.RecordNotificationOpenedRequest()
+        .channel(jp.tsunagu.api.model.RecordNotificationOpenedRequest.ChannelEnum.INBOX);
+    DeliveryTesting.problem(404, "not-found", () -> stranger.recordNotificationOpened(id, inbox));
+    DeliveryTesting.problem(404, "not-found", () -> opener.recordNotificationOpened(id + 1_000_000, inbox));
+    assertEquals(0, count(inboxOpened, w.getChangeId()), "nothing counted for a refused receipt");
+    opener.recordNotificationOpened(id, inbox);
+    opener.recordNotificationOpened(id, inbox);
+    assertEquals(1, count(inboxOpened, w.getChangeId()), "opened once, however often reported");
+    assertEquals(0, opener.getUnreadCount().getUnread(), "and read");
+    // a push click without a push delivery counts no push opening
+    opener.recordNotificationOpened(id, new jp.tsunagu.api.model.RecordNotificationOpenedRequest()
+        .channel(jp.tsunagu.api.model.RecordNotificationOpenedRequest.ChannelEnum.WEBPUSH));
+    assertEquals(0, count("SELECT count(*) FROM notice_stats s JOIN notice o ON o.id = s.notice_id WHERE o.change_id = $1 "
+        + "AND s.channel = 'webpush' AND s.opened > 0", w.getChangeId()));
+    var http = java.net.http.HttpClient.newHttpClient();
+    var bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/api/v1/me/notifications/" + id
+            + "/opened")).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"channel\":\"email\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, bad.statusCode(), "e-mail openings are not taken: " + bad.body());
+    assertTrue(bad.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+  }
+
+  @Test
   void profilesMatchByInterestDistrictAndLifeStage() throws Exception {
     DeliveryApi baby = citizen("baby");
     baby.saveMyProfile(new InterestProfileInput().tenantCode(SHIMADA).interests(List.of("kosodate")).homeDistrict("d1")
