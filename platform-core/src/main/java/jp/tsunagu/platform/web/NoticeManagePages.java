@@ -110,7 +110,7 @@ final class NoticeManagePages {
       Map<String, Object> model = new HashMap<>();
       Optional<Profile> profile = all.resultAt(0);
       model.put("frequency", profile.map(p -> p.frequency().apiName()).orElse(null));
-      model.put("subscriptions", all.<List<Subscription>>resultAt(1).stream().map(s -> s.toJson().getMap()).toList());
+      model.put("subscriptions", all.<List<Subscription>>resultAt(1).stream().map(s -> DeliveryPages.plain(s.toJson())).toList());
       model.put("emailState", all.<io.vertx.core.json.JsonObject>resultAt(2).getString("state"));
       return model;
     });
