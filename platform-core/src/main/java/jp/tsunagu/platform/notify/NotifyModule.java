@@ -183,7 +183,7 @@ public final class NotifyModule {
 
   /** A municipality's notices with their counters per channel. */
   public Future<io.vertx.core.json.JsonObject> noticeCounters(String tenant, int limit) {
-    return new NoticeStatistics(pool, null, null).list(tenant, limit);
+    return NoticeStatistics.list(pool, tenant, limit);
   }
 
   /** The life-stage programmes (their round runs every 10 minutes on every node). */
