@@ -14,6 +14,9 @@ import io.vertx.sqlclient.Tuple;
  * development mailbox shown at /dev/outbox.
  */
 public final class MailOutbox {
+  /** Local event: mail was queued on this node (after the commit); wakes the sender at once. */
+  public static final String QUEUED = "mail.outbox.queued";
+
   private final Pool pool;
 
   public MailOutbox(Pool pool) {

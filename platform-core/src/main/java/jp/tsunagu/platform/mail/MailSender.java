@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailSender {
   private static final Logger LOG = LoggerFactory.getLogger(MailSender.class);
-  private static final int BATCH = 50;
+  private static final int BATCH = 200;
   private static final int MAX_ATTEMPTS = 10;
 
   private final Vertx vertx;
@@ -32,6 +32,7 @@ public final class MailSender {
   private final MailClient client;
   private final String from;
   private long timer = -1;
+  private io.vertx.core.eventbus.MessageConsumer<Object> queued;
   private boolean running;
 
   public MailSender(Vertx vertx, Pool pool, TsunaguConfig config) {
@@ -43,7 +44,7 @@ public final class MailSender {
         .setPort(config.get(TsunaguConfig.SMTP_PORT))
         .setKeepAlive(true)
         .setPipelining(true)
-        .setMaxPoolSize(8);
+        .setMaxPoolSize(16);
     switch (config.get(TsunaguConfig.SMTP_TLS)) {
       case "none" -> mail.setStarttls(StartTLSOptions.DISABLED);
       case "tls" -> mail.setSsl(true).setStarttls(StartTLSOptions.DISABLED);
@@ -55,8 +56,10 @@ public final class MailSender {
     this.client = MailClient.create(vertx, mail);
   }
 
+  /** Drains every {@code periodMillis}, and at once when this node queues mail ({@link MailOutbox#QUEUED}). */
   public void start(long periodMillis) {
     timer = vertx.setPeriodic(periodMillis, id -> drain());
+    queued = vertx.eventBus().localConsumer(MailOutbox.QUEUED, m -> drain());
   }
 
   /** Sends what is due now, batch after batch until one comes back short; several calls at once collapse into one run. */
@@ -132,6 +135,9 @@ public final class MailSender {
   public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (queued != null) {
+      queued.unregister();
     }
     client.close();
   }

@@ -26,12 +26,14 @@ import jp.tsunagu.platform.mail.MailTexts.Mail;
 final class EmailSender {
   private static final int BATCH = 500;
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final EmailChannel channel;
   private final ManageLinks manageLinks;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  EmailSender(Pool pool, EmailChannel channel, ManageLinks manageLinks) {
+  EmailSender(io.vertx.core.Vertx vertx, Pool pool, EmailChannel channel, ManageLinks manageLinks) {
+    this.vertx = vertx;
     this.pool = pool;
     this.channel = channel;
     this.manageLinks = manageLinks;
@@ -51,7 +53,11 @@ final class EmailSender {
   /** Batch after batch, each in its own transaction, until one comes back short. */
   private Future<Integer> rounds(int mailedSoFar) {
     int[] claimed = {0};
-    return pool.withTransaction(tx -> round(tx, claimed)).compose(mailed -> claimed[0] == BATCH
+    return pool.withTransaction(tx -> round(tx, claimed)).onSuccess(mailed -> {
+      if (mailed > 0) {
+        vertx.eventBus().publish(MailOutbox.QUEUED, null); // committed: the mail sender can go at once
+      }
+    }).compose(mailed -> claimed[0] == BATCH
         ? rounds(mailedSoFar + mailed) : Future.succeededFuture(mailedSoFar + mailed));
   }
 

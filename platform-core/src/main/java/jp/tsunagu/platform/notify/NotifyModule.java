@@ -70,7 +70,7 @@ public final class NotifyModule {
     this.webhooks = new WebhookEndpoints(pool);
     this.webClient = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setConnectTimeout(config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS)).setUserAgentEnabled(false),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.webhookSender = new WebhookSender(pool, webClient,
         new CircuitBreakers(config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_FAILURES),
             config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS) * 1000L, System::currentTimeMillis),
@@ -104,7 +104,7 @@ public final class NotifyModule {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
       ManageLinks links = new ManageLinks(pool, manageKey, config.publicUrl(), clock);
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
-          new EmailSender(pool, email, links), worker, pool, new LiveConnections(vertx, pool, nodeId));
+          new EmailSender(vertx, pool, email, links), worker, pool, new LiveConnections(vertx, pool, nodeId));
       module.manageLinks = links;
       return module.live.start().compose(v -> module.startWebPush()).compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
     }));

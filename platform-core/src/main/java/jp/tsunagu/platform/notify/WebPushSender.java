@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebPushSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebPushSender.class);
-  private static final int BATCH = 50;
+  private static final int BATCH = 200;
   private static final int TTL_SECONDS = 24 * 3600;
 
   private final Pool pool;
