@@ -1,10 +1,22 @@
-// The live inbox: new notifications arrive over server-sent events and are put at the top of the list.
+// The live inbox: new notifications arrive over server-sent events and are put at the top of the list;
+// opening one reports it as opened.
 (function () {
   'use strict';
   var list = document.getElementById('notifications');
   if (!list || !window.EventSource) {
     return;
   }
+  // Opening a notice from the inbox is its "opened" receipt (the link goes on as usual; keepalive lets the report finish).
+  list.addEventListener('click', function (event) {
+    var item = event.target.closest ? event.target.closest('li[data-id]') : null;
+    if (!item || !event.target.closest('a')) {
+      return;
+    }
+    fetch('/api/v1/me/notifications/' + item.dataset.id + '/opened', {
+      method: 'POST', keepalive: true, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channel: 'inbox' })
+    }).catch(function () { return null; });
+  });
   var counter = document.getElementById('unread-count');
   var empty = document.getElementById('no-notifications');
   var source = new EventSource(list.dataset.stream);

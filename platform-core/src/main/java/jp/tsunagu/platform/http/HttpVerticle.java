@@ -219,6 +219,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listMyNotifications", inbox::listMyNotifications);
     bind(builder, "getUnreadCount", inbox::getUnreadCount);
     bind(builder, "markNotificationsRead", inbox::markNotificationsRead);
+    bind(builder, "recordNotificationOpened", inbox::recordNotificationOpened);
     jp.tsunagu.platform.notify.EmailHandlers email = services.delivery().emailHandlers(services.auth());
     bind(builder, "getMyEmailChannel", email::getMyEmailChannel);
     bind(builder, "requestEmailChannel", email::requestEmailChannel);

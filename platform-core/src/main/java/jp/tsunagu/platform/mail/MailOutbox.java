@@ -14,6 +14,9 @@ import io.vertx.sqlclient.Tuple;
  * development mailbox shown at /dev/outbox.
  */
 public final class MailOutbox {
+  /** Local event: mail was queued on this node (after the commit); wakes the sender at once. */
+  public static final String QUEUED = "mail.outbox.queued";
+
   private final Pool pool;
 
   public MailOutbox(Pool pool) {
@@ -30,6 +33,23 @@ public final class MailOutbox {
   public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body, JsonObject headers) {
     return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text, headers) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(to, subject, body, headers))
+        .mapEmpty();
+  }
+
+  /** One mail of {@link #enqueueAll}. */
+  public record Outgoing(String to, String subject, String body, JsonObject headers) {}
+
+  /** Many mails in one statement. */
+  public static Future<Void> enqueueAll(SqlClient tx, java.util.List<Outgoing> mails) {
+    if (mails.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("INSERT INTO mail_outbox (to_address, subject, body_text, headers) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])")
+        .execute(Tuple.tuple().addArrayOfString(mails.stream().map(Outgoing::to).toArray(String[]::new))
+            .addArrayOfString(mails.stream().map(Outgoing::subject).toArray(String[]::new))
+            .addArrayOfString(mails.stream().map(Outgoing::body).toArray(String[]::new))
+            .addArrayOfJsonObject(mails.stream().map(Outgoing::headers).toArray(JsonObject[]::new)))
         .mapEmpty();
   }
 

@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the mail outbox over SMTP. Rows are claimed with a lease ({@code FOR UPDATE SKIP
  * LOCKED}), so several nodes share the work without sending a mail twice in normal operation; a
- * failed send is retried with exponential backoff up to 10 attempts.
+ * failed send is retried with exponential backoff up to 10 attempts. A round goes on batch after
+ * batch while there is more, over up to 8 kept-alive SMTP connections (commands pipelined where
+ * the server offers PIPELINING), and marks each batch's sent mail in one statement.
  */
 public final class MailSender {
   private static final Logger LOG = LoggerFactory.getLogger(MailSender.class);
-  private static final int BATCH = 50;
+  private static final int BATCH = 200;
   private static final int MAX_ATTEMPTS = 10;
 
   private final Vertx vertx;
@@ -30,6 +32,7 @@ public final class MailSender {
   private final MailClient client;
   private final String from;
   private long timer = -1;
+  private io.vertx.core.eventbus.MessageConsumer<Object> queued;
   private boolean running;
 
   public MailSender(Vertx vertx, Pool pool, TsunaguConfig config) {
@@ -40,7 +43,8 @@ public final class MailSender {
         .setHostname(config.get(TsunaguConfig.SMTP_HOST))
         .setPort(config.get(TsunaguConfig.SMTP_PORT))
         .setKeepAlive(true)
-        .setMaxPoolSize(4);
+        .setPipelining(true)
+        .setMaxPoolSize(16);
     switch (config.get(TsunaguConfig.SMTP_TLS)) {
       case "none" -> mail.setStarttls(StartTLSOptions.DISABLED);
       case "tls" -> mail.setSsl(true).setStarttls(StartTLSOptions.DISABLED);
@@ -52,19 +56,24 @@ public final class MailSender {
     this.client = MailClient.create(vertx, mail);
   }
 
+  /** Drains every {@code periodMillis}, and at once when this node queues mail ({@link MailOutbox#QUEUED}). */
   public void start(long periodMillis) {
     timer = vertx.setPeriodic(periodMillis, id -> drain());
+    queued = vertx.eventBus().localConsumer(MailOutbox.QUEUED, m -> drain());
   }
 
-  /** Sends what is due now; several calls at once collapse into one run. */
+  /** Sends what is due now, batch after batch until one comes back short; several calls at once collapse into one run. */
   public Future<Integer> drain() {
     if (running) {
       return Future.succeededFuture(0);
     }
     running = true;
-    return claim()
-        .compose(this::sendAll)
-        .onComplete(ar -> running = false);
+    return rounds(0).onComplete(ar -> running = false);
+  }
+
+  private Future<Integer> rounds(int sentSoFar) {
+    return claim().compose(batch -> sendAll(batch)
+        .compose(sent -> batch.size() == BATCH ? rounds(sentSoFar + sent) : Future.succeededFuture(sentSoFar + sent)));
   }
 
   private record Pending(long id, String to, String subject, String body, int attempts, io.vertx.core.json.JsonObject headers) {}
@@ -84,13 +93,26 @@ public final class MailSender {
         });
   }
 
+  /** Sends a batch over the pooled (kept-alive) SMTP connections; marks the sent ones in one statement. */
   private Future<Integer> sendAll(List<Pending> batch) {
     List<Future<Boolean>> sends = new ArrayList<>();
     for (Pending p : batch) {
       sends.add(send(p));
     }
-    return Future.join(sends).map(all -> (int) sends.stream().filter(f -> Boolean.TRUE.equals(f.result())).count())
-        .recover(err -> Future.succeededFuture((int) sends.stream().filter(f -> Boolean.TRUE.equals(f.result())).count()));
+    return Future.join(sends).transform(ar -> {
+      Long[] sent = new Long[0];
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        if (sends.get(i).succeeded() && Boolean.TRUE.equals(sends.get(i).result())) {
+          ids.add(batch.get(i).id());
+        }
+      }
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      return pool.preparedQuery("UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = ANY($1)")
+          .execute(Tuple.of(ids.toArray(sent))).map(ids.size());
+    });
   }
 
   private Future<Boolean> send(Pending p) {
@@ -101,8 +123,7 @@ public final class MailSender {
       message.setHeaders(headers);
     }
     return client.sendMail(message)
-        .compose(ok -> pool.preparedQuery("UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1")
-            .execute(Tuple.of(p.id())).map(true))
+        .map(true)
         .recover(err -> {
           long backoffSeconds = Math.min(3600, (long) Math.pow(2, p.attempts()) * 15);
           LOG.warn("mail {} not sent (attempt {}): {}", p.id(), p.attempts(), err.getMessage());
@@ -114,6 +135,9 @@ public final class MailSender {
   public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (queued != null) {
+      queued.unregister();
     }
     client.close();
   }

@@ -20,20 +20,23 @@ import jp.tsunagu.platform.mail.MailTexts.Mail;
  * LOCKED}), writes one mail per citizen (a single notice, or a digest of everything due for them)
  * into the mail outbox with the RFC 8058 one-click unsubscribe headers, and marks the deliveries
  * sent, in one transaction — so a notice is mailed once; SMTP delivery and its retries are the
- * mail outbox's. Deliveries of a stopped channel are closed as such.
+ * mail outbox's. Deliveries of a stopped channel are closed as such. The mail of a batch is
+ * written in one statement, and a round goes on batch after batch while there is more.
  */
 final class EmailSender {
   private static final int BATCH = 500;
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final EmailChannel channel;
-  private final String publicUrl;
+  private final ManageLinks manageLinks;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  EmailSender(Pool pool, EmailChannel channel, String publicUrl) {
+  EmailSender(io.vertx.core.Vertx vertx, Pool pool, EmailChannel channel, ManageLinks manageLinks) {
+    this.vertx = vertx;
     this.pool = pool;
     this.channel = channel;
-    this.publicUrl = publicUrl;
+    this.manageLinks = manageLinks;
   }
 
   private record Due(long id, long noticeId, UUID accountId, String kind, String title, String url, String address,
@@ -44,10 +47,21 @@ final class EmailSender {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(0);
     }
-    return pool.withTransaction(this::round).onComplete(ar -> running.set(false));
+    return rounds(0).onComplete(ar -> running.set(false));
   }
 
-  private Future<Integer> round(SqlClient tx) {
+  /** Batch after batch, each in its own transaction, until one comes back short. */
+  private Future<Integer> rounds(int mailedSoFar) {
+    int[] claimed = {0};
+    return pool.withTransaction(tx -> round(tx, claimed)).onSuccess(mailed -> {
+      if (mailed > 0) {
+        vertx.eventBus().publish(MailOutbox.QUEUED, null); // committed: the mail sender can go at once
+      }
+    }).compose(mailed -> claimed[0] == BATCH
+        ? rounds(mailedSoFar + mailed) : Future.succeededFuture(mailedSoFar + mailed));
+  }
+
+  private Future<Integer> round(SqlClient tx, int[] claimed) {
     return tx.preparedQuery("SELECT d.id, d.notice_id, d.account_id, o.kind, o.title, o.url, e.address, "
             + "(e.confirmed_at IS NOT NULL AND e.stopped_at IS NULL) AS active, coalesce(p.language, 'ja') AS language "
             + "FROM delivery d JOIN notice o ON o.id = d.notice_id "
@@ -57,6 +71,7 @@ final class EmailSender {
             + "ORDER BY d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED")
         .execute(Tuple.of(BATCH))
         .compose(rows -> {
+          claimed[0] = rows.size();
           Map<UUID, List<Due>> byAccount = new LinkedHashMap<>();
           List<Long> stopped = new ArrayList<>();
           for (Row r : rows) {
@@ -77,24 +92,24 @@ final class EmailSender {
     if (byAccount.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Future<Void> chain = Future.succeededFuture();
+    List<MailOutbox.Outgoing> mails = new ArrayList<>();
     List<Long> sent = new ArrayList<>();
     Map<Long, Integer> perNotice = new LinkedHashMap<>();
     for (List<Due> due : byAccount.values()) {
       Due first = due.get(0);
       String unsubscribe = channel.unsubscribeLink(first.accountId());
       Mail mail = NoticeMails.notices(first.language(), due.stream().map(d -> new NoticeMails.Item(d.kind(), d.title(), d.url())).toList(),
-          publicUrl + "/interests", unsubscribe);
+          manageLinks.link(first.accountId()), unsubscribe);
       JsonObject headers = new JsonObject().put("List-Unsubscribe", "<" + unsubscribe + ">")
           .put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
           .put("Auto-Submitted", "auto-generated");
-      chain = chain.compose(v -> MailOutbox.enqueue(tx, first.address(), mail.subject(), mail.body(), headers));
+      mails.add(new MailOutbox.Outgoing(first.address(), mail.subject(), mail.body(), headers));
       due.forEach(d -> {
         sent.add(d.id());
         perNotice.merge(d.noticeId(), 1, Integer::sum);
       });
     }
-    return chain
+    return MailOutbox.enqueueAll(tx, mails)
         .compose(v -> tx.preparedQuery("UPDATE delivery SET sent_at = now(), last_error = NULL WHERE id = ANY($1)")
             .execute(Tuple.of(sent.toArray(Long[]::new))))
         .compose(v -> DeliveryStats.add(tx, "email", perNotice, "sent"))

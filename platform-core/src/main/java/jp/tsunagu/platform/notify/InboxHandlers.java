@@ -33,6 +33,12 @@ public final class InboxHandlers {
     respond(ctx, 200, auth.citizen(ctx).compose(a -> inbox.unread(a.id())).map(n -> new JsonObject().put("unread", n)));
   }
 
+  public void recordNotificationOpened(RoutingContext ctx) {
+    long id = Long.parseLong(ctx.pathParam("notificationId")); // validated by the contract: a positive integer
+    String channel = body(ctx).getString("channel");
+    respond(ctx, 204, auth.citizen(ctx).compose(a -> inbox.opened(a.id(), id, channel)));
+  }
+
   public void markNotificationsRead(RoutingContext ctx) {
     JsonObject b = body(ctx);
     JsonArray ids = b.getJsonArray("ids");

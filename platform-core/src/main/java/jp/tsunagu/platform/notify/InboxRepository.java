@@ -48,6 +48,27 @@ public final class InboxRepository {
         .execute(Tuple.of(accountId).addArrayOfLong(ids))).mapEmpty();
   }
 
+  /**
+   * The citizen opened a notification from a channel: it is marked read (the inbox counts its first
+   * opening) and, from a push notification, the delivery's first click-through is counted too.
+   * Counters move by one row's change, never by counting rows. 404 for another citizen's.
+   */
+  public Future<Void> opened(UUID accountId, long notificationId, String channel) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT notice_id FROM notification WHERE id = $1 AND account_id = $2")
+            .execute(Tuple.of(notificationId, accountId))
+            .compose(rows -> rows.size() == 0 ? Future.failedFuture(jp.tsunagu.platform.http.ProblemException.notFound("Notification"))
+                : Future.succeededFuture())
+            .compose(v -> tx.preparedQuery("WITH opened AS (UPDATE notification SET read_at = now() WHERE id = $1 AND read_at IS NULL "
+                    + "RETURNING notice_id) UPDATE notice_stats s SET opened = s.opened + 1 FROM opened o "
+                    + "WHERE s.notice_id = o.notice_id AND s.channel = 'inbox'").execute(Tuple.of(notificationId)))
+            .compose(v -> !"webpush".equals(channel) ? Future.succeededFuture()
+                : tx.preparedQuery("WITH clicked AS (UPDATE delivery SET opened_at = now() WHERE notification_id = $1 "
+                        + "AND channel = 'webpush' AND opened_at IS NULL RETURNING notice_id) UPDATE notice_stats s "
+                        + "SET opened = s.opened + 1 FROM clicked c WHERE s.notice_id = c.notice_id AND s.channel = 'webpush'")
+                    .execute(Tuple.of(notificationId))))
+        .mapEmpty();
+  }
+
   private static JsonArray toJson(RowSet<Row> rows) {
     JsonArray out = new JsonArray();
     for (Row r : rows) {

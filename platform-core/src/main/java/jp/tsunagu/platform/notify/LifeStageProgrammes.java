@@ -123,7 +123,7 @@ public final class LifeStageProgrammes {
                 JsonObject message = new JsonObject().put("tenantCode", o.getString("tenant_code")).put("kind", "programme")
                     .put("title", o.getString("title")).put("url", o.getString("url")).put("summary", o.getString("summary"))
                     .put("read", false).put("createdAt", o.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toString());
-                live.add(() -> LiveFanOut.publish(vertx, recipients, message));
+                live.add(() -> LiveFanOut.committed(vertx, noticeId, recipients, recipients.size(), message));
                 return matches.insertDeliveries(tx, noticeId, recipients.size()).map(recipients.size());
               });
         });

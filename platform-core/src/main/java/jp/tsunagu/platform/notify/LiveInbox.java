@@ -1,23 +1,22 @@
 package jp.tsunagu.platform.notify;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jp.tsunagu.platform.http.Auth;
 
 /**
- * The citizen's live inbox as server-sent events ({@code text/event-stream}). The connection's
- * node consumes the citizen's address on the clustered event bus ({@link NotifyAddresses#inbox}),
- * so a notification matched on any node reaches the browser on this one. A reconnecting browser
- * sends {@code Last-Event-ID} and gets what it missed from PostgreSQL first; ids only grow, so
- * nothing is sent twice on one connection. A comment every 20 s keeps proxies from closing it.
+ * The citizen's live inbox as server-sent events ({@code text/event-stream}). The stream joins this
+ * node's {@link LiveConnections}, which hear of every notice once per notice from whichever node
+ * wrote it and pick their own citizens. A reconnecting browser sends {@code Last-Event-ID} and gets
+ * what it missed from PostgreSQL first; a stream never writes an id it wrote already (or a lower
+ * one), so nothing is sent twice on one connection. A comment every 20 s keeps proxies from closing it.
  */
 public final class LiveInbox {
   private static final long HEARTBEAT_MILLIS = 20_000;
@@ -25,18 +24,19 @@ public final class LiveInbox {
 
   private final Vertx vertx;
   private final InboxRepository inbox;
+  private final LiveConnections connections;
   private final Auth auth;
-  private final AtomicInteger open = new AtomicInteger();
 
-  LiveInbox(Vertx vertx, InboxRepository inbox, Auth auth) {
+  LiveInbox(Vertx vertx, InboxRepository inbox, LiveConnections connections, Auth auth) {
     this.vertx = vertx;
     this.inbox = inbox;
+    this.connections = connections;
     this.auth = auth;
   }
 
   /** Live connections on this node. */
   public int connections() {
-    return open.get();
+    return connections.count();
   }
 
   public void stream(RoutingContext ctx) {
@@ -51,26 +51,46 @@ public final class LiveInbox {
         .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("X-Accel-Buffering", "no");
     AtomicLong sent = new AtomicLong(lastEventId(ctx));
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(NotifyAddresses.inbox(accountId),
-        m -> send(response, sent, m.body()));
+    Context context = vertx.getOrCreateContext();
+    // live notifications that come while the missed ones are read wait for them (ids must go up)
+    java.util.List<JsonObject> held = new java.util.ArrayList<>();
+    boolean[] replaying = {true};
+    LiveConnections.Stream stream = new LiveConnections.Stream() {
+      @Override
+      public Context context() {
+        return context;
+      }
+
+      @Override
+      public void send(JsonObject notification) {
+        if (replaying[0]) {
+          held.add(notification);
+        } else {
+          LiveInbox.send(response, sent, notification);
+        }
+      }
+    };
     long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
       if (!response.ended() && !response.closed()) {
         response.write(": ping\n\n");
       }
     });
-    open.incrementAndGet();
     response.closeHandler(v -> {
-      open.decrementAndGet();
       vertx.cancelTimer(heartbeat);
-      consumer.unregister();
+      connections.remove(accountId, stream);
     });
     long replayFrom = sent.get();
-    consumer.completion()
+    connections.add(accountId, stream)
         .compose(v -> {
           response.write("retry: 3000\n: ready\n\n");
           return replayFrom > 0 ? inbox.after(accountId, replayFrom, REPLAY) : io.vertx.core.Future.succeededFuture(new JsonArray());
         })
-        .onSuccess(missed -> missed.forEach(n -> send(response, sent, (JsonObject) n)))
+        .onSuccess(missed -> {
+          missed.forEach(n -> send(response, sent, (JsonObject) n));
+          replaying[0] = false;
+          held.stream().sorted(java.util.Comparator.comparingLong(n -> n.getLong("id"))).forEach(n -> send(response, sent, n));
+          held.clear();
+        })
         .onFailure(err -> response.reset());
   }
 

@@ -17,34 +17,53 @@ final class MatchRepository {
   /** Who matched a notice: the notification id and the citizen. */
   record Recipient(long notificationId, UUID accountId) {}
 
-  private static final String RECIPIENTS = "INSERT INTO notification (notice_id, account_id, frequency, reasons) "
+  /**
+   * Every recipient of a change, in one statement; {@code %1$s} (subscriptions), {@code %3$s}
+   * (earlier recipients) and {@code %4$s} (profiles) restrict each branch to some citizens
+   * (empty: no restriction), once per branch so the planner can use the account keys; {@code %2$s}
+   * is a leading WITH.
+   */
+  private static final String RECIPIENTS = "%2$sINSERT INTO notification (notice_id, account_id, frequency, reasons) "
       + "SELECT $9, m.account_id, min(m.frequency), array_agg(DISTINCT m.reason ORDER BY m.reason) FROM ("
       // the interest profile: a category of interest, an overlapping district, a current life stage
       + " SELECT p.account_id, p.frequency, 'interests' AS reason FROM interest_profile p"
       + "  WHERE NOT $10 AND p.tenant_code = $1 AND $2::text = ANY(p.interests)"
       + "   AND (cardinality($4::text[]) = 0 OR p.districts && $4::text[])"
       + "   AND (cardinality($5::text[]) = 0 OR life_stages(p.due_date, p.child_birth_dates, $8::date) && $5::text[])"
+      + "%4$s"
       + " UNION ALL"
       + " SELECT s.account_id, s.frequency, 'topics' FROM subscription s"
       + "  WHERE NOT $10 AND s.kind = 'topics' AND s.deleted_at IS NULL AND s.tenant_code = $1 AND ("
       + "   (NOT s.match_all AND (s.categories && array_remove(ARRAY[$2::text], NULL) OR s.tags && $3::text[]))"
       + "   OR (s.match_all AND s.categories <@ array_remove(ARRAY[$2::text], NULL) AND s.tags <@ $3::text[]))"
+      + "%1$s"
       + " UNION ALL"
       + " SELECT s.account_id, s.frequency, 'tenant' FROM subscription s"
       + "  WHERE NOT $10 AND s.kind = 'tenant' AND s.deleted_at IS NULL AND s.tenant_code = $1"
       + "   AND (cardinality(s.categories) = 0 OR $2::text = ANY(s.categories))"
+      + "%1$s"
       + " UNION ALL"
       + " SELECT s.account_id, s.frequency, 'search' FROM subscription s"
       + "  WHERE NOT $10 AND s.id = ANY($7::uuid[]) AND s.deleted_at IS NULL AND s.tenant_code = $1"
+      + "%1$s"
       + " UNION ALL"
       + " SELECT s.account_id, s.frequency, 'page' FROM subscription s"
       + "  WHERE s.kind = 'page' AND s.deleted_at IS NULL AND s.page_id = $6"
+      + "%1$s"
       // a withdrawal also reaches everyone who was told about the page before
       + " UNION ALL"
       + " SELECT n.account_id, n.frequency, 'received' FROM notification n JOIN notice o ON o.id = n.notice_id"
       + "  WHERE $10 AND o.page_id = $6 AND o.id <> $9"
+      + "%3$s"
       + ") m JOIN account a ON a.id = m.account_id AND a.deleted_at IS NULL "
       + "GROUP BY m.account_id ON CONFLICT (notice_id, account_id) DO NOTHING RETURNING id, account_id";
+
+  private static final String ALL_RECIPIENTS = String.format(RECIPIENTS, "", "", "", "");
+  /** Only citizens with a live stream open on a node that is alive. */
+  private static final String LIVE_RECIPIENTS = String.format(RECIPIENTS, " AND s.account_id IN (SELECT account_id FROM live)",
+      "WITH live AS (SELECT DISTINCT lp.account_id FROM live_presence lp JOIN live_node ln ON ln.node_id = lp.node_id "
+          + "AND ln.seen_at > now() - interval '2 minutes') ",
+      " AND n.account_id IN (SELECT account_id FROM live)", " AND p.account_id IN (SELECT account_id FROM live)");
 
   private static final String DELIVERIES = "WITH queued AS ("
       + "INSERT INTO delivery (notification_id, notice_id, account_id, channel, due_at, next_try_at) "
@@ -101,17 +120,31 @@ final class MatchRepository {
     return tx.preparedQuery("UPDATE notify_matcher SET last_change_id = $1 WHERE id = 1").execute(Tuple.of(changeId)).mapEmpty();
   }
 
-  /** The notice of a change; empty if the change has one already. */
-  Future<Optional<Long>> insertNotice(SqlClient tx, long changeId, String kind, ContentPage page) {
+  /**
+   * The notice of a change: new, or the one a first transaction wrote before a crash or a lost
+   * lease (the change is not done while the checkpoint is below it, so its notice is unfinished).
+   */
+  Future<Long> insertNotice(SqlClient tx, long changeId, String kind, ContentPage page) {
     return tx.preparedQuery("INSERT INTO notice (tenant_code, change_id, kind, page_id, title, url, summary) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (change_id) DO NOTHING RETURNING id")
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (change_id) DO UPDATE SET change_id = EXCLUDED.change_id RETURNING id")
         .execute(Tuple.of(page.tenantCode(), changeId, kind, page.id(), page.title(), page.url(), page.summary()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  /** Writes every recipient's notification in one statement. */
+  /** Writes the notifications of the recipients with a live stream open, in one statement. */
+  Future<List<Recipient>> insertLiveRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
+                                               LocalDate today) {
+    return insert(tx, LIVE_RECIPIENTS, noticeId, kind, page, searchIds, today);
+  }
+
+  /** Writes every recipient's notification in one statement (those written already are skipped). */
   Future<List<Recipient>> insertRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
                                            LocalDate today) {
+    return insert(tx, ALL_RECIPIENTS, noticeId, kind, page, searchIds, today);
+  }
+
+  private Future<List<Recipient>> insert(SqlClient tx, String sql, long noticeId, String kind, ContentPage page,
+                                         List<String> searchIds, LocalDate today) {
     Tuple t = Tuple.of(page.tenantCode(), page.category())
         .addArrayOfString(page.tags().toArray(String[]::new))
         .addArrayOfString(page.districts().toArray(String[]::new))
@@ -121,7 +154,7 @@ final class MatchRepository {
         .addLocalDate(today)
         .addLong(noticeId)
         .addBoolean("withdrawn".equals(kind));
-    return tx.preparedQuery(RECIPIENTS).execute(t).map(rows -> {
+    return tx.preparedQuery(sql).execute(t).map(rows -> {
       List<Recipient> out = new ArrayList<>(rows.size());
       rows.forEach(r -> out.add(new Recipient(r.getLong(0), r.getUUID(1))));
       return out;
@@ -132,6 +165,17 @@ final class MatchRepository {
   Future<Void> insertDeliveries(SqlClient tx, long noticeId, int recipients) {
     return tx.preparedQuery("UPDATE notice SET recipients = $2 WHERE id = $1").execute(Tuple.of(noticeId, recipients))
         .compose(v -> tx.preparedQuery(DELIVERIES).execute(Tuple.of(noticeId, recipients))).mapEmpty();
+  }
+
+  /** Adds to the notice's recipient count; the new total. */
+  Future<Integer> addRecipients(SqlClient tx, long noticeId, int added) {
+    return tx.preparedQuery("UPDATE notice SET recipients = recipients + $2 WHERE id = $1 RETURNING recipients")
+        .execute(Tuple.of(noticeId, added)).map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Queues the channel deliveries of all of a notice's notifications and starts its counters ({@code total} in the inbox). */
+  Future<Void> queueDeliveries(SqlClient tx, long noticeId, int total) {
+    return tx.preparedQuery(DELIVERIES).execute(Tuple.of(noticeId, total)).mapEmpty();
   }
 
   Future<Void> deleteNotice(SqlClient tx, long noticeId) {

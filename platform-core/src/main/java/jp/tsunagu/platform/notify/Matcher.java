@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * Matches every content change against its municipality's profiles and subscriptions and writes
  * the notifications, durably. One node at a time holds the matcher's lease (a row in
  * {@code notify_matcher}, renewed every round, taken over when it lapses); the holder reads
- * {@code content_change} after the checkpoint and, for each change, writes the notice, every
- * recipient's notification (one {@code INSERT … SELECT}) and the channel deliveries in the
- * transaction that moves the checkpoint — fenced by the lease, so a node that lost it writes
- * nothing. A crash anywhere replays the change; the unique (notice, citizen) key keeps copies
- * single. Content events wake it; a poll covers missed events and lease take-overs. After the
- * commit, each recipient's live inbox address gets the notification.
+ * {@code content_change} after the checkpoint and, for each change, writes in two transactions,
+ * both fenced by the lease so a node that lost it writes nothing: first the notice and the
+ * notifications of the recipients with a live stream open, which go live as soon as they are
+ * committed; then every other recipient's notification (one {@code INSERT … SELECT}), the channel
+ * deliveries and the checkpoint. A crash anywhere replays the change, which finds its notice and
+ * goes on; the unique (notice, citizen) key keeps copies single, and nothing is sent live before
+ * its row is committed. Content events wake it; a poll covers missed events and lease take-overs.
  */
 public final class Matcher {
   private static final Logger LOG = LoggerFactory.getLogger(Matcher.class);
@@ -126,24 +127,51 @@ public final class Matcher {
       return skip(change);
     }
     Future<List<String>> searchIds = withdrawn ? Future.succeededFuture(List.of()) : searches.match(change.page().toIndexPage());
-    return searchIds.compose(ids -> repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
-            .compose(mine -> {
-              if (!mine) {
-                return Future.succeededFuture(Optional.<Written>empty());
-              }
-              return repository.insertNotice(tx, change.id(), change.kind(), change.page())
-                  .compose(notice -> notice.isEmpty() ? Future.succeededFuture(List.<Recipient>of())
-                      : write(tx, notice.get(), change, ids))
-                  .compose(r -> repository.advance(tx, change.id()).map(Optional.of(new Written(r, change))));
-            })))
-        .onSuccess(done -> done.ifPresent(this::deliverLive))
-        .mapEmpty();
+    JsonObject notification = notification(change);
+    return searchIds.compose(ids -> connectedFirst(change, ids)
+        .compose(first -> first.isEmpty() ? Future.succeededFuture() : everyone(change, ids, first.get(), notification)));
   }
 
-  private Future<List<Recipient>> write(io.vertx.sqlclient.SqlClient tx, long noticeId, ChangeRow change, List<String> ids) {
-    return repository.insertRecipients(tx, noticeId, change.kind(), change.page(), ids, today.get())
-        .compose(recipients -> (recipients.isEmpty() ? repository.deleteNotice(tx, noticeId)
-            : repository.insertDeliveries(tx, noticeId, recipients.size())).map(recipients));
+  /**
+   * The first transaction: the notice and the notifications of the recipients who have a live
+   * stream open (few, next to everyone), committed, then announced to every node. Empty when this
+   * node no longer holds the lease or the change is done.
+   */
+  private Future<Optional<Long>> connectedFirst(ChangeRow change, List<String> ids) {
+    JsonObject notification = notification(change);
+    return repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
+            .compose(mine -> !mine ? Future.succeededFuture(Optional.<Written>empty())
+                : repository.insertNotice(tx, change.id(), change.kind(), change.page())
+                    .compose(notice -> repository.insertLiveRecipients(tx, notice, change.kind(), change.page(), ids, today.get())
+                        .compose(live -> repository.addRecipients(tx, notice, live.size())
+                            .map(total -> Optional.of(new Written(notice, live, total)))))))
+        .map(written -> {
+          written.filter(w -> !w.recipients().isEmpty())
+              .ifPresent(w -> LiveFanOut.recipients(vertx, w.noticeId(), w.recipients(), notification));
+          return written.map(Written::noticeId);
+        });
+  }
+
+  /**
+   * The second transaction: every other recipient's notification (one {@code INSERT … SELECT};
+   * those written first are skipped by the unique key), the channel deliveries of all of them and
+   * the checkpoint. A crash between the two replays the change, which finds its notice and goes on.
+   */
+  private Future<Void> everyone(ChangeRow change, List<String> ids, long noticeId, JsonObject notification) {
+    return repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
+            .compose(mine -> !mine ? Future.succeededFuture(Optional.<Written>empty())
+                : repository.insertRecipients(tx, noticeId, change.kind(), change.page(), ids, today.get())
+                    .compose(rest -> repository.addRecipients(tx, noticeId, rest.size())
+                        .compose(total -> (total == 0 ? repository.deleteNotice(tx, noticeId)
+                            : repository.queueDeliveries(tx, noticeId, total)).map(new Written(noticeId, rest, total))))
+                    .compose(w -> repository.advance(tx, change.id()).map(Optional.of(w)))))
+        .onSuccess(done -> done.ifPresent(w -> {
+          matched = change.id();
+          if (w.total() > 0) {
+            LiveFanOut.committed(vertx, noticeId, w.recipients(), w.total(), notification);
+          }
+        }))
+        .mapEmpty();
   }
 
   private Future<Void> skip(ChangeRow change) {
@@ -152,15 +180,15 @@ public final class Matcher {
         .onSuccess(v -> matched = change.id());
   }
 
-  private record Written(List<Recipient> recipients, ChangeRow change) {}
+  /** Notifications written in one transaction, and the notice's recipients so far. */
+  private record Written(long noticeId, List<Recipient> recipients, int total) {}
 
-  private void deliverLive(Written w) {
-    matched = w.change().id();
-    var page = w.change().page();
-    LiveFanOut.publish(vertx, w.recipients(), new JsonObject().put("tenantCode", page.tenantCode())
-        .put("kind", w.change().kind()).put("pageId", page.id().toString()).put("title", page.title())
+  private static JsonObject notification(ChangeRow change) {
+    var page = change.page();
+    return new JsonObject().put("tenantCode", page.tenantCode())
+        .put("kind", change.kind()).put("pageId", page.id().toString()).put("title", page.title())
         .put("url", page.url()).put("summary", page.summary())
-        .put("createdAt", w.change().at().withOffsetSameInstant(ZoneOffset.UTC).toString()).put("read", false));
+        .put("createdAt", change.at().withOffsetSameInstant(ZoneOffset.UTC).toString()).put("read", false);
   }
 
   Future<Void> stop() {

@@ -29,7 +29,8 @@ final class NoticeMails {
     for (Item item : items) {
       body.append("・").append(prefix(item.kind(), en)).append(item.title()).append('\n').append("  ").append(item.url()).append("\n\n");
     }
-    body.append(en ? "Change what you get: " : "受け取る内容の変更：").append(manageLink).append('\n');
+    body.append(en ? "Change what you get (no sign-in needed; the link works once, for 14 days): "
+        : "受け取る内容の変更（サインイン不要。リンクは14日間、1回使えます）：").append(manageLink).append('\n');
     body.append(en ? "Stop these e-mails: " : "メールの配信停止：").append(unsubscribeLink).append('\n');
     return new Mail(subject, body.toString());
   }

@@ -43,10 +43,11 @@ public final class NoticeStatistics {
     respond(ctx, 200, auth.staff(ctx).compose(s -> attempt(() -> {
       StaffService.authorise(s, tenant, Role.TENANT_ADMIN, Role.EDITOR, Role.AUDITOR);
       return tenants.require(tenant);
-    })).compose(t -> list(tenant, limit == null || limit.isNull() ? 50 : limit.getInteger())));
+    })).compose(t -> list(pool, tenant, limit == null || limit.isNull() ? 50 : limit.getInteger())));
   }
 
-  Future<JsonObject> list(String tenant, int limit) {
+  /** A municipality's newest notices with their counters per channel. */
+  static Future<JsonObject> list(Pool pool, String tenant, int limit) {
     return pool.preparedQuery("SELECT o.id, o.kind, o.title, o.url, o.recipients, o.created_at, s.channel, s.queued, s.sent, "
             + "s.failed, s.opened FROM (SELECT * FROM notice WHERE tenant_code = $1 ORDER BY id DESC LIMIT $2) o "
             + "LEFT JOIN notice_stats s ON s.notice_id = o.id ORDER BY o.id DESC, s.channel")

@@ -50,10 +50,13 @@ public final class NotifyModule {
   private long senderTimer = -1;
   private long purgeTimer = -1;
   private final Pool pool;
+  private final LiveConnections live;
+  private ManageLinks manageLinks;
 
   private NotifyModule(Vertx vertx, TsunaguConfig config, ProfileService profiles, SavedSearches searches, Matcher matcher,
                        InboxRepository inbox, EmailChannel email, EmailSender emailSender, WorkerExecutor matchWorker,
-                       Pool pool) {
+                       Pool pool, LiveConnections live) {
+    this.live = live;
     this.vertx = vertx;
     this.config = config;
     this.profiles = profiles;
@@ -67,7 +70,7 @@ public final class NotifyModule {
     this.webhooks = new WebhookEndpoints(pool);
     this.webClient = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setConnectTimeout(config.get(TsunaguConfig.NOTIFY_WEBHOOK_TIMEOUT_MILLIS)).setUserAgentEnabled(false),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.webhookSender = new WebhookSender(pool, webClient,
         new CircuitBreakers(config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_FAILURES),
             config.get(TsunaguConfig.NOTIFY_WEBHOOK_BREAKER_OPEN_SECONDS) * 1000L, System::currentTimeMillis),
@@ -95,12 +98,16 @@ public final class NotifyModule {
     ProfileService profiles = new ProfileService(new ProfileRepository(pool), searches::check, clock);
     Matcher matcher = new Matcher(vertx, new MatchRepository(pool), new ContentRepository(pool), searches, nodeId,
         config.get(TsunaguConfig.NOTIFY_LEASE_SECONDS), profiles::today);
-    return PlatformSecrets.of(pool, config).getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> {
+    PlatformSecrets secrets = PlatformSecrets.of(pool, config);
+    return secrets.getOrCreate("notify.unsubscribe", NotifyModule::randomKey).compose(key -> secrets
+        .getOrCreate("notify.manage", NotifyModule::randomKey).compose(manageKey -> {
       EmailChannel email = new EmailChannel(pool, new UnsubscribeTokens(key), config.publicUrl());
+      ManageLinks links = new ManageLinks(pool, manageKey, config.publicUrl(), clock);
       NotifyModule module = new NotifyModule(vertx, config, profiles, searches, matcher, new InboxRepository(pool), email,
-          new EmailSender(pool, email, config.publicUrl()), worker, pool);
-      return module.startWebPush().compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
-    });
+          new EmailSender(vertx, pool, email, links), worker, pool, new LiveConnections(vertx, pool, nodeId));
+      module.manageLinks = links;
+      return module.live.start().compose(v -> module.startWebPush()).compose(v -> module.startSenders()).compose(v -> matcher.start(config.get(TsunaguConfig.NOTIFY_POLL_MILLIS))).map(module);
+    }));
   }
 
   private Future<Void> startSenders() {
@@ -109,7 +116,8 @@ public final class NotifyModule {
     programmeTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> programmes.run()
         .onFailure(err -> LOG.warn("life-stage programme round failed: {}", err.toString())));
     purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> NoticeStatistics.purge(pool,
-        config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
+        config.get(TsunaguConfig.NOTIFY_RETENTION_DAYS)).compose(n -> manageLinks.purge())
+        .onFailure(err -> LOG.warn("notice purge failed: {}", err.toString())));
     return matched.completion();
   }
 
@@ -163,6 +171,21 @@ public final class NotifyModule {
     return new StaffNoticeHandlers(staffNotices, programmes, tenants, auth);
   }
 
+  /** The magic links of notice mails, to manage notices without signing in. */
+  public ManageLinks manageLinks() {
+    return manageLinks;
+  }
+
+  /** Staff-composed notices: reach preview, scheduling, cancelling. */
+  public StaffNotices staffNotices() {
+    return staffNotices;
+  }
+
+  /** A municipality's notices with their counters per channel. */
+  public Future<io.vertx.core.json.JsonObject> noticeCounters(String tenant, int limit) {
+    return NoticeStatistics.list(pool, tenant, limit);
+  }
+
   /** The life-stage programmes (their round runs every 10 minutes on every node). */
   public LifeStageProgrammes programmes() {
     return programmes;
@@ -178,7 +201,7 @@ public final class NotifyModule {
   }
 
   public LiveInbox liveInbox(Vertx vertx, Auth auth) {
-    return new LiveInbox(vertx, inbox, auth);
+    return new LiveInbox(vertx, inbox, live, auth);
   }
 
   public Future<Void> stop() {
@@ -192,7 +215,7 @@ public final class NotifyModule {
       vertx.cancelTimer(programmeTimer);
     }
     Future<Void> unregistered = matched == null ? Future.succeededFuture() : matched.unregister().recover(e -> Future.succeededFuture());
-    return unregistered.compose(v -> matcher.stop())
+    return unregistered.compose(v -> matcher.stop()).compose(v -> live.stop())
         .eventually(searches::close)
         .eventually(() -> {
           webClient.close();

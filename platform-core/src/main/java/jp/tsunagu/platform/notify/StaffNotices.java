@@ -136,7 +136,7 @@ public final class StaffNotices {
                   + "VALUES ($1, $2, 0, ARRAY['personal']) RETURNING id").execute(Tuple.of(noticeId, accountId))
               .compose(n -> {
                 Recipient recipient = new Recipient(n.iterator().next().getLong(0), accountId);
-                live.add(() -> LiveFanOut.publish(vertx, List.of(recipient), new JsonObject().put("tenantCode", tenant)
+                live.add(() -> LiveFanOut.committed(vertx, noticeId, List.of(recipient), 1, new JsonObject().put("tenantCode", tenant)
                     .put("kind", "personal").put("title", title).put("url", url).put("summary", summary == null ? "" : summary)
                     .put("read", false).put("createdAt", at)));
                 return matches.insertDeliveries(tx, noticeId, 1);
@@ -205,7 +205,7 @@ public final class StaffNotices {
                                 .put("title", s.getString("title")).put("url", s.getString("url"))
                                 .put("summary", s.getString("summary")).put("read", false)
                                 .put("createdAt", notice.iterator().next().getOffsetDateTime(1).withOffsetSameInstant(ZoneOffset.UTC).toString());
-                            return (Runnable) () -> LiveFanOut.publish(vertx, recipients, live);
+                            return (Runnable) () -> LiveFanOut.committed(vertx, noticeId, recipients, recipients.size(), live);
                           });
                     });
               });

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebPushSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebPushSender.class);
-  private static final int BATCH = 50;
+  private static final int BATCH = 200;
   private static final int TTL_SECONDS = 24 * 3600;
 
   private final Pool pool;
@@ -54,11 +54,17 @@ final class WebPushSender {
 
   private record Due(long id, long noticeId, int attempts, JsonObject notification, List<Target> targets) {}
 
+  /** Sends what is due, batch after batch until a batch comes back short; calls while one runs return at once. */
   Future<Integer> drain() {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(0);
     }
-    return claim().compose(this::sendAll).onComplete(ar -> running.set(false));
+    return rounds(0).onComplete(ar -> running.set(false));
+  }
+
+  private Future<Integer> rounds(int sentSoFar) {
+    return claim().compose(batch -> sendAll(batch).compose(sent -> batch.size() == BATCH ? rounds(sentSoFar + sent)
+        : Future.succeededFuture(sentSoFar + sent)));
   }
 
   private Future<List<Due>> claim() {
@@ -88,19 +94,23 @@ final class WebPushSender {
         });
   }
 
+  /** What became of one delivery: sent, failed for good (with the reason), or to retry after a backoff. */
+  private record Outcome(Due due, boolean sent, String error, double retryInSeconds) {}
+
   private Future<Integer> sendAll(List<Due> batch) {
-    List<Future<Boolean>> sends = new ArrayList<>();
+    List<Future<Outcome>> sends = new ArrayList<>();
     batch.forEach(d -> sends.add(send(d).recover(err -> {
       LOG.warn("web push delivery {} failed: {}", d.id(), err.toString());
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(d.attempts() < maxAttempts ? new Outcome(d, false, null, retryBaseMillis / 1000.0)
+          : new Outcome(d, false, "could not be sent", 0));
     })));
-    return Future.join(sends).map(v -> (int) sends.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+    return Future.join(sends).transform(ar -> record(sends.stream().filter(Future::succeeded).map(Future::result).toList()));
   }
 
   /** Sent when at least one of the citizen's browsers took it; retried while any failed for a passing reason. */
-  private Future<Boolean> send(Due d) {
+  private Future<Outcome> send(Due d) {
     if (d.targets().isEmpty()) {
-      return finish(d, false, "no active push subscription").map(false);
+      return Future.succeededFuture(new Outcome(d, false, "no active push subscription", 0));
     }
     List<Future<Integer>> pushes = new ArrayList<>();
     byte[] payload = d.notification().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -117,15 +127,54 @@ final class WebPushSender {
       boolean delivered = pushes.stream().anyMatch(f -> f.succeeded() && f.result() >= 200 && f.result() < 300);
       boolean retriable = pushes.stream().anyMatch(f -> f.failed() || f.result() == 0 || f.result() == 429 || f.result() >= 500);
       if (delivered) {
-        return finish(d, true, null).map(true);
+        return Future.succeededFuture(new Outcome(d, true, null, 0));
       }
       if (retriable && d.attempts() < maxAttempts) {
         double backoff = Math.min(3_600_000.0, retryBaseMillis * Math.pow(2, d.attempts() - 1)) / 1000.0;
-        return pool.preparedQuery("UPDATE delivery SET last_error = $2, next_try_at = now() + make_interval(secs => $3) WHERE id = $1")
-            .execute(Tuple.of(d.id(), "push service unavailable", backoff)).map(false);
+        return Future.succeededFuture(new Outcome(d, false, null, backoff));
       }
-      return finish(d, false, "not accepted by any push service").map(false);
+      return Future.succeededFuture(new Outcome(d, false, "not accepted by any push service", 0));
     });
+  }
+
+  /** Records a batch's outcomes in one transaction: a statement each for sent, failed and retried, and the counters. */
+  private Future<Integer> record(List<Outcome> outcomes) {
+    List<Long> sent = new ArrayList<>();
+    List<Long> failed = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<Long> retried = new ArrayList<>();
+    List<Double> backoffs = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o.sent()) {
+        sent.add(o.due().id());
+      } else if (o.error() != null) {
+        failed.add(o.due().id());
+        errors.add(o.error());
+      } else {
+        retried.add(o.due().id());
+        backoffs.add(o.retryInSeconds());
+      }
+    }
+    if (outcomes.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery("UPDATE delivery SET sent_at = now(), last_error = NULL "
+                + "WHERE id = ANY($1) AND sent_at IS NULL RETURNING notice_id").execute(Tuple.tuple().addArrayOfLong(sent.toArray(Long[]::new)))
+            .compose(rows -> DeliveryStats.add(tx, "webpush", perNotice(rows), "sent"))
+            .compose(v -> tx.preparedQuery("UPDATE delivery d SET failed_at = now(), last_error = u.e FROM unnest($1::bigint[], $2::text[]) "
+                    + "AS u(i, e) WHERE d.id = u.i AND d.failed_at IS NULL RETURNING d.notice_id")
+                .execute(Tuple.tuple().addArrayOfLong(failed.toArray(Long[]::new)).addArrayOfString(errors.toArray(String[]::new))))
+            .compose(rows -> DeliveryStats.add(tx, "webpush", perNotice(rows), "failed"))
+            .compose(v -> tx.preparedQuery("UPDATE delivery d SET last_error = 'push service unavailable', "
+                    + "next_try_at = now() + make_interval(secs => u.b) FROM unnest($1::bigint[], $2::float8[]) AS u(i, b) WHERE d.id = u.i")
+                .execute(Tuple.tuple().addArrayOfLong(retried.toArray(Long[]::new)).addArrayOfDouble(backoffs.toArray(Double[]::new)))))
+        .map(sent.size());
+  }
+
+  private static Map<Long, Integer> perNotice(io.vertx.sqlclient.RowSet<Row> rows) {
+    Map<Long, Integer> out = new java.util.HashMap<>();
+    rows.forEach(r -> out.merge(r.getLong(0), 1, Integer::sum));
+    return out;
   }
 
   /** The push service's status (0 for no answer); a subscription the service no longer knows is ended. */
@@ -136,14 +185,5 @@ final class WebPushSender {
           .execute(Tuple.of(t.subscription())).map(status);
     }
     return Future.succeededFuture(status);
-  }
-
-  private Future<Void> finish(Due d, boolean sent, String error) {
-    return pool.withTransaction(tx -> tx.preparedQuery(sent
-                ? "UPDATE delivery SET sent_at = now(), last_error = NULL WHERE id = $1 AND sent_at IS NULL AND $2::text IS NULL"
-                : "UPDATE delivery SET failed_at = now(), last_error = $2 WHERE id = $1 AND failed_at IS NULL")
-            .execute(Tuple.of(d.id(), error))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture()
-            : DeliveryStats.add(tx, "webpush", Map.of(d.noticeId(), 1), sent ? "sent" : "failed")));
   }
 }

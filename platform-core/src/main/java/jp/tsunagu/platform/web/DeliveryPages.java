@@ -152,7 +152,7 @@ final class DeliveryPages {
   }
 
   /** JSON as plain maps and lists, which the templates' operators (contains, join) understand. */
-  private static Map<String, Object> plain(JsonObject json) {
+  static Map<String, Object> plain(JsonObject json) {
     Map<String, Object> out = new HashMap<>();
     json.forEach(e -> out.put(e.getKey(), plainValue(e.getValue())));
     return out;

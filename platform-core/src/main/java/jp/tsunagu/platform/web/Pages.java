@@ -112,7 +112,18 @@ public final class Pages {
         services.delivery().email(), services.content().content().repository(), services.tenants(), services.auth(), view);
     router.get("/notices/unsubscribe").handler(noticeMail::unsubscribeForm);
     router.get("/notices/email/confirm").handler(noticeMail::confirmForm);
+    NoticeManagePages manage = new NoticeManagePages(services.delivery().manageLinks(), services.delivery().profiles(),
+        services.delivery().email(), view);
+    router.get("/notices/manage").handler(manage::open);
+    router.post("/notices/manage").handler(manage::exchange);
+    router.get("/notices/manage/settings").handler(manage::settings);
+    router.post("/notices/manage/settings/frequency").handler(manage::frequency);
+    router.post("/notices/manage/settings/subscriptions/:id/remove").handler(manage::removeSubscription);
+    router.post("/notices/manage/settings/email/stop").handler(manage::stopEmail);
     router.post("/notices/email/confirm").handler(noticeMail::confirm);
+    // The Web Push service worker, from the site root so that its scope may be the whole site.
+    router.get("/push-sw.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+        .putHeader("Service-Worker-Allowed", "/").sendFile("webroot/push-sw.js"));
     router.get("/inbox").handler(delivery::inbox);
     router.post("/inbox/read").handler(delivery::markAllRead);
     router.get("/interests").handler(delivery::interests);
@@ -146,6 +157,12 @@ public final class Pages {
     router.get("/staff/t/:tenant/pages/:page").handler(contentPages::edit);
     router.post("/staff/t/:tenant/pages/:page").handler(contentPages::update);
     router.post("/staff/t/:tenant/pages/:page/withdraw").handler(contentPages::withdraw);
+    StaffNoticePages staffNotices = new StaffNoticePages(services.delivery(), services.content().content().repository(),
+        services.tenants(), access, view);
+    router.get("/staff/t/:tenant/notices").handler(staffNotices::list);
+    router.post("/staff/t/:tenant/notices").handler(staffNotices::compose);
+    router.post("/staff/t/:tenant/notices/preview").handler(staffNotices::preview);
+    router.post("/staff/t/:tenant/notices/:notice/cancel").handler(staffNotices::cancel);
     SearchAdminPages searchAdmin = new SearchAdminPages(services.content(), access, view);
     router.get("/staff/t/:tenant/search").handler(searchAdmin::show);
     router.post("/staff/t/:tenant/search/rebuild").handler(searchAdmin::rebuild);

@@ -2,6 +2,8 @@ package jp.tsunagu.platform.notify;
 
 import static jp.tsunagu.platform.testing.Fixtures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.sqlclient.Tuple;
@@ -94,6 +96,38 @@ class MatchingIT {
   }
 
   @Test
+  void openedReceiptsCountOncePerChannelAndOnlyTheOwnersNotification() throws Exception {
+    DeliveryApi opener = citizen("opener");
+    opener.saveMyProfile(new InterestProfileInput().tenantCode(ICHIHARA).interests(List.of("gomi")));
+    DeliveryApi stranger = citizen("stranger");
+    PageWrite w = publish(ichihara, ICHIHARA, page("資源回収の日", "gomi"));
+    long id = opener.listMyNotifications(null, null, null).getItems().get(0).getId();
+    String inboxOpened = "SELECT s.opened FROM notice_stats s JOIN notice o ON o.id = s.notice_id WHERE o.change_id = $1 "
+        + "AND s.channel = 'inbox'";
+    var inbox = new jp.tsunagu.api.model.RecordNotificationOpenedRequest()
+        .channel(jp.tsunagu.api.model.RecordNotificationOpenedRequest.ChannelEnum.INBOX);
+    DeliveryTesting.problem(404, "not-found", () -> stranger.recordNotificationOpened(id, inbox));
+    DeliveryTesting.problem(404, "not-found", () -> opener.recordNotificationOpened(id + 1_000_000, inbox));
+    assertEquals(0, count(inboxOpened, w.getChangeId()), "nothing counted for a refused receipt");
+    opener.recordNotificationOpened(id, inbox);
+    opener.recordNotificationOpened(id, inbox);
+    assertEquals(1, count(inboxOpened, w.getChangeId()), "opened once, however often reported");
+    assertEquals(0, opener.getUnreadCount().getUnread(), "and read");
+    // a push click without a push delivery counts no push opening
+    opener.recordNotificationOpened(id, new jp.tsunagu.api.model.RecordNotificationOpenedRequest()
+        .channel(jp.tsunagu.api.model.RecordNotificationOpenedRequest.ChannelEnum.WEBPUSH));
+    assertEquals(0, count("SELECT count(*) FROM notice_stats s JOIN notice o ON o.id = s.notice_id WHERE o.change_id = $1 "
+        + "AND s.channel = 'webpush' AND s.opened > 0", w.getChangeId()));
+    var http = java.net.http.HttpClient.newHttpClient();
+    var bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/api/v1/me/notifications/" + id
+            + "/opened")).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"channel\":\"email\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, bad.statusCode(), "e-mail openings are not taken: " + bad.body());
+    assertTrue(bad.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+  }
+
+  @Test
   void profilesMatchByInterestDistrictAndLifeStage() throws Exception {
     DeliveryApi baby = citizen("baby");
     baby.saveMyProfile(new InterestProfileInput().tenantCode(SHIMADA).interests(List.of("kosodate")).homeDistrict("d1")
@@ -176,9 +210,18 @@ class MatchingIT {
     assertEquals(Notification.KindEnum.WITHDRAWN, reader.listMyNotifications(null, null, null).getItems().get(0).getKind());
   }
 
+  /**
+   * A connected citizen's notification is committed first and sent live; the bulk write of the
+   * others then fails (as a crash would) and is retried: the connected citizen keeps one copy, which
+   * they saw once, and everyone else gets theirs when the retry commits.
+   */
   @Test
   void aReplayWritesNothingTwiceAndAFailedFanOutLeavesNothingHalfWritten() throws Exception {
     int size = 3000;
+    io.vertx.core.json.JsonObject seen;
+    jp.tsunagu.api.invoker.ApiClient connected = DeliveryTesting.citizen(node, "connected@example.jp");
+    new DeliveryApi(connected).createSubscription(new jp.tsunagu.api.model.SubscriptionInput()
+        .kind(jp.tsunagu.api.model.SubscriptionInput.KindEnum.TOPICS).tenantCode(CHIYODA).categories(List.of("gomi")));
     // many citizens following the category, written in bulk
     await(node.platform().services().pool().preparedQuery("WITH a AS (INSERT INTO account (id, email, email_verified_at) "
             + "SELECT gen_random_uuid(), 'bulk' || i || '@example.jp', now() FROM generate_series(1, $1) i RETURNING id) "
@@ -190,27 +233,40 @@ class MatchingIT {
         + "RAISE EXCEPTION 'simulated crash'; END IF; RETURN NEW; END $$").execute());
     await(node.platform().services().pool().query("CREATE TRIGGER test_fail_fanout BEFORE INSERT ON notification "
         + "FOR EACH ROW EXECUTE FUNCTION test_fail_fanout()").execute());
-    PageWrite w = chiyoda.upsertPage(CHIYODA, page("粗大ごみの収集", "gomi"));
-    try {
-      Poll.until(SOON, "the matcher tried and failed", () -> node.platform().services().delivery().matcher().failures() > 0);
-      assertTrue(checkpoint() < w.getChangeId(), "the checkpoint stays before the failed change");
-      assertEquals(0, count("SELECT count(*) FROM notice WHERE change_id = $1", w.getChangeId()), "nothing half-written");
-    } finally {
-      await(node.platform().services().pool().query("DROP TRIGGER test_fail_fanout ON notification").execute());
-    }
-    Poll.until(SOON, "the change matched after the failure", () -> checkpoint() >= w.getChangeId());
     String perRecipient = "SELECT count(*) FROM notification n JOIN notice o ON o.id = n.notice_id WHERE o.change_id = $1";
-    assertEquals(size, count(perRecipient, w.getChangeId()));
+    PageWrite w;
+    try (SseClient stream = new SseClient(connected, node.baseUrl(), null)) {
+      assertEquals(200, stream.awaitReady(SOON));
+      w = chiyoda.upsertPage(CHIYODA, page("粗大ごみの収集", "gomi"));
+      try {
+        seen = stream.next(SOON);
+        assertNotNull(seen, "the connected citizen's copy went live before the bulk write");
+        assertEquals("粗大ごみの収集", seen.getString("title"));
+        Poll.until(SOON, "the matcher tried and failed", () -> node.platform().services().delivery().matcher().failures() > 0);
+        assertTrue(checkpoint() < w.getChangeId(), "the checkpoint stays before the failed change");
+        assertEquals(1, count(perRecipient, w.getChangeId()), "only the connected citizen's notification is written");
+        assertEquals(0, count("SELECT count(*) FROM delivery d JOIN notice o ON o.id = d.notice_id WHERE o.change_id = $1",
+            w.getChangeId()), "no channel delivery before the bulk write commits");
+      } finally {
+        await(node.platform().services().pool().query("DROP TRIGGER test_fail_fanout ON notification").execute());
+      }
+      Poll.until(SOON, "the change matched after the failure", () -> checkpoint() >= w.getChangeId());
+      assertEquals(size + 1, count(perRecipient, w.getChangeId()));
+      assertNull(stream.next(Duration.ofMillis(500)), "the connected citizen is not told twice");
+    }
+    assertEquals(List.of(seen.getLong("id")), new DeliveryApi(connected).listMyNotifications(null, null, null).getItems().stream()
+        .map(Notification::getId).toList(), "the copy seen live is the one in the inbox");
 
     // replay everything from the start, as after restoring an old checkpoint
     await(node.platform().services().pool().query("UPDATE notify_matcher SET last_change_id = 0").execute());
     node.platform().services().delivery().matcher().wake();
     Poll.until(SOON, "the replay reached the end", () -> checkpoint() >= w.getChangeId());
-    assertEquals(size, count(perRecipient, w.getChangeId()));
+    assertEquals(size + 1, count(perRecipient, w.getChangeId()));
     assertEquals(0, count("SELECT count(*) FROM (SELECT notice_id, account_id FROM notification GROUP BY 1, 2 "
         + "HAVING count(*) > 1) d WHERE $1 > 0", 1L), "no citizen has a copy twice");
-    assertEquals(size, count("SELECT queued FROM notice_stats s JOIN notice o ON o.id = s.notice_id "
+    assertEquals(size + 1, count("SELECT queued FROM notice_stats s JOIN notice o ON o.id = s.notice_id "
         + "WHERE o.change_id = $1 AND s.channel = 'inbox'", w.getChangeId()));
+    assertEquals(size + 1, count("SELECT recipients FROM notice WHERE change_id = $1", w.getChangeId()));
   }
 
   @Test

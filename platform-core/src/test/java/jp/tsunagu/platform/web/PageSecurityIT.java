@@ -129,6 +129,10 @@ class PageSecurityIT {
 
   @Test
   void theCsrfKeyIsKeptInTheDatabaseForEveryNode() {
+    // the pages store the key as they start, without holding the start-up for it
+    jp.tsunagu.platform.testing.Poll.until(java.time.Duration.ofSeconds(10), "the CSRF key is stored", () -> await(node.platform()
+        .services().pool().preparedQuery("SELECT 1 FROM platform_secret WHERE name = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(Csrf.SECRET_NAME))).size() == 1);
     var rows = await(node.platform().services().pool().preparedQuery("SELECT length(value) FROM platform_secret WHERE name = $1")
         .execute(io.vertx.sqlclient.Tuple.of(Csrf.SECRET_NAME)));
     assertEquals(1, rows.size());
