@@ -59,6 +59,13 @@ final class MatchRepository {
       + "GROUP BY m.account_id ON CONFLICT (notice_id, account_id) DO NOTHING RETURNING id, account_id";
 
   private static final String ALL_RECIPIENTS = String.format(RECIPIENTS, "", "", "", "");
+  /**
+   * Every recipient, answering how many were written and at most {@code $11} of them: the data-
+   * modifying statement runs to completion whatever the outer limit, and a large fan-out does not
+   * ship every row back to the node.
+   */
+  private static final String ALL_RECIPIENTS_COUNTED = "WITH ins AS (" + ALL_RECIPIENTS + ") "
+      + "SELECT (SELECT count(*) FROM ins), id, account_id FROM ins LIMIT $11";
   /** Only citizens with a live stream open on a node that is alive. */
   private static final String LIVE_RECIPIENTS = String.format(RECIPIENTS, " AND s.account_id IN (SELECT account_id FROM live)",
       "WITH live AS (SELECT DISTINCT lp.account_id FROM live_presence lp JOIN live_node ln ON ln.node_id = lp.node_id "
@@ -137,15 +144,38 @@ final class MatchRepository {
     return insert(tx, LIVE_RECIPIENTS, noticeId, kind, page, searchIds, today);
   }
 
-  /** Writes every recipient's notification in one statement (those written already are skipped). */
-  Future<List<Recipient>> insertRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
-                                           LocalDate today) {
-    return insert(tx, ALL_RECIPIENTS, noticeId, kind, page, searchIds, today);
+  /** How many notifications a statement wrote, and some of them (all when there are no more than asked for). */
+  record Written(int count, List<Recipient> some) {}
+
+  /**
+   * Writes every recipient's notification in one statement (those written already are skipped);
+   * returns how many, with at most {@code keep} of them.
+   */
+  Future<Written> insertRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
+                                   LocalDate today, int keep) {
+    return tx.preparedQuery(ALL_RECIPIENTS_COUNTED).execute(parameters(noticeId, kind, page, searchIds, today).addInteger(keep))
+        .map(rows -> {
+          List<Recipient> some = new ArrayList<>(rows.size());
+          long count = 0;
+          for (Row r : rows) {
+            count = r.getLong(0);
+            some.add(new Recipient(r.getLong(1), r.getUUID(2)));
+          }
+          return new Written((int) count, some);
+        });
   }
 
   private Future<List<Recipient>> insert(SqlClient tx, String sql, long noticeId, String kind, ContentPage page,
                                          List<String> searchIds, LocalDate today) {
-    Tuple t = Tuple.of(page.tenantCode(), page.category())
+    return tx.preparedQuery(sql).execute(parameters(noticeId, kind, page, searchIds, today)).map(rows -> {
+      List<Recipient> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Recipient(r.getLong(0), r.getUUID(1))));
+      return out;
+    });
+  }
+
+  private static Tuple parameters(long noticeId, String kind, ContentPage page, List<String> searchIds, LocalDate today) {
+    return Tuple.of(page.tenantCode(), page.category())
         .addArrayOfString(page.tags().toArray(String[]::new))
         .addArrayOfString(page.districts().toArray(String[]::new))
         .addArrayOfString(page.lifeStages().toArray(String[]::new))
@@ -154,11 +184,6 @@ final class MatchRepository {
         .addLocalDate(today)
         .addLong(noticeId)
         .addBoolean("withdrawn".equals(kind));
-    return tx.preparedQuery(sql).execute(t).map(rows -> {
-      List<Recipient> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(new Recipient(r.getLong(0), r.getUUID(1))));
-      return out;
-    });
   }
 
   /** Queues the channel deliveries of a notice's notifications and starts its counters, in one statement. */

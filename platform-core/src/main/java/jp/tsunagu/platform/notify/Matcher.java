@@ -160,10 +160,11 @@ public final class Matcher {
   private Future<Void> everyone(ChangeRow change, List<String> ids, long noticeId, JsonObject notification) {
     return repository.pool().withTransaction(tx -> repository.claim(tx, owner, change.id())
             .compose(mine -> !mine ? Future.succeededFuture(Optional.<Written>empty())
-                : repository.insertRecipients(tx, noticeId, change.kind(), change.page(), ids, today.get())
-                    .compose(rest -> repository.addRecipients(tx, noticeId, rest.size())
+                // a few are enough to tell whether the nodes are sent them or look them up (LiveFanOut.INLINE)
+                : repository.insertRecipients(tx, noticeId, change.kind(), change.page(), ids, today.get(), LiveFanOut.INLINE + 1)
+                    .compose(rest -> repository.addRecipients(tx, noticeId, rest.count())
                         .compose(total -> (total == 0 ? repository.deleteNotice(tx, noticeId)
-                            : repository.queueDeliveries(tx, noticeId, total)).map(new Written(noticeId, rest, total))))
+                            : repository.queueDeliveries(tx, noticeId, total)).map(new Written(noticeId, rest.some(), total))))
                     .compose(w -> repository.advance(tx, change.id()).map(Optional.of(w)))))
         .onSuccess(done -> done.ifPresent(w -> {
           matched = change.id();
