@@ -91,6 +91,9 @@ public final class OidcBench {
           new JsonObject().put("name", "bench").put("redirectUris", List.of(REDIRECT)).put("scopes", List.of("openid", "email", "api.read"))
               .put("grantTypes", List.of("authorization_code", "refresh_token", "client_credentials")), "bench-secret"));
       String basic = "Basic " + Base64.getEncoder().encodeToString("bench-rp-0001:bench-secret".getBytes());
+      // the citizen's consent to the service, in the ledger: every grant passes the consent gate (cached per link)
+      Fixtures.await(s.oidc().consent().give(rp.client(), citizen.id(), java.util.Set.of("openid", "email"),
+          java.util.Set.of("sign_in")));
       spareRefreshTokens(s, citizen.id(), rp.client().clientId());
       spareCodes(s, citizen.id(), rp.client().clientId());
       String url = node.baseUrl() + "/oauth2/token";
