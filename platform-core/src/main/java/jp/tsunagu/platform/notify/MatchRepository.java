@@ -59,6 +59,10 @@ final class MatchRepository {
       + "GROUP BY m.account_id ON CONFLICT (notice_id, account_id) DO NOTHING RETURNING id, account_id";
 
   private static final String ALL_RECIPIENTS = String.format(RECIPIENTS, "", "", "", "");
+  /** How many citizens a change matches: the recipients' selection alone, writing nothing (to measure matching on its own). */
+  private static final String MATCHES = "SELECT count(*) FROM (SELECT m.account_id FROM ("
+      + ALL_RECIPIENTS.substring(ALL_RECIPIENTS.indexOf(" FROM (") + " FROM (".length(), ALL_RECIPIENTS.lastIndexOf(") m JOIN account"))
+      + ") m JOIN account a ON a.id = m.account_id AND a.deleted_at IS NULL GROUP BY m.account_id) x";
   /**
    * Every recipient, answering how many were written and at most {@code $11} of them: the data-
    * modifying statement runs to completion whatever the outer limit, and a large fan-out does not
@@ -142,6 +146,12 @@ final class MatchRepository {
   Future<List<Recipient>> insertLiveRecipients(SqlClient tx, long noticeId, String kind, ContentPage page, List<String> searchIds,
                                                LocalDate today) {
     return insert(tx, LIVE_RECIPIENTS, noticeId, kind, page, searchIds, today);
+  }
+
+  /** How many citizens a change of {@code page} matches now, without writing anything. */
+  Future<Long> countMatches(SqlClient client, String kind, ContentPage page, List<String> searchIds, LocalDate today) {
+    return client.preparedQuery(MATCHES).execute(parameters(-1, kind, page, searchIds, today))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** How many notifications a statement wrote, and some of them (all when there are no more than asked for). */
