@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -31,11 +30,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import jp.tsunagu.api.client.ContentApi;
 import jp.tsunagu.api.client.DeliveryApi;
 import jp.tsunagu.api.model.Channel;
@@ -121,46 +115,13 @@ class WebPushIT {
     });
   }
 
-  /** What the browser does with a push message (RFC 8291 §3.4, RFC 8188). */
+  /** What the browser does with a push message (RFC 8291 §3.4, RFC 8188), with this test's browser key. */
   static String decrypt(byte[] message) throws Exception {
-    ByteBuffer b = ByteBuffer.wrap(message);
-    byte[] salt = new byte[16];
-    b.get(salt);
-    int rs = b.getInt();
-    byte[] asPublic = new byte[b.get()];
-    b.get(asPublic);
-    byte[] ciphertext = new byte[b.remaining()];
-    b.get(ciphertext);
-    assertEquals(4096, rs);
-    KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-    ka.init(browser.getPrivate());
-    ka.doPhase(point(asPublic), true);
-    byte[] ecdh = ka.generateSecret();
-    byte[] uaPublic = uncompressed((ECPublicKey) browser.getPublic());
-    byte[] keyInfo = ByteBuffer.allocate(14 + 65 + 65).put("WebPush: info\0".getBytes(StandardCharsets.US_ASCII))
-        .put(uaPublic).put(asPublic).array();
-    byte[] ikm = hkdf(auth, ecdh, keyInfo, 32);
-    byte[] cek = hkdf(salt, ikm, "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII), 16);
-    byte[] nonce = hkdf(salt, ikm, "Content-Encoding: nonce\0".getBytes(StandardCharsets.US_ASCII), 12);
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"), new GCMParameterSpec(128, nonce));
-    byte[] padded = c.doFinal(ciphertext);
-    int end = padded.length - 1;
-    while (padded[end] == 0) {
-      end--;
-    }
-    assertEquals(2, padded[end], "last-record delimiter");
-    return new String(padded, 0, end, StandardCharsets.UTF_8);
-  }
-
-  static byte[] hkdf(byte[] salt, byte[] ikm, byte[] info, int length) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(salt, "HmacSHA256"));
-    byte[] prk = mac.doFinal(ikm);
-    mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-    mac.update(info);
-    mac.update((byte) 1);
-    return Arrays.copyOf(mac.doFinal(), length);
+    assertEquals(4096, ByteBuffer.wrap(message, 16, 4).getInt(), "record size");
+    byte[] s = ((java.security.interfaces.ECPrivateKey) browser.getPrivate()).getS().toByteArray();
+    byte[] d = new byte[32];
+    System.arraycopy(s, Math.max(0, s.length - 32), d, Math.max(0, 32 - s.length), Math.min(32, s.length));
+    return jp.tsunagu.platform.testing.PushDecryption.decrypt(message, d, uncompressed((ECPublicKey) browser.getPublic()), auth);
   }
 
   static ECPublicKey point(byte[] p) throws Exception {
