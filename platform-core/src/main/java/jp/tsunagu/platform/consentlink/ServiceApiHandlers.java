@@ -38,8 +38,8 @@ public final class ServiceApiHandlers {
     this.oidc = oidc;
     this.tokens = new ServiceTokens(oidc.verifier(), oidc.clients());
     this.gateway = new ConnectorGateway(consent.gate(), consent.accessLog(), new PlatformCitizenData(oidc, accounts, residence),
-        ConnectorRegistry.discover(vertx, ServiceApiHandlers.class.getClassLoader(),
-            id -> jp.tsunagu.connectors.spi.ConnectorConfig.empty()));
+        // a read goes to no connector (only pushes do), so this gateway needs none of them
+        new ConnectorRegistry(vertx, java.util.List.of(), id -> jp.tsunagu.connectors.spi.ConnectorConfig.empty()));
   }
 
   public void readCitizenData(RoutingContext ctx) {

@@ -152,9 +152,11 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getConsentStatistics", consent::getConsentStatistics);
     bind(builder, "verifyAccessLogs", consent::verifyAccessLogs);
     jp.tsunagu.platform.sitesearch.ContentModule content = services.content();
+    // who may write a municipality's content: staff, or a CMS by its own bearer token
+    jp.tsunagu.platform.content.ContentAccess contentAccess = new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
+        services.oidc().verifier(), services.oidc().clients());
     jp.tsunagu.platform.content.ContentHandlers pages = new jp.tsunagu.platform.content.ContentHandlers(content.content(),
-        content.facilities(), services.tenants(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
-        services.oidc().verifier(), services.oidc().clients()));
+        content.facilities(), services.tenants(), contentAccess);
     // a staff session or a CMS's bearer token (content:write), both checked by ContentAccess.pageWriter
     bind(builder, "listPages", pages::listPages);
     bind(builder, "upsertPage", pages::upsertPage);
@@ -178,15 +180,13 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "getSearchIndex", search::getSearchIndex);
     bind(builder, "rebuildSearchIndex", search::rebuildSearchIndex);
     jp.tsunagu.platform.crawl.CrawlHandlers crawl = new jp.tsunagu.platform.crawl.CrawlHandlers(content.crawl(),
-        new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
-        services.oidc().verifier(), services.oidc().clients()));
+        contentAccess);
     bind(builder, "listCrawlSources", crawl::listCrawlSources);
     bind(builder, "createCrawlSource", crawl::createCrawlSource);
     bind(builder, "runCrawlSource", crawl::runCrawlSource);
     bind(builder, "listCrawlRuns", crawl::listCrawlRuns);
     jp.tsunagu.platform.sitesearch.SearchSettingsHandlers settings = new jp.tsunagu.platform.sitesearch.SearchSettingsHandlers(
-        content.settings(), new jp.tsunagu.platform.content.ContentAccess(services.auth(), services.tenants(),
-        services.oidc().verifier(), services.oidc().clients()));
+        content.settings(), contentAccess);
     bind(builder, "getSearchSettings", settings::getSearchSettings);
     bind(builder, "saveSearchSettings", settings::saveSearchSettings);
     // These take JSON or CSV; the OpenAPI validator knows no CSV, so CsvOrJson validates them.
