@@ -42,7 +42,8 @@ public final class FoundationBench {
 
   public static void main(String[] args) throws Exception {
     StringBuilder report = new StringBuilder();
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+        .setServerConfig("synchronous_commit", "on").start()) {
       String url = "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
       Files.deleteIfExists(CDS_ARCHIVE);
       startAndStop(url, null); // migrates the schema and writes the class-data sharing archive

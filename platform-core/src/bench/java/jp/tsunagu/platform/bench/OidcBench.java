@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -42,10 +43,18 @@ import jp.tsunagu.platform.testing.TestPlatform;
  */
 public final class OidcBench {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-  private static final int SPARE = Integer.getInteger("bench.tokens", 120_000);
-  /** Single-use values are split: a sixth for the warm-up, half for the peak, a third for half of peak. */
-  private static final int WARM = SPARE / 6;
-  private static final int PEAK_SHARE = WARM + SPARE / 2;
+  private static final int WARM_SECONDS = Integer.getInteger("bench.warmSeconds", 15);
+  private static final int SPARE = Integer.getInteger("bench.tokens", 300_000);
+  /** Peak runs per grant; the table shows the median one. */
+  private static final int PEAKS = 3;
+  /** Warm-up rounds of WARM_SECONDS at most, until the JIT compiler is quiet. */
+  private static final int WARM_ROUNDS = 3;
+  /** Single-use values are split: 36 % for the warm-up rounds, 15 % for each peak run, the rest for half of peak. */
+  private static final int WARM_EACH = SPARE * 12 / 100;
+  private static final int WARM = WARM_ROUNDS * WARM_EACH;
+  private static final int PEAK_EACH = SPARE * 15 / 100;
+  /** The JIT counts as quiet when it compiled for less than this share of one core during a warm-up round. */
+  private static final double QUIET_JIT = 0.02;
   private static final int CITIZENS = 16;
   private static final int FLOW_THREADS = 8;
   private static final String REDIRECT = "https://bench.example/cb";
@@ -59,8 +68,9 @@ public final class OidcBench {
       secret check is one SHA-256 of the presented secret against the stored digest (secrets are 256-bit random values, \
       so no slow hash), the client comes from the node's 30-second cache, and the client-authentication rate limit is \
       two Hazelcast reads. Each refresh token to spend is the live token of its own grant, as in real use; codes are \
-      flows written beforehand in bulk. Each grant is warmed up for 5 s (16 connections, its own tokens) before its \
-      peak run. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
+      flows written beforehand in bulk. Each grant is warmed up for 15 s (64 connections, its own tokens: shorter warm-ups left the JIT compiler \
+      busy during the peak, a tenth of the cores), then runs at its peak three times for 10 s each; the table shows the \
+      median run and the range of the three. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
       constant-rate mode), so their rate is only near half of the peak. "CPU per grant" is the CPU time of the node \
       (this JVM), of its PostgreSQL server's processes, and of both with wrk, divided by the grants of the peak run; \
       "rest of the machine" is other people's work on the shared cores during the run.
@@ -79,7 +89,7 @@ public final class OidcBench {
     StringBuilder report = new StringBuilder();
     TestPlatform.Cluster cluster = new TestPlatform.Cluster();
     try (TestPlatform node = TestPlatform.start(cluster, Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
-        "db.poolSize", "16", "oidc.clientAuthFailuresPer15Min", "1000000",
+        "db.poolSize", System.getProperty("bench.poolSize", "16"), "oidc.clientAuthFailuresPer15Min", "1000000",
         // production password-hash cost (the tests use a cheaper one), for the complete sign-ins
         "security.argon2MemoryKib", "19456", "security.argon2Iterations", "2", "security.signInAttemptsPer15Min", "100000"))) {
       meter = new CpuMeter(ProcessHandle.current().pid(), cluster.database().port(), -1);
@@ -99,17 +109,15 @@ public final class OidcBench {
       String url = node.baseUrl() + "/oauth2/token";
       String cc = "grant_type=client_credentials&scope=api.read";
 
-      report.append("| grant | peak (64 connections) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx "
+      report.append("| grant | peak (64 connections; median of 3 runs, range) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx "
               + "| CPU per grant: node / PostgreSQL / with wrk | cores busy at peak |\n")
           .append("|---|---|---|---|---|---|---|---|\n");
       wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
       String refresh = "grant_type=refresh_token&refresh_token=";
-      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, script(lines("bench-refresh-", 0, WARM), refresh),
-          script(lines("bench-refresh-", WARM, PEAK_SHARE), refresh), script(lines("bench-refresh-", PEAK_SHARE, SPARE), refresh), basic));
+      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, "bench-refresh-", refresh, basic));
       String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
-      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, script(lines("bench-code-", 0, WARM), code),
-          script(lines("bench-code-", WARM, PEAK_SHARE), code), script(lines("bench-code-", PEAK_SHARE, SPARE), code), basic));
-      if (ONLY.contains("cc")) report.append(row("client_credentials", url, script(null, cc), script(null, cc), script(null, cc), basic));
+      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, "bench-code-", code, basic));
+      if (ONLY.contains("cc")) report.append(row("client_credentials", url, null, cc, basic));
       if (ONLY.contains("signin")) report.append('\n').append(signIns(node, fixtures, rp.client().clientId(), basic));
       report.append('\n').append(verification(node, basic));
     }
@@ -122,20 +130,64 @@ public final class OidcBench {
     System.out.println(report);
   }
 
-  /** A warm-up, the peak at 64 connections, then the same load slowed (per-connection delay) to about half of it. */
-  static String row(String label, String url, Path warmScript, Path script, Path halfScript, String basic) throws Exception {
-    wrk(url, 16, 5, warmScript, "0", basic); // the JIT compiles this grant's path
-    CpuMeter.Reading before = meter.read();
-    FoundationBench.Wrk peak = wrk(url, 64, SECONDS, script, "0", basic);
-    CpuMeter.Reading used = meter.read().minus(before);
-    String cpu = used.perRequest(peak.requestsPerSecond * used.seconds());
-    System.out.printf("%s: %.0f/s; cores: %s; CPU per grant (node / PostgreSQL / with wrk): %s%n", label, peak.requestsPerSecond,
-        used.cores("node"), cpu);
+  /**
+   * A warm-up at the peak's concurrency (until the JIT has compiled this grant's path), three peak
+   * runs at 64 connections (the median one is reported, with the range), then the same load slowed
+   * (per-connection delay) to about half of the median peak. Single-use values ({@code values}
+   * names them, null for none) come from separate slices, so no run spends another's.
+   */
+  static String row(String label, String url, String values, String body, String basic) throws Exception {
+    int[] round = {0};
+    double jit = untilJitQuiet(WARM_ROUNDS, WARM_SECONDS, () -> {
+      int r = round[0]++;
+      wrk(url, 64, WARM_SECONDS, script(values == null ? null : lines(values, r * WARM_EACH, (r + 1) * WARM_EACH), body), "0", basic);
+    });
+    System.out.printf("%s: warm after %d rounds (JIT compiling %.1f %% of a core in the last)%n", label, round[0], 100 * jit);
+    List<FoundationBench.Wrk> peaks = new ArrayList<>();
+    List<CpuMeter.Reading> used = new ArrayList<>();
+    for (int i = 0; i < PEAKS; i++) {
+      Path slice = values == null ? null : lines(values, WARM + i * PEAK_EACH, WARM + (i + 1) * PEAK_EACH);
+      Path lua = script(slice, body);
+      CpuMeter.Reading before = meter.read();
+      peaks.add(wrk(url, 64, SECONDS, lua, "0", basic));
+      used.add(meter.read().minus(before));
+      System.out.printf("%s, peak run %d: %.0f/s; cores: %s%n", label, i + 1, peaks.get(i).requestsPerSecond, used.get(i).cores("node"));
+    }
+    List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+    order.sort(java.util.Comparator.comparingDouble(i -> peaks.get(i).requestsPerSecond));
+    FoundationBench.Wrk peak = peaks.get(order.get(1));
+    CpuMeter.Reading cpuUsed = used.get(order.get(1));
+    String cpu = cpuUsed.perRequest(peak.requestsPerSecond * cpuUsed.seconds());
+    String range = String.format(Locale.ROOT, "%.0f–%.0f/s", peaks.get(order.get(0)).requestsPerSecond,
+        peaks.get(order.get(2)).requestsPerSecond);
     int connections = 16;
     long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
-    FoundationBench.Wrk half = wrk(url, connections, SECONDS, halfScript, String.valueOf(delayMs), basic);
-    return String.format(Locale.ROOT, "| %s | **%.0f/s** | %s / %s | %.0f/s | %s / %s | %d | %s | %s |%n", label, peak.requestsPerSecond,
-        peak.p50, peak.p99, half.requestsPerSecond, half.p50, half.p99, peak.errors + half.errors, cpu, used.cores("node"));
+    Path halfSlice = values == null ? null : lines(values, WARM + PEAKS * PEAK_EACH, SPARE);
+    FoundationBench.Wrk half = wrk(url, connections, SECONDS, script(halfSlice, body), String.valueOf(delayMs), basic);
+    return String.format(Locale.ROOT, "| %s | **%.0f/s** (%s) | %s / %s | %.0f/s | %s / %s | %d | %s | %s |%n", label,
+        peak.requestsPerSecond, range, peak.p50, peak.p99, half.requestsPerSecond, half.p50, half.p99,
+        peaks.stream().mapToLong(w -> w.errors).sum() + half.errors, cpu, cpuUsed.cores("node"));
+  }
+
+  /** Work that can fail, run as a warm-up round. */
+  interface Round {
+    void run() throws Exception;
+  }
+
+  /**
+   * Repeats a warm-up round (at most {@code rounds} times) until the JIT compiler spent less than
+   * {@link #QUIET_JIT} of one core compiling during the last one; answers that last share.
+   */
+  static double untilJitQuiet(int rounds, int seconds, Round round) throws Exception {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    double share = 1;
+    for (int i = 0; i < rounds && share >= QUIET_JIT; i++) {
+      long before = jit.getTotalCompilationTime();
+      long t0 = System.nanoTime();
+      round.run();
+      share = (jit.getTotalCompilationTime() - before) / ((System.nanoTime() - t0) / 1e6);
+    }
+    return share;
   }
 
   /** wrk with a script and its arguments (which follow the URL after "--"). */
@@ -195,35 +247,74 @@ public final class OidcBench {
     for (String email : emails) { // consent once each
       flows.new Browser().signIn(email, Fixtures.PASSWORD);
     }
-    flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD); // warm-up: the JIT compiles the pages, forms and flows
+    // warm-up: the JIT compiles the pages, forms and flows; sign-ins are slow (one password hash each), so it takes a while
+    double jit = untilJitQuiet(Integer.getInteger("bench.signInWarmRounds", 8), 15, () -> flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD));
+    System.out.printf("sign-ins warm (JIT compiling %.1f %% of a core in the last round)%n", 100 * jit);
     String stored = Fixtures.await(s.pool().preparedQuery("SELECT password_hash FROM account WHERE email = $1")
         .execute(Tuple.of(emails.get(0)))).iterator().next().getString(0);
-    CpuMeter.Reading before = meter.read();
-    double hashes = hashLimit(s.hasher(), stored);
-    CpuMeter.Reading hashCpu = meter.read().minus(before);
-    before = meter.read();
-    Map<Long, Long> driverBefore = driverThreadsCpu();
-    double hashSecondsBefore = hashCpuSeconds(s);
-    SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
-    double hashSeconds = hashCpuSeconds(s) - hashSecondsBefore;
-    CpuMeter.Reading flowCpu = meter.read().minus(before);
-    double driverSeconds = driverCpuSince(driverBefore) + r.driverCpuSeconds();
-    double nodeSeconds = flowCpu.node() - driverSeconds;
-    double hashShare = hashSeconds / nodeSeconds;
-    System.out.printf("hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s%n",
-        hashes, hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds);
+    // the limit and the sign-ins alternate three times, so a change in the machine's load between them shows in both
+    List<Double> limits = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    List<Double> shares = new ArrayList<>();
+    List<Double> driverShares = new ArrayList<>();
+    List<SignInFlows.Result> results = new ArrayList<>();
+    String hashCores = "";
+    String flowCores = "";
+    for (int round = 0; round < 3; round++) {
+      CpuMeter.Reading before = meter.read();
+      double hashes = hashLimit(s.hasher(), stored);
+      CpuMeter.Reading hashCpu = meter.read().minus(before);
+      before = meter.read();
+      Map<Long, Long> driverBefore = driverThreadsCpu();
+      double hashSecondsBefore = hashCpuSeconds(s);
+      SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
+      double hashSeconds = hashCpuSeconds(s) - hashSecondsBefore;
+      CpuMeter.Reading flowCpu = meter.read().minus(before);
+      double driverSeconds = driverCpuSince(driverBefore) + r.driverCpuSeconds();
+      double nodeSeconds = flowCpu.node() - driverSeconds;
+      limits.add(hashes);
+      rates.add(r.perSecond());
+      ratios.add(r.perSecond() / hashes);
+      shares.add(hashSeconds / nodeSeconds);
+      driverShares.add(driverSeconds / (flowCpu.seconds() * Runtime.getRuntime().availableProcessors()));
+      results.add(r);
+      if (round == 1) {
+        hashCores = hashCpu.cores("node");
+        flowCores = flowCpu.cores("node");
+      }
+      System.out.printf("round %d: hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s, "
+          + "driver %.1f s%n", round + 1, hashes, hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds);
+    }
+    SignInFlows.Result r = results.get(1);
     return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
-            + "token → redirect with the code → code exchange with an ID token; each flow a new browser with an empty cookie jar; "
-            + "consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers for %d s: "
-            + "**%.1f sign-ins/s** (p50 %s, p99 %s, %d failed). The limit the password hash sets, measured just before in the same run: "
-            + "%d callers verifying a password on the same workers, nothing else: **%.1f verifications/s**. Sign-ins reach **%.0f %%** of "
-            + "it (goal ≥ 90 %%). Cores busy during the sign-ins: %s; during the hashes alone: %s. The two rates are measured one "
-            + "after the other on a shared machine, so their quotient moves with other people's load; steadier is where the node's "
-            + "CPU went during the sign-ins: %.1f s of CPU in the node (the driver's own threads, which run in the same JVM, left "
-            + "out), of it **%.0f %%** in Argon2id (%.1f s): the share of the limit a sign-in leaves to everything else is the rest.%n%n",
-        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.PASSWORD_WORKERS), FLOW_THREADS, SECONDS, r.perSecond(), r.percentile(0.5),
-        r.percentile(0.99), r.failures(), FLOW_THREADS, hashes, 100 * r.perSecond() / hashes, flowCpu.cores("node"), hashCpu.cores("node"),
-        nodeSeconds, 100 * hashShare, hashSeconds);
+            + "token → redirect with the code → code exchange with an ID token; each flow a new browser speaking HTTP/1.1 with an empty "
+            + "cookie jar; consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers; "
+            + "warmed up until the JIT compiler was quiet (%.1f %% of a core in the last 15 s round), then three rounds of %d s of "
+            + "password checks alone (%d callers on the same workers, nothing else: the limit the hash sets) followed by %d s of sign-ins. "
+            + "Medians of the three rounds: **%.1f sign-ins/s** (range %.1f–%.1f; p50 %s, p99 %s in the middle round, %d failed in all) "
+            + "against **%.1f verifications/s** (range %.1f–%.1f): sign-ins reach **%.0f %%** of the limit (range %.0f–%.0f %%; goal ≥ 90 %%). "
+            + "Of the node's CPU during the sign-ins (the driver's own threads, which run in the same JVM, left out), **%.0f %%** went into "
+            + "Argon2id (range %.0f–%.0f %%). The driver's browsers took %.0f %% of the machine's cores, which real browsers would not. "
+            + "Cores busy in the middle round: during the hashes alone %s; during the sign-ins %s.%n%n",
+        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.PASSWORD_WORKERS), FLOW_THREADS, 100 * jit, SECONDS, FLOW_THREADS, SECONDS,
+        median(rates), min(rates), max(rates), r.percentile(0.5), r.percentile(0.99), results.stream().mapToLong(SignInFlows.Result::failures).sum(),
+        median(limits), min(limits), max(limits), 100 * median(ratios), 100 * min(ratios), 100 * max(ratios),
+        100 * median(shares), 100 * min(shares), 100 * max(shares), 100 * median(driverShares), hashCores, flowCores);
+  }
+
+  static double median(List<Double> v) {
+    List<Double> sorted = new ArrayList<>(v);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  static double min(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  static double max(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
   }
 
   /** CPU seconds the node has spent in Argon2id (its own counter). */

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * password), follow to the redirect with the code (past the consent page when it is shown), and
  * exchange the code at the token endpoint. Each flow starts with an empty cookie jar, so every one
  * is a new sign-in with a password check. {@code threads} flows run at once, each thread cycling
- * through the citizens.
+ * through the citizens. Browsers speak HTTP/1.1 (none upgrades a cleartext connection to HTTP/2).
  */
 final class SignInFlows {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -96,7 +96,7 @@ final class SignInFlows {
   /** One browser: a cookie jar emptied before every flow. */
   final class Browser {
     private final CookieManager jar = new CookieManager();
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(jar).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(jar).followRedirects(HttpClient.Redirect.NEVER).build();
 
     void signIn(String email, String password) throws Exception {
       jar.getCookieStore().removeAll();

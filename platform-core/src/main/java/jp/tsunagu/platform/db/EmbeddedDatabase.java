@@ -28,6 +28,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setServerConfig("max_connections", "200")
+          // the library's default is off; the demo's data outlives restarts, so commits wait for the WAL flush
+          .setServerConfig("synchronous_commit", "on")
           .start();
       LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
       return new EmbeddedDatabase(pg);

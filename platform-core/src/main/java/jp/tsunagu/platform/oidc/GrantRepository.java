@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -181,12 +182,34 @@ final class GrantRepository {
         .execute(Tuple.of(clientId, accountId)).map(r -> r.rowCount());
   }
 
-  /** Drops what cannot matter any more: used or expired refresh tokens and revoked-token ids past their expiry. */
-  Future<Void> purge(Instant now) {
+  /** Grants deleted per statement of a purge, so one purge never holds many locks at once. */
+  static final int PURGE_BATCH = 5_000;
+
+  /**
+   * Drops what cannot matter any more: revoked-token ids and refresh tokens past their expiry
+   * (used ones stay until then, so a replay is still recognised), and grants that nothing can use:
+   * revoked ones once their last access token has expired, and live ones whose refresh tokens are
+   * all gone, once a whole refresh lifetime has passed since they were made (so the grant that
+   * ties a session's {@code sid} to its service for back-channel logout stays as long as a
+   * refresh token of it could have). Returns how many grants were deleted.
+   */
+  Future<Integer> purge(Instant now, Duration accessLifetime, Duration refreshLifetime) {
     OffsetDateTime t = now.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("DELETE FROM oidc_revoked_token WHERE expires_at < $1").execute(Tuple.of(t))
         .compose(r -> pool.preparedQuery("DELETE FROM oidc_refresh_token WHERE expires_at < $1").execute(Tuple.of(t)))
-        .mapEmpty();
+        .compose(r -> purgeGrants(now.minus(accessLifetime).atOffset(ZoneOffset.UTC), now.minus(refreshLifetime).atOffset(ZoneOffset.UTC), 0));
+  }
+
+  private Future<Integer> purgeGrants(OffsetDateTime revokedBefore, OffsetDateTime madeBefore, int sofar) {
+    return pool.preparedQuery("""
+            DELETE FROM oidc_grant WHERE id IN (
+              SELECT g.id FROM oidc_grant g
+              WHERE g.revoked_at < $1
+                 OR g.created_at < $2 AND NOT EXISTS (SELECT 1 FROM oidc_refresh_token t WHERE t.grant_id = g.id)
+              LIMIT $3)""")
+        .execute(Tuple.of(revokedBefore, madeBefore, PURGE_BATCH))
+        .compose(r -> r.rowCount() < PURGE_BATCH ? Future.succeededFuture(sofar + r.rowCount())
+            : purgeGrants(revokedBefore, madeBefore, sofar + r.rowCount()));
   }
 
   private static RefreshRow refreshRow(Row r) {

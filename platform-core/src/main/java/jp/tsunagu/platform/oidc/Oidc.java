@@ -50,6 +50,8 @@ public final class Oidc {
   private long keyTimer = -1;
   private long logoutTimer = -1;
   private long purgeTimer = -1;
+  private final Duration accessLifetime;
+  private final Duration refreshLifetime;
 
   private final Subjects subjects;
   private final ServiceConsent consent;
@@ -63,6 +65,8 @@ public final class Oidc {
     Duration access = Duration.ofSeconds(config.get(TsunaguConfig.OIDC_ACCESS_TOKEN_SECONDS));
     Duration id = Duration.ofSeconds(config.get(TsunaguConfig.OIDC_ID_TOKEN_SECONDS));
     Duration longest = (access.compareTo(id) > 0 ? access : id).plusMinutes(5);
+    this.accessLifetime = access;
+    this.refreshLifetime = Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS));
     this.keyWorkers = vertx.createSharedWorkerExecutor("tsunagu-keys", 1, 60, TimeUnit.SECONDS);
     this.keys = new SigningKeys(vertx, new SigningKeyRepository(pool, new KeySealer(config.get(TsunaguConfig.KEY_ENCRYPTION_KEY))),
         keyWorkers, clock, Duration.ofDays(config.get(TsunaguConfig.OIDC_KEY_ROTATION_DAYS)),
@@ -75,7 +79,7 @@ public final class Oidc {
     this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
-        Duration.ofDays(config.get(TsunaguConfig.OIDC_REFRESH_TOKEN_DAYS)), config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent);
+        refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent);
     this.verifier = new TokenVerifier(keys, grants, issuer, clock);
     this.userinfo = new UserinfoService(grants, accounts, clients, consent);
     this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock);
@@ -102,9 +106,23 @@ public final class Oidc {
         .onFailure(err -> LOG.warn("signing key rotation step failed: {}", err.getMessage())));
     logoutTimer = vertx.setPeriodic(2000, t -> logout.deliverDue()
         .onFailure(err -> LOG.warn("back-channel logout round failed: {}", err.getMessage())));
-    purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), t -> flows.purge(clock.instant().minus(Duration.ofDays(1)))
-        .compose(n -> grants.purge(clock.instant()))
+    purgeTimer = vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), t -> purgeExpired()
         .onFailure(err -> LOG.warn("purging expired authorization data failed: {}", err.getMessage())));
+  }
+
+  /**
+   * Deletes what has expired: flows a day past their end, refresh tokens and revoked-token ids past
+   * theirs, and grants nothing can use any more. Runs hourly on every node (each statement is
+   * idempotent); answers how many grants went.
+   */
+  public Future<Integer> purgeExpired() {
+    return flows.purge(clock.instant().minus(Duration.ofDays(1)))
+        .compose(n -> grants.purge(clock.instant(), accessLifetime, refreshLifetime))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("purged {} grants that nothing can use any more", n);
+          }
+        });
   }
 
   /** Mounts the JSON endpoints (the interactive ones are pages, see {@code web/AuthorizePages}). */

@@ -142,6 +142,48 @@ class OidcTokensIT {
   }
 
   @Test
+  void thePurgeDeletesGrantsNothingCanUseAndKeepsTheRest() throws Exception {
+    Account citizen = fixtures.verifiedCitizen("purge@example.jp");
+    JsonObject live = tokens(rp, rp.standardQuery(null), citizen.email());
+    io.vertx.sqlclient.Pool pool = node.platform().services().pool();
+    // grants as time leaves them; the access-token lifetime is 300 s, the refresh lifetime 30 days
+    String insert = "INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, created_at, revoked_at) "
+        + "VALUES ($1, $2, $3, 'sid-purge', '{openid}', now(), 'urn:tsunagu:acr:email-verified', now() - $4::text::interval, now() - $5::text::interval)";
+    java.util.UUID revokedLongAgo = java.util.UUID.randomUUID();
+    java.util.UUID revokedJustNow = java.util.UUID.randomUUID();
+    java.util.UUID oldWithoutTokens = java.util.UUID.randomUUID();
+    java.util.UUID oldWithLiveToken = java.util.UUID.randomUUID();
+    java.util.UUID youngWithoutTokens = java.util.UUID.randomUUID();
+    Object[][] rows = {
+        {revokedLongAgo, "1 day", "1 hour"}, {revokedJustNow, "1 day", "10 seconds"}, {oldWithoutTokens, "31 days", null},
+        {oldWithLiveToken, "31 days", null}, {youngWithoutTokens, "1 day", null}};
+    for (Object[] r : rows) {
+      Fixtures.await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(r[0], rp.clientId, citizen.id(), r[1], r[2])));
+    }
+    String token = "INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) VALUES (sha256(convert_to($1::text, 'UTF8')), $2, "
+        + "now() + interval '1 day')";
+    Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-a", revokedLongAgo)));
+    Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-b", oldWithLiveToken)));
+
+    int purged = Fixtures.await(node.platform().services().oidc().purgeExpired());
+
+    java.util.Set<java.util.UUID> left = new java.util.HashSet<>();
+    Fixtures.await(pool.preparedQuery("SELECT id FROM oidc_grant WHERE account_id = $1").execute(io.vertx.sqlclient.Tuple.of(citizen.id())))
+        .forEach(r -> left.add(r.getUUID(0)));
+    assertFalse(left.contains(revokedLongAgo), "revoked before its last access token expired");
+    assertFalse(left.contains(oldWithoutTokens), "no refresh token left after a whole refresh lifetime");
+    assertTrue(left.contains(revokedJustNow), "its access tokens may still be presented");
+    assertTrue(left.contains(oldWithLiveToken), "a refresh token of it is still live");
+    assertTrue(left.contains(youngWithoutTokens), "its sid may still matter for back-channel logout");
+    assertEquals(6 - 2, left.size(), "the signed-in grant stays too: " + left);
+    assertTrue(purged >= 2, "purged " + purged);
+    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE grant_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(revokedLongAgo))).iterator().next().getLong(0), "its refresh tokens went with it");
+    HttpResponse<String> refreshed = rp.token(Map.of("grant_type", "refresh_token", "refresh_token", live.getString("refresh_token")), true);
+    assertEquals(200, refreshed.statusCode(), refreshed.body());
+  }
+
+  @Test
   void publicClientsCannotIntrospect() throws Exception {
     Rp pub = register(new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.NONE).scopes(List.of("openid")));
     oauthError(pub.post("/oauth2/introspect", "application/x-www-form-urlencoded", "token=x&client_id=" + pub.clientId, null),

@@ -14,6 +14,8 @@ import jp.tsunagu.platform.db.Database;
  * TSUNAGU_TEST_DB_URL), and a fresh, empty database for every caller of {@link #fresh()}.
  */
 public final class TestDatabase {
+  /** System property: when true, the embedded server's commits wait for the WAL flush (synchronous_commit=on). */
+  public static final String DURABLE_COMMITS = "tsunagu.test.durableCommits";
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static EmbeddedPostgres server;
 
@@ -39,7 +41,10 @@ public final class TestDatabase {
     }
     if (server == null) {
       try {
-        server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+        // tests run with the embedded server's default synchronous_commit=off; benchmarks ask for
+        // commits that wait for the WAL flush, as a production server's do
+        server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+            .setServerConfig("synchronous_commit", Boolean.getBoolean(DURABLE_COMMITS) ? "on" : "off").start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
