@@ -44,14 +44,14 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   private volatile long committedSequence;
 
   private IndexGeneration(long number, Path path, Directory directory, IndexWriter writer, SearcherManager manager,
-      long committedSequence, boolean reopening) {
+      long committedSequence, boolean reopening, double maxStaleSec) {
     this.number = number;
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.manager = manager;
     this.committedSequence = committedSequence;
-    this.reopen = new ControlledRealTimeReopenThread<>(writer, manager, MAX_STALE_SEC, MIN_STALE_SEC);
+    this.reopen = new ControlledRealTimeReopenThread<>(writer, manager, maxStaleSec, MIN_STALE_SEC);
     this.reopen.setName("tsunagu-search-reopen-" + path.getFileName());
     this.reopen.setDaemon(true);
     if (reopening) {
@@ -73,9 +73,10 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
    * Opens (or creates) the index in {@code path}; an index left by an unclean stop opens at its last commit.
    *
    * @param reopening false for a generation being rebuilt: no reopen thread until {@link #startReopening}
+   * @param maxStaleSec the longest time between two reopens when nobody asks for one sooner
    */
   static <S extends IndexSearcher> IndexGeneration<S> open(long number, Path path, Analyzer analyzer,
-      SearcherFactory searchers, boolean reopening) throws IOException {
+      SearcherFactory searchers, boolean reopening, double maxStaleSec) throws IOException {
     Directory directory = FSDirectory.open(path);
     IndexWriter writer = null;
     try {
@@ -93,7 +94,7 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
         writer.setLiveCommitData(Map.of(SEQUENCE_KEY, Long.toString(committed)).entrySet());
       }
       SearcherManager manager = new SearcherManager(writer, true, false, searchers);
-      return new IndexGeneration<>(number, path, directory, writer, manager, committed, reopening);
+      return new IndexGeneration<>(number, path, directory, writer, manager, committed, reopening, maxStaleSec);
     } catch (IOException | RuntimeException e) {
       IOUtils.closeWhileHandlingException(writer, directory);
       throw e;
@@ -133,6 +134,20 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   /** Waits until the write with this sequence number is searchable; false on timeout. */
   boolean awaitSearchable(long sequence, long timeoutMillis) throws InterruptedException {
     return reopen.waitForGeneration(sequence, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis)));
+  }
+
+  /**
+   * Asks the reopen thread to make the write with this sequence searchable at its next turn (at
+   * most {@link #MIN_STALE_SEC} after the start of the reopen before), without waiting for it.
+   * {@link ControlledRealTimeReopenThread#waitForGeneration} with no time to wait registers the
+   * generation as waited for and wakes the thread, and returns at once.
+   */
+  void requestSearchable(long sequence) {
+    try {
+      reopen.waitForGeneration(sequence, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Makes every write so far searchable now. */
