@@ -18,6 +18,7 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.IOUtils;
 
 /**
@@ -33,6 +34,14 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   static final String SEQUENCE_KEY = "tsunagu.sequence";
   static final double MAX_STALE_SEC = 0.25;
   static final double MIN_STALE_SEC = 0.005;
+  /**
+   * Segments flushed by a reopen (a few pages each, many times a second under load) stay in memory
+   * up to this size each and this much in all until a commit writes them out (or a merge takes
+   * them in): a reopen then writes and maps no files. What a crash loses of them is what was not
+   * committed anyway, replayed from PostgreSQL.
+   */
+  static final double NRT_CACHED_SEGMENT_MB = 4;
+  static final double NRT_CACHE_MB = 32;
 
   private final long number;
   private final Path path;
@@ -77,7 +86,7 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
    */
   static <S extends IndexSearcher> IndexGeneration<S> open(long number, Path path, Analyzer analyzer,
       SearcherFactory searchers, boolean reopening, double maxStaleSec) throws IOException {
-    Directory directory = FSDirectory.open(path);
+    Directory directory = new NRTCachingDirectory(FSDirectory.open(path), NRT_CACHED_SEGMENT_MB, NRT_CACHE_MB);
     IndexWriter writer = null;
     try {
       long committed = -1;
