@@ -97,7 +97,7 @@ public final class TsunaguConfig {
       new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
 
   public static final Setting<Integer> SEARCH_COMMIT_SECONDS =
-      new Setting<>("search.commitSeconds", "10", "Longest time between two commits of a node's search indexes while changes keep coming (a commit also follows a pause of one second); after a crash the node replays from PostgreSQL what came after its last commit.", intBetween(1, 3600));
+      new Setting<>("search.commitSeconds", "10", "Longest time between two commits of a node's search indexes while changes keep coming (a commit also follows a pause of one second; commits run on a thread of their own, so new pages become searchable without waiting for one); after a crash the node replays from PostgreSQL what came after its last commit.", intBetween(1, 3600));
 
   public static final Setting<Boolean> CRAWL_ENABLED =
       new Setting<>("crawl.enabled", "true", "Whether this node crawls due sitemaps and feeds on schedule (a lease keeps one node per source); a staff request to crawl now is served by the node that receives it.", bool());

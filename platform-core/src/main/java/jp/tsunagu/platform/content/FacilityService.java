@@ -48,7 +48,7 @@ public final class FacilityService {
             .compose(row -> AuditLog.record(tx, tenant, author.staffId(), "facilities.imported", "tenant", tenant,
                     author.toJson().put("count", list.size()).put("changeId", row.getLong("id")))
                 .map(new ContentEvent(row.getLong("id"), "facilities_replaced", tenant, null, null, null, null, null, null,
-                    null, row.getOffsetDateTime("at")))))
+                    null, row.getOffsetDateTime("at"), null))))
         .onSuccess(event -> vertx.eventBus().publish(ContentAddresses.FACILITIES_REPLACED, event.toJson()))
         .map(list.size());
   }

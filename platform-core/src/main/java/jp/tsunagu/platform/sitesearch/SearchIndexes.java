@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
+import jp.tsunagu.search.analysis.AnalyzedText;
 import jp.tsunagu.search.facility.FacilityIndex;
 import jp.tsunagu.search.page.PageIndex;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's own Lucene replicas (pages and facilities, under {@code search.dataDir}) and the
  * worker pools that touch them: searches on {@code tsunagu-search}, index writes on the single
- * thread of {@code tsunagu-index} (so changes apply in log order), rebuilds on
+ * thread of {@code tsunagu-index} (so changes apply in log order), commits on the single thread of
+ * {@code tsunagu-index-commit} (so that writes and reopens never wait for an fsync), rebuilds on
  * {@code tsunagu-rebuild}. Nothing here runs on an event loop.
  */
 public final class SearchIndexes {
@@ -26,15 +28,17 @@ public final class SearchIndexes {
   private final FacilityIndex facilities;
   private final WorkerExecutor queries;
   private final WorkerExecutor writer;
+  private final WorkerExecutor committer;
   private final WorkerExecutor rebuilder;
 
   private SearchIndexes(AnalysisRegistry analysis, PageIndex pages, FacilityIndex facilities, WorkerExecutor queries,
-                        WorkerExecutor writer, WorkerExecutor rebuilder) {
+                        WorkerExecutor writer, WorkerExecutor committer, WorkerExecutor rebuilder) {
     this.analysis = analysis;
     this.pages = pages;
     this.facilities = facilities;
     this.queries = queries;
     this.writer = writer;
+    this.committer = committer;
     this.rebuilder = rebuilder;
   }
 
@@ -42,6 +46,7 @@ public final class SearchIndexes {
   public static Future<SearchIndexes> open(Vertx vertx, Path dataDir, int queryThreads) {
     WorkerExecutor queries = vertx.createSharedWorkerExecutor("tsunagu-search", queryThreads, 30, TimeUnit.SECONDS);
     WorkerExecutor writer = vertx.createSharedWorkerExecutor("tsunagu-index", 1, 10, TimeUnit.MINUTES);
+    WorkerExecutor committer = vertx.createSharedWorkerExecutor("tsunagu-index-commit", 1, 10, TimeUnit.MINUTES);
     WorkerExecutor rebuilder = vertx.createSharedWorkerExecutor("tsunagu-rebuild", 1, 24, TimeUnit.HOURS);
     return writer.executeBlocking(() -> {
       AnalysisRegistry analysis = new AnalysisRegistry();
@@ -49,8 +54,17 @@ public final class SearchIndexes {
       FacilityIndex facilities = FacilityIndex.open(dataDir.resolve("facilities"), analysis);
       LOG.info("search index at {}: {} pages, generation {}, committed through change {}", dataDir, pages.count(),
           pages.generation(), pages.committedSequence());
-      return new SearchIndexes(analysis, pages, facilities, queries, writer, rebuilder);
+      warmUp(analysis);
+      return new SearchIndexes(analysis, pages, facilities, queries, writer, committer, rebuilder);
     });
+  }
+
+  /**
+   * Analyses a sample once, so that the Japanese dictionaries load now rather than when the first
+   * page arrives and waits for them.
+   */
+  private static void warmUp(AnalysisRegistry analysis) {
+    AnalyzedText.analyze(analysis.forTenant("000000").indexSurface(), "body", "島田市役所で子育て支援の申し込みを受け付けます。");
   }
 
   public PageIndex pages() {
@@ -75,22 +89,29 @@ public final class SearchIndexes {
     return writer.executeBlocking(work, true);
   }
 
+  /** Runs a commit on the single commit thread, after every commit submitted before it. */
+  public <T> Future<T> commit(Callable<T> work) {
+    return committer.executeBlocking(work, true);
+  }
+
   /** Runs a rebuild on its own thread, so changes keep applying to the live index meanwhile. */
   public <T> Future<T> rebuild(Callable<T> work) {
     return rebuilder.executeBlocking(work, false);
   }
 
-  /** Closes the indexes (committing what was written), then the pools. */
+  /** Closes the indexes (committing what was written) once a running commit is done, then the pools. */
   public Future<Void> close() {
-    return writer.executeBlocking(() -> {
-      facilities.close();
-      pages.close();
-      analysis.close();
-      return null;
-    }).<Void>mapEmpty().eventually(() -> {
-      queries.close();
-      rebuilder.close();
-      return writer.close();
-    });
+    return committer.executeBlocking(() -> null, true).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        .compose(v -> writer.executeBlocking(() -> {
+          facilities.close();
+          pages.close();
+          analysis.close();
+          return null;
+        })).<Void>mapEmpty().eventually(() -> {
+          queries.close();
+          rebuilder.close();
+          committer.close();
+          return writer.close();
+        });
   }
 }

@@ -78,6 +78,28 @@ class ContentClusterIT {
   }
 
   @Test
+  void theOtherNodeIndexesPagesFromTheirEventsAndReadsALongPageFromPostgres() throws Exception {
+    ContentModule on2 = node2.platform().services().content();
+    long before = on2.indexer().appliedFromEvents();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(editor.upsertPage(SHIMADA, page(BASE + "kurashi/bus-" + i + ".html", "コミュニティバス" + i + "号線の時刻表",
+          "<p>コミュニティバスは一時間に一本です。</p>", null)).getPage().getId().toString());
+    }
+    Poll.until(FRESH, "every page searchable on node 2", () -> ids.stream().allMatch(id -> on2.indexes().pages().contains(SHIMADA, id)));
+    // a poll that happens to read a change first is allowed; five that all do would mean the events carry nothing usable
+    assertTrue(on2.indexer().appliedFromEvents() > before, "node 2 applied pages from their events");
+
+    long fromEvents = on2.indexer().appliedFromEvents();
+    String longUrl = BASE + "bousai/keikaku.html";
+    String longText = "島田市地域防災計画の本文です。".repeat(ContentEvent.MAX_INDEXED_TEXT / 15 + 1);
+    editor.upsertPage(SHIMADA, page(longUrl, "地域防災計画（全文）", "<p>" + longText + "</p>", "bousai"));
+    Poll.until(Duration.ofSeconds(20), "the long page is searchable on node 2",
+        () -> finds(anonymous(node2), SHIMADA, "地域防災計画", longUrl));
+    assertEquals(fromEvents, on2.indexer().appliedFromEvents(), "its event carried no page: node 2 read it from PostgreSQL");
+  }
+
+  @Test
   void aNodeThatWasDownReplaysWhatItMissedAndAnEmptyIndexRebuildsFromTheLog() throws Exception {
     String kept = BASE + "gomi/sodai.html";
     String dropped = BASE + "gomi/shigen.html";

@@ -71,6 +71,14 @@ public final class FacilityIndex implements AutoCloseable {
   }
 
   /**
+   * Makes the write behind the token (and every write before it) searchable at the next turn of
+   * the reopen thread instead of its next periodic reopen; returns at once.
+   */
+  public void requestSearchable(WriteToken token) {
+    index.requestSearchable(token);
+  }
+
+  /**
    * Replaces all of a tenant's facilities at once (a CSV import): searches see the old list or
    * the new one, never a mix.
    */

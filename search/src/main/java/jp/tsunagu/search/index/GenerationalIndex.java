@@ -47,6 +47,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
   private final AtomicReference<IndexGeneration<S>> live = new AtomicReference<>();
   private final AtomicReference<Queue<Function<IndexGeneration<S>, Long>>> pending = new AtomicReference<>();
   private final ReadWriteLock swapLock = new ReentrantReadWriteLock();
+  private final double maxStaleSec;
   private volatile boolean closed;
 
   /**
@@ -57,6 +58,12 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
    * @param searchers creates the searcher type {@code S} on every refresh
    */
   public GenerationalIndex(Path root, Analyzer analyzer, SearcherFactory searchers) {
+    this(root, analyzer, searchers, IndexGeneration.MAX_STALE_SEC);
+  }
+
+  /** As the public constructor, with the longest time between two periodic reopens (tests). */
+  GenerationalIndex(Path root, Analyzer analyzer, SearcherFactory searchers, double maxStaleSec) {
+    this.maxStaleSec = maxStaleSec;
     this.root = root;
     this.analyzer = analyzer;
     this.searchers = searchers;
@@ -65,7 +72,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       Path current = root.resolve(CURRENT);
       long number = Files.exists(current) ? Long.parseLong(Files.readString(current).trim()) : 1;
       removeGenerationsOtherThan(number);
-      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers, true));
+      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers, true, maxStaleSec));
       if (!Files.exists(current)) {
         writeCurrent(number);
       }
@@ -132,6 +139,23 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
         return true;
       }
       return generation.awaitSearchable(token.sequence(), timeout.toMillis());
+    } finally {
+      releaseQuietly(generation);
+    }
+  }
+
+  /**
+   * Makes the write behind {@code token} (and every write before it) searchable as soon as the
+   * reopen thread can, rather than at its next periodic reopen, without waiting for it: a writer
+   * calls it after a batch of writes, and searches see the batch one reopen later while the
+   * writer goes on. A write to a generation that a rebuild has since replaced is visible already.
+   */
+  public void requestSearchable(WriteToken token) {
+    IndexGeneration<S> generation = acquire();
+    try {
+      if (generation.number() == token.generation()) {
+        generation.requestSearchable(token.sequence());
+      }
     } finally {
       releaseQuietly(generation);
     }
@@ -208,7 +232,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     try {
       long number = generation() + 1;
       removeGenerationsOtherThan(number - 1);
-      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers, false);
+      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers, false, maxStaleSec);
       next.deleteAll();
       fill(next, documents.iterator(), progress, threads);
       next.mergeDown(REBUILT_SEGMENTS);

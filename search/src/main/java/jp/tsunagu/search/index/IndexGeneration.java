@@ -18,6 +18,7 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.IOUtils;
 
 /**
@@ -33,6 +34,14 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   static final String SEQUENCE_KEY = "tsunagu.sequence";
   static final double MAX_STALE_SEC = 0.25;
   static final double MIN_STALE_SEC = 0.005;
+  /**
+   * Segments flushed by a reopen (a few pages each, many times a second under load) stay in memory
+   * up to this size each and this much in all until a commit writes them out (or a merge takes
+   * them in): a reopen then writes and maps no files. What a crash loses of them is what was not
+   * committed anyway, replayed from PostgreSQL.
+   */
+  static final double NRT_CACHED_SEGMENT_MB = 4;
+  static final double NRT_CACHE_MB = 32;
 
   private final long number;
   private final Path path;
@@ -44,14 +53,14 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   private volatile long committedSequence;
 
   private IndexGeneration(long number, Path path, Directory directory, IndexWriter writer, SearcherManager manager,
-      long committedSequence, boolean reopening) {
+      long committedSequence, boolean reopening, double maxStaleSec) {
     this.number = number;
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.manager = manager;
     this.committedSequence = committedSequence;
-    this.reopen = new ControlledRealTimeReopenThread<>(writer, manager, MAX_STALE_SEC, MIN_STALE_SEC);
+    this.reopen = new ControlledRealTimeReopenThread<>(writer, manager, maxStaleSec, MIN_STALE_SEC);
     this.reopen.setName("tsunagu-search-reopen-" + path.getFileName());
     this.reopen.setDaemon(true);
     if (reopening) {
@@ -73,10 +82,11 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
    * Opens (or creates) the index in {@code path}; an index left by an unclean stop opens at its last commit.
    *
    * @param reopening false for a generation being rebuilt: no reopen thread until {@link #startReopening}
+   * @param maxStaleSec the longest time between two reopens when nobody asks for one sooner
    */
   static <S extends IndexSearcher> IndexGeneration<S> open(long number, Path path, Analyzer analyzer,
-      SearcherFactory searchers, boolean reopening) throws IOException {
-    Directory directory = FSDirectory.open(path);
+      SearcherFactory searchers, boolean reopening, double maxStaleSec) throws IOException {
+    Directory directory = new NRTCachingDirectory(FSDirectory.open(path), NRT_CACHED_SEGMENT_MB, NRT_CACHE_MB);
     IndexWriter writer = null;
     try {
       long committed = -1;
@@ -93,7 +103,7 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
         writer.setLiveCommitData(Map.of(SEQUENCE_KEY, Long.toString(committed)).entrySet());
       }
       SearcherManager manager = new SearcherManager(writer, true, false, searchers);
-      return new IndexGeneration<>(number, path, directory, writer, manager, committed, reopening);
+      return new IndexGeneration<>(number, path, directory, writer, manager, committed, reopening, maxStaleSec);
     } catch (IOException | RuntimeException e) {
       IOUtils.closeWhileHandlingException(writer, directory);
       throw e;
@@ -133,6 +143,20 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   /** Waits until the write with this sequence number is searchable; false on timeout. */
   boolean awaitSearchable(long sequence, long timeoutMillis) throws InterruptedException {
     return reopen.waitForGeneration(sequence, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis)));
+  }
+
+  /**
+   * Asks the reopen thread to make the write with this sequence searchable at its next turn (at
+   * most {@link #MIN_STALE_SEC} after the start of the reopen before), without waiting for it.
+   * {@link ControlledRealTimeReopenThread#waitForGeneration} with no time to wait registers the
+   * generation as waited for and wakes the thread, and returns at once.
+   */
+  void requestSearchable(long sequence) {
+    try {
+      reopen.waitForGeneration(sequence, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Makes every write so far searchable now. */

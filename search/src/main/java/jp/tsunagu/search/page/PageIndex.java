@@ -68,6 +68,14 @@ public final class PageIndex implements AutoCloseable {
   }
 
   /**
+   * Makes the write behind the token (and every write before it) searchable at the next turn of
+   * the reopen thread instead of its next periodic reopen; returns at once.
+   */
+  public void requestSearchable(WriteToken token) {
+    index.requestSearchable(token);
+  }
+
+  /**
    * Blocks until the write behind the token is searchable.
    *
    * @return false if {@code timeout} passed first
