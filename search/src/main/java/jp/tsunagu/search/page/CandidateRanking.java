@@ -1,7 +1,9 @@
 package jp.tsunagu.search.page;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.apache.lucene.index.LeafReaderContext;
@@ -38,32 +40,34 @@ import org.apache.lucene.search.Weight;
  * disjunction scores at most the sum of its fields (tie-breaker below 1), a synonym query at most
  * the sum of its terms (its BM25 uses the largest document frequency and the summed frequency,
  * and BM25's term-frequency part grows ever slower), an exact phrase at most the sum of its terms
- * (it occurs no more often than any of them), and recency at most its weight. That sum, each
- * {@code (field, term)} once with the boosts it has anywhere in the query added up, is a plain
- * disjunction of term queries, which Lucene ranks with block-max WAND: it skips the pages whose
- * terms cannot beat the candidates it already has, so it visits the few pages with a word in the
- * title or summary instead of every page that mentions the words in its body.
+ * (it occurs no more often than any of them); recency is added as it is. That sum, each {@code
+ * (field, term)} once with the boosts it has anywhere in the query added up, is a plain
+ * disjunction, which Lucene scores with block-max WAND / MaxScore: it skips the pages whose terms
+ * cannot beat a minimum score, so it visits the pages with the words in the title or summary
+ * rather than every page that mentions them in its body.
  *
- * <p>The search runs that sum over the matches (found by the matching pass) and scores with the
- * full query each page it is handed, in document order, keeping the best {@code window}. Once it
- * has that many, every page whose bound plus the recency weight is below the last of them cannot
- * take its place (and a later page loses a tie), so it raises the sum's minimum competitive score
- * to that; block-max WAND then skips those pages. The window is the same, in the same order and
- * with the same scores, as scoring every match.
+ * <p>The sum runs over the whole index (a required filter of the matches would drive the
+ * iteration and stop the skipping); each page it hands over, in document order, is checked and
+ * scored by the full query, and the best {@code window} are kept. Once there are that many, a
+ * page whose bound is below the last of them cannot take its place (and a later page loses a
+ * tie), so that score becomes the sum's minimum competitive score. The window is the same, in the
+ * same order and with the same scores, as scoring every match; totals and facets come from the
+ * matching pass.
  */
 final class CandidateRanking {
 
   /** Up to this many matches, every match is scored. */
   static final int SCORE_ALL_BELOW = 1_000;
 
-  static final java.util.concurrent.atomic.LongAdder DEBUG_RESETS = new java.util.concurrent.atomic.LongAdder();
-  static final java.util.concurrent.atomic.LongAdder DEBUG_SCORED = new java.util.concurrent.atomic.LongAdder();
-  private final Map<Term, Float> terms;
-  private final float unbounded;
+  /** The window, and how many pages the full query scored to find it. */
+  record Ranked(TopDocs top, long scored) {}
 
-  private CandidateRanking(Map<Term, Float> terms, float unbounded) {
+  private final Map<Term, Float> terms;
+  private final List<Query> features;
+
+  private CandidateRanking(Map<Term, Float> terms, List<Query> features) {
     this.terms = terms;
-    this.unbounded = unbounded;
+    this.features = features;
   }
 
   /**
@@ -72,11 +76,11 @@ final class CandidateRanking {
    */
   static CandidateRanking of(Query full) {
     Map<Term, Float> terms = new LinkedHashMap<>();
-    float[] unbounded = {0f};
-    return collect(full, 1f, terms, unbounded) ? new CandidateRanking(terms, unbounded[0]) : null;
+    List<Query> features = new ArrayList<>();
+    return collect(full, 1f, terms, features) ? new CandidateRanking(terms, features) : null;
   }
 
-  private static boolean collect(Query q, float boost, Map<Term, Float> terms, float[] extra) {
+  private static boolean collect(Query q, float boost, Map<Term, Float> terms, List<Query> extra) {
     if (q instanceof BoostQuery b) {
       return collect(b.getQuery(), boost * b.getBoost(), terms, extra);
     }
@@ -121,8 +125,9 @@ final class CandidateRanking {
       return true;
     }
     if (q.getClass().getSimpleName().equals("LongDistanceFeatureQuery")) {
-      // Recency (LongField.newDistanceFeatureQuery): weight × pivot / (pivot + distance), at most the weight.
-      extra[0] += boost;
+      // Recency (LongField.newDistanceFeatureQuery): not a term, but its own score is cheap and
+      // skips like a term's; it goes into the sum as it is.
+      extra.add(boost == 1f ? q : new BoostQuery(q, boost));
       return true;
     }
     return false;
@@ -133,12 +138,13 @@ final class CandidateRanking {
    * the same hits and scores as scoring every match.
    *
    * @param total how many pages match, as the matching pass counted them
+   * @param scoreAllBelow up to this many matches, every match is scored ({@link #SCORE_ALL_BELOW})
    */
-  TopDocs top(IndexSearcher searcher, Query full, long total, int window, IndexStats stats)
+  Ranked top(IndexSearcher searcher, Query full, long total, int window, IndexStats stats, int scoreAllBelow)
       throws IOException {
-    if (total <= SCORE_ALL_BELOW) {
+    if (total <= scoreAllBelow) {
       // Few matches: scoring them all costs less than looking for the ones that can compete.
-      return searcher.search(full, new TopScoreDocCollectorManager(window, window));
+      return new Ranked(searcher.search(full, new TopScoreDocCollectorManager(window, window)), total);
     }
     Weight fullWeight = searcher.createWeight(searcher.rewrite(full), ScoreMode.COMPLETE, 1f);
     // The sum alone, not restricted to the matches: a required filter would drive the iteration and
@@ -173,7 +179,7 @@ final class CandidateRanking {
               matches.advance(doc);
             }
             if (matches.docID() == doc) {
-              DEBUG_SCORED.increment();
+              best.scored++;
               if (best.offer(leaf.docBase + doc, exact.score())) {
                 raiseMinimum(bound, best);
               }
@@ -182,11 +188,11 @@ final class CandidateRanking {
         };
       }
     });
-    return new TopDocs(new TotalHits(total, TotalHits.Relation.EQUAL_TO), best.inOrder());
+    return new Ranked(new TopDocs(new TotalHits(total, TotalHits.Relation.EQUAL_TO), best.inOrder()), best.scored);
   }
 
   /**
-   * Once the window is full, every page whose bound plus {@code unbounded} is below its last page
+   * Once the window is full, every page whose bound is below its last page
    * cannot take that place (and a later page loses a tie): the sum may skip them. The margin
    * covers the float sums, which add the same scores in another order.
    */
@@ -195,7 +201,7 @@ final class CandidateRanking {
       return;
     }
     float last = best.lowest();
-    float minimum = last - unbounded - Math.abs(last) * 1e-4f - 1e-4f;
+    float minimum = last - Math.abs(last) * 1e-4f - 1e-4f;
     if (minimum > 0) {
       bound.setMinCompetitiveScore(minimum);
     }
@@ -205,6 +211,7 @@ final class CandidateRanking {
   private static final class Best {
     private final int size;
     private final PriorityQueue<ScoreDoc> heap;
+    long scored;
 
     Best(int size) {
       this.size = size;
@@ -252,6 +259,7 @@ final class CandidateRanking {
         bound.add(new BoostQuery(stats.termQuery(t.getKey()), t.getValue()), Occur.SHOULD);
       }
     }
+    features.forEach(f -> bound.add(f, Occur.SHOULD));
     return bound.build();
   }
 }

@@ -61,9 +61,16 @@ final class PageSearch {
   private final PageQueries queries;
   private final BestBets bestBets;
   private final SpellCorrector spelling;
+  private final int scoreAllBelow;
   private final java.util.concurrent.atomic.AtomicReference<IndexStats> lastStats = new java.util.concurrent.atomic.AtomicReference<>();
 
   PageSearch(AnalysisRegistry analysis, BestBets bestBets) {
+    this(analysis, bestBets, CandidateRanking.SCORE_ALL_BELOW);
+  }
+
+  /** @param scoreAllBelow up to this many matches every match is scored (tests use 0 to rank any search in two steps) */
+  PageSearch(AnalysisRegistry analysis, BestBets bestBets, int scoreAllBelow) {
+    this.scoreAllBelow = scoreAllBelow;
     this.analysis = analysis;
     this.queries = new PageQueries(analysis);
     this.bestBets = bestBets;
@@ -148,7 +155,7 @@ final class PageSearch {
     for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
       total += m.totalHits();
     }
-    return new Found(ranking.top(uncached, full, total, window, stats), total, matches);
+    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total, matches);
   }
 
   private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page, Map<Integer, Document> docs)
