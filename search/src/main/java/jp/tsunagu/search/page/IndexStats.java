@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -44,7 +45,7 @@ final class IndexStats {
   }
 
   /** The statistics of {@code searcher}: the instance of the last call when it was for the same searcher. */
-  static IndexStats of(IndexSearcher searcher, java.util.concurrent.atomic.AtomicReference<IndexStats> last) {
+  static IndexStats of(IndexSearcher searcher, AtomicReference<IndexStats> last) {
     IndexStats current = last.get();
     if (current != null && current.searcher == searcher) {
       return current;

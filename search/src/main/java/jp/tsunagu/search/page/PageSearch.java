@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.facet.FacetResult;
@@ -62,7 +63,8 @@ final class PageSearch {
   private final BestBets bestBets;
   private final SpellCorrector spelling;
   private final int scoreAllBelow;
-  private final java.util.concurrent.atomic.AtomicReference<IndexStats> lastStats = new java.util.concurrent.atomic.AtomicReference<>();
+  /** The term statistics of the searcher searched last, shared by every search on it. */
+  private final AtomicReference<IndexStats> lastStats = new AtomicReference<>();
 
   PageSearch(AnalysisRegistry analysis, BestBets bestBets) {
     this(analysis, bestBets, CandidateRanking.SCORE_ALL_BELOW);
@@ -95,7 +97,8 @@ final class PageSearch {
     boolean english = searcher.hasField(PageFields.BODY_EN);
     Query query = queries.build(request, pinnedKeys, stats, english);
     int window = request.offset() + request.limit();
-    Found found = request.query().isEmpty() || !twoSteps ? null : matchThenRank(searcher, request, pinnedKeys, stats, english, query, window);
+    Found found = request.query().isEmpty() || !twoSteps ? null
+        : matchThenRank(searcher, request, pinnedKeys, stats, english, query, window);
     if (found == null) {
       FacetsCollectorManager.FacetsResult all = request.query().isEmpty()
           ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
