@@ -140,6 +140,9 @@ final class CandidateRanking {
    * @param total how many pages match, as the matching pass counted them
    * @param scoreAllBelow up to this many matches, every match is scored ({@link #SCORE_ALL_BELOW})
    */
+  // IndexSearcher.search(Query, Collector) visits the segments one after the other, in order, which
+  // the kept window relies on for ties; a CollectorManager may run its slices in any order.
+  @SuppressWarnings("deprecation")
   Ranked top(IndexSearcher searcher, Query full, long total, int window, IndexStats stats, int scoreAllBelow)
       throws IOException {
     if (total <= scoreAllBelow) {
@@ -192,9 +195,9 @@ final class CandidateRanking {
   }
 
   /**
-   * Once the window is full, every page whose bound is below its last page
-   * cannot take that place (and a later page loses a tie): the sum may skip them. The margin
-   * covers the float sums, which add the same scores in another order.
+   * Once the window is full, every page whose bound is below its last page cannot take that place
+   * (and a later page loses a tie): the sum may skip them. The margin covers the float sums, which
+   * add the same scores in another order.
    */
   private void raiseMinimum(Scorable bound, Best best) throws IOException {
     if (!best.full()) {
