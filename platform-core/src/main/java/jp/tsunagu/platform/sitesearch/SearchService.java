@@ -172,7 +172,11 @@ public final class SearchService {
         .put("category", h.category() == null || h.category().isEmpty() ? null : h.category())
         .put("categoryLabelJa", category == null ? null : category.getString("ja"))
         .put("categoryLabelEn", category == null || category.getString("en").isEmpty() ? null : category.getString("en"))
-        .put("publishedAt", h.published().toString()).put("updatedAt", h.updated().toString()).put("pinned", h.pinned());
+        .put("publishedAt", h.published().toString()).put("updatedAt", h.updated().toString())
+        // the days in the calendar of the from / to range, which the page shows
+        .put("publishedOn", LocalDate.ofInstant(h.published(), DATES).toString())
+        .put("updatedOn", LocalDate.ofInstant(h.updated(), DATES).toString())
+        .put("pinned", h.pinned());
   }
 
   /** The search module's refusals as 400 problems (one type per reason), index failures as 503. */

@@ -191,6 +191,12 @@ class ContentFlowIT {
     Poll.until(SOON, "the tax pages are searchable", () -> search(anonymous, SHIMADA, "固定資産税").getTotal() >= 3);
 
     assertEquals(List.of("固定資産税の納期（令和6年度）"), titlesBetween("2024-04-01", "2024-04-30"));
+    SearchResults april = anonymous.searchPages("固定資産税", List.of(SHIMADA), null, null, null, null, null, null, null,
+        null, 0, 10, LocalDate.parse("2024-04-01"), LocalDate.parse("2024-04-30"));
+    assertEquals(LocalDate.parse("2024-04-01"), april.getHits().get(0).getPublishedOn(),
+        "the hit shows the day the range counts in, not the UTC day before");
+    assertEquals(LocalDate.ofInstant(april.getHits().get(0).getUpdatedAt().toInstant(), java.time.ZoneId.of("Asia/Tokyo")),
+        april.getHits().get(0).getUpdatedOn(), "written just now: updated today in Japan");
     assertEquals(List.of("固定資産税の納期（令和5年度）"), titlesBetween(null, "2023-03-31"), "23:59 in Japan is still that day");
     assertEquals(List.of("固定資産税のお知らせ"), titlesBetween("2024-05-01", null));
     assertEquals(List.of("固定資産税のお知らせ"), titlesBetween("2024-05-01", "2024-05-01"), "one day, both ends inclusive");

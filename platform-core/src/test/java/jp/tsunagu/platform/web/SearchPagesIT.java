@@ -111,6 +111,9 @@ class SearchPagesIT {
         + "document.getElementById('to').value = '2024-04-30';");
     page.submit("form.search-box button[type=submit]");
     assertEquals(List.of("子育て家庭の防災備蓄（令和6年度）"), titles());
+    // The hit shows the publication day the range selects on, and the later update apart.
+    assertEquals("公開 2024-04-10", page.text("li.hit .meta time.published"));
+    assertTrue(page.text("li.hit .meta time.updated").startsWith("更新 "), page.text("li.hit .meta"));
     assertEquals("2024-04-01", page.find("#from").getAttribute("value"));
     assertEquals("2024-04-30", page.find("#to").getAttribute("value"));
     page.screenshot("search-date-range", 1280, 900);

@@ -94,7 +94,7 @@ public final class SearchBenchmarks {
   }
 
   /** The 1, 5 and 15 minute load averages of the machine. */
-  static String loadAverage() throws IOException {
+  public static String loadAverage() throws IOException {
     String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
     return parts[0] + " / " + parts[1] + " / " + parts[2];
   }

@@ -30,16 +30,28 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
   private final Map<String, Float> fields;
   private final String firstField;
   private final IndexStats stats;
+  private final String matchField;
 
   /**
    * @param fields field name to weight (each at least 1), in order
    * @param stats the statistics of the searcher the query will run on, or null when unknown
    */
   CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats) {
+    this(analyzer, fields, stats, null);
+  }
+
+  /**
+   * @param matchField when not null, every term is looked up in this one matching-only field
+   *     (which holds the tokens of all the fields) instead of in each field: the query then
+   *     matches the same pages as the weighted one, and is meant to run without scores. Phrases
+   *     still need the positions of the fields themselves.
+   */
+  CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats, String matchField) {
     super(analyzer);
     this.fields = new LinkedHashMap<>(fields);
     this.firstField = fields.keySet().iterator().next();
     this.stats = stats;
+    this.matchField = matchField;
   }
 
   /** All terms of the text must match (in any of the fields); null when the text has no terms. */
@@ -66,6 +78,10 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
 
   @Override
   protected Query newTermQuery(Term term, float boost) {
+    if (matchField != null) {
+      Term t = new Term(matchField, term.bytes());
+      return stats == null ? new TermQuery(t) : stats.termQuery(t);
+    }
     List<Query> perField = new ArrayList<>(fields.size());
     fields.forEach((field, weight) -> {
       Term t = new Term(field, term.bytes());

@@ -3,9 +3,10 @@ package jp.tsunagu.search.page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -16,12 +17,16 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 
 /**
- * Term statistics of the searcher one page search runs on, looked up once per term: the term
- * queries of the search reuse them instead of looking every term up again when their weights are
- * created, and the query builder uses them to leave out clauses that cannot change the result.
- * One instance per search; not thread-safe.
+ * Term statistics of one searcher, looked up once per term: the term queries of a search reuse
+ * them instead of looking every term up again when their weights are created, and the query
+ * builder uses them to leave out clauses that cannot change the result. One instance serves every
+ * search on its searcher ({@link #of}), so a word searched again before the next refresh is not
+ * looked up again; the statistics, not results, are kept. Thread-safe.
  */
 final class IndexStats {
+
+  /** Beyond this many cached entries the cache starts over (a refresh replaces it anyway). */
+  static final int MAX_ENTRIES = 20_000;
 
   private static final String[][] TWINS = {
       {PageFields.TITLE, PageFields.TITLE_READING},
@@ -29,10 +34,29 @@ final class IndexStats {
       {PageFields.BODY, PageFields.BODY_READING}};
 
   private final IndexSearcher searcher;
-  private final Map<Term, TermStates> states = new HashMap<>();
+  private final Map<Term, TermStates> states = new ConcurrentHashMap<>();
+  private final Map<RedundancyKey, Boolean> redundant = new ConcurrentHashMap<>();
+  private volatile Boolean matchFields;
+
+  private record RedundancyKey(Analyzer surface, Analyzer reading, String text) {}
 
   IndexStats(IndexSearcher searcher) {
     this.searcher = searcher;
+  }
+
+  /** The statistics of {@code searcher}: the instance of the last call when it was for the same searcher. */
+  static IndexStats of(IndexSearcher searcher, AtomicReference<IndexStats> last) {
+    IndexStats current = last.get();
+    if (current != null && current.searcher == searcher) {
+      return current;
+    }
+    IndexStats fresh = new IndexStats(searcher);
+    last.set(fresh);
+    return fresh;
+  }
+
+  IndexSearcher searcher() {
+    return searcher;
   }
 
   TermStates states(Term term) {
@@ -43,9 +67,26 @@ final class IndexStats {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      if (states.size() >= MAX_ENTRIES) {
+        states.clear();
+      }
       states.put(term, s);
     }
     return s;
+  }
+
+  /**
+   * True when every page of the index carries the matching-only fields ({@link PageFields#MATCH}):
+   * the marker term is in as many documents as the index has slots (both count deleted ones).
+   */
+  boolean hasMatchFields() {
+    Boolean known = matchFields;
+    if (known == null) {
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_MATCH)).docFreq() == maxDoc;
+      matchFields = known;
+    }
+    return known;
   }
 
   /** A term query carrying the statistics already looked up. */
@@ -74,6 +115,19 @@ final class IndexStats {
    * differently (子供 and こども, ごみ and ゴミ) the counts differ and the reading stays.
    */
   boolean readingIsRedundant(Analyzer surface, Analyzer reading, String text) {
+    RedundancyKey key = new RedundancyKey(surface, reading, text);
+    Boolean known = redundant.get(key);
+    if (known == null) {
+      known = computeReadingIsRedundant(surface, reading, text);
+      if (redundant.size() >= MAX_ENTRIES) {
+        redundant.clear();
+      }
+      redundant.put(key, known);
+    }
+    return known;
+  }
+
+  private boolean computeReadingIsRedundant(Analyzer surface, Analyzer reading, String text) {
     List<String> surfaceTokens = tokens(surface, text);
     List<String> readingTokens = tokens(reading, text);
     if (surfaceTokens.isEmpty() || surfaceTokens.size() != readingTokens.size()) {

@@ -41,6 +41,7 @@ public final class PageDocuments {
     doc.add(new StringField(PageFields.TENANT, page.tenant(), Field.Store.YES));
     doc.add(new StringField(PageFields.ID, page.id(), Field.Store.YES));
     doc.add(new StoredField(PageFields.URL, page.url()));
+    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
     addText(doc, page);
     addKeyword(doc, PageFields.CATEGORY, page.category());
     addKeyword(doc, PageFields.DEPARTMENT, page.department());
@@ -77,12 +78,16 @@ public final class PageDocuments {
     AnalyzedText analyzed = AnalyzedText.analyze(tenant.indexSurface(), field, text);
     doc.add(new Field(field, analyzed.surfaceStream(), PageFields.TEXT_WITH_OFFSETS));
     doc.add(new Field(readingField, analyzed.readingStream(), PageFields.TEXT_READING));
+    // The same tokens once more, for matching only (no second analysis).
+    doc.add(new Field(PageFields.MATCH, analyzed.surfaceStream(), PageFields.MATCH_ONLY));
+    doc.add(new Field(PageFields.MATCH_READING, analyzed.readingStream(), PageFields.MATCH_ONLY));
     return analyzed;
   }
 
   private static void addEnglish(Document doc, String field, String text) {
     doc.add(new StoredField(field, text));
     doc.add(new Field(field, text, PageFields.TEXT_WITH_OFFSETS));
+    doc.add(new Field(PageFields.MATCH_EN, text, PageFields.MATCH_ONLY));
   }
 
   /**

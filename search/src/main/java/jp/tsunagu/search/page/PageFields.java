@@ -25,6 +25,22 @@ public final class PageFields {
   public static final String SUMMARY_EN = "summary_en";
   public static final String BODY_EN = "body_en";
 
+  /**
+   * Matching-only fields: every surface token of title, summary and body in one field (and every
+   * reading, every English token likewise), documents only, no norms. A page search finds and
+   * counts its matches on these, one posting list per word, and scores only the pages that can
+   * reach the requested page of results on the weighted fields.
+   */
+  public static final String MATCH = "match";
+  public static final String MATCH_READING = "match_reading";
+  public static final String MATCH_EN = "match_en";
+  /**
+   * Marks a page indexed with the matching-only fields; an index where not every page has it (one
+   * written before they existed) is searched with the full query until it is rebuilt.
+   */
+  public static final String FORMAT = "format";
+  public static final String FORMAT_MATCH = "match-1";
+
   /** Prefix keys of the title (surface from each token on, and katakana reading) for suggestions. */
   public static final String SUGGEST = "suggest";
 
@@ -42,6 +58,19 @@ public final class PageFields {
 
   /** Reading twins: positions for phrases, no offsets. */
   public static final FieldType TEXT_READING = textType(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+
+  /** The matching-only fields: documents only, no frequencies, positions or norms. */
+  public static final FieldType MATCH_ONLY = matchType();
+
+  private static FieldType matchType() {
+    FieldType type = new FieldType();
+    type.setTokenized(true);
+    type.setStored(false);
+    type.setOmitNorms(true);
+    type.setIndexOptions(IndexOptions.DOCS);
+    type.freeze();
+    return type;
+  }
 
   private static FieldType textType(IndexOptions options) {
     FieldType type = new FieldType();

@@ -80,9 +80,41 @@ public final class PageQueries {
     return build(request, pinnedKeys, english, new IndexStats(searcher));
   }
 
+  /** As {@link #build(PageQuery, Set, IndexSearcher, boolean)}, with statistics shared between searches. */
+  Query build(PageQuery request, Set<String> pinnedKeys, IndexStats stats, boolean english) {
+    return build(request, pinnedKeys, english, stats);
+  }
+
+  /**
+   * The query that matches exactly the pages of the full query, for finding and counting them
+   * without scores: every word is looked up in the matching-only fields ({@link PageFields#MATCH}
+   * and its reading and English twins), one posting list per word instead of one per field, and
+   * nothing that only scores (title bonus, recency) is added. Only for an index whose every page
+   * has those fields ({@link IndexStats#hasMatchFields}).
+   */
+  Query matching(PageQuery request, Set<String> pinnedKeys, IndexStats stats, boolean english) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    q.add(textForTenants(request.query(), request.tenants(), english, stats, true), Occur.MUST);
+    request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
+    Query between = publishedBetween(request);
+    if (between != null) {
+      q.add(between, Occur.FILTER);
+    }
+    for (String key : pinnedKeys) {
+      q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
+    }
+    return q.build();
+  }
+
+  /** The recency clause of a query at {@code now}: up to {@link #RECENCY_WEIGHT} for a page updated then. */
+  static Query recency(java.time.Instant now) {
+    long pivot = Duration.ofDays(RECENCY_PIVOT_DAYS).toMillis();
+    return LongField.newDistanceFeatureQuery(PageFields.UPDATED, RECENCY_WEIGHT, now.toEpochMilli(), pivot);
+  }
+
   private Query build(PageQuery request, Set<String> pinnedKeys, boolean english, IndexStats stats) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
-    q.add(textForTenants(request.query(), request.tenants(), english, stats), Occur.MUST);
+    q.add(textForTenants(request.query(), request.tenants(), english, stats, false), Occur.MUST);
     request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
     Query between = publishedBetween(request);
     if (between != null) {
@@ -92,26 +124,25 @@ public final class PageQueries {
       q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
     }
     if (!request.query().isEmpty()) {
-      long pivot = Duration.ofDays(RECENCY_PIVOT_DAYS).toMillis();
-      q.add(LongField.newDistanceFeatureQuery(PageFields.UPDATED, RECENCY_WEIGHT, request.now().toEpochMilli(), pivot),
-          Occur.SHOULD);
+      q.add(recency(request.now()), Occur.SHOULD);
     }
     return q.build();
   }
 
   /** The text part for the tenants, grouped by their analysis. */
   public Query textForTenants(UserQuery query, Set<String> tenants) {
-    return textForTenants(query, tenants, true, null);
+    return textForTenants(query, tenants, true, null, false);
   }
 
-  private Query textForTenants(UserQuery query, Set<String> tenants, boolean english, IndexStats stats) {
+  private Query textForTenants(UserQuery query, Set<String> tenants, boolean english, IndexStats stats,
+      boolean matching) {
     Map<TenantAnalysis, List<String>> byAnalysis = new IdentityHashMap<>();
     for (String tenant : tenants) {
       byAnalysis.computeIfAbsent(analysis.forTenant(tenant), k -> new ArrayList<>()).add(tenant);
     }
     if (byAnalysis.size() == 1) {
       TenantAnalysis only = byAnalysis.keySet().iterator().next();
-      Query text = text(query, only, english, stats);
+      Query text = text(query, only, english, stats, matching);
       if (stats != null && stats.allDocumentsIn(tenants)) {
         return text;
       }
@@ -122,7 +153,7 @@ public final class PageQueries {
     }
     BooleanQuery.Builder any = new BooleanQuery.Builder();
     byAnalysis.forEach((tenantAnalysis, codes) -> any.add(new BooleanQuery.Builder()
-        .add(text(query, tenantAnalysis, english, stats), Occur.MUST)
+        .add(text(query, tenantAnalysis, english, stats, matching), Occur.MUST)
         .add(tenantFilter(codes), Occur.FILTER)
         .build(), Occur.SHOULD));
     return any.build();
@@ -130,16 +161,23 @@ public final class PageQueries {
 
   /** The text part alone, analysed as one tenant would: every group must match, exclusions must not. */
   Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish) {
-    return text(query, tenant, withEnglish, null);
+    return text(query, tenant, withEnglish, null, false);
   }
 
-  private Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish, IndexStats stats) {
+  /**
+   * @param matching true for the matching-only form: the same pages, looked up in the matching
+   *     fields, no title bonus
+   */
+  private Query text(UserQuery query, TenantAnalysis tenant, boolean withEnglish, IndexStats stats, boolean matching) {
     if (query.isEmpty()) {
       return new MatchAllDocsQuery();
     }
-    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats);
-    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats);
-    CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats) : null;
+    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats,
+        matching ? PageFields.MATCH : null);
+    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats,
+        matching ? PageFields.MATCH_READING : null);
+    CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats,
+        matching ? PageFields.MATCH_EN : null) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     int required = 0;
     for (List<UserQuery.Clause> group : query.groups()) {
@@ -160,6 +198,15 @@ public final class PageQueries {
     if (required == 0) {
       // Only stop words or punctuation: nothing to look for.
       return new MatchNoDocsQuery("the query has no searchable words");
+    }
+    if (matching) {
+      for (UserQuery.Clause clause : query.excluded()) {
+        Query q = clause(clause, tenant, stats, surface, reading, english);
+        if (q != null) {
+          all.add(q, Occur.MUST_NOT);
+        }
+      }
+      return all.build();
     }
     // Title bonus: every query word found in the title adds to the score on top of BM25, whose
     // term-frequency saturation would otherwise let long bodies catch up with short titles.

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The answer to a {@link PageQuery}.
  *
- * @param total matching pages (exact up to {@link PageQuery#MAX_WINDOW}, a lower bound beyond)
+ * @param total matching pages, exact
  * @param pinned best bets for the query, shown above the hits on the first page only
  * @param hits the requested page of results, best first
  * @param facets counts per requested facet, largest first

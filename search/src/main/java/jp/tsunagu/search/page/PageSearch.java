@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.facet.FacetResult;
@@ -29,6 +30,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -60,8 +62,17 @@ final class PageSearch {
   private final PageQueries queries;
   private final BestBets bestBets;
   private final SpellCorrector spelling;
+  private final int scoreAllBelow;
+  /** The term statistics of the searcher searched last, shared by every search on it. */
+  private final AtomicReference<IndexStats> lastStats = new AtomicReference<>();
 
   PageSearch(AnalysisRegistry analysis, BestBets bestBets) {
+    this(analysis, bestBets, CandidateRanking.SCORE_ALL_BELOW);
+  }
+
+  /** @param scoreAllBelow up to this many matches every match is scored (tests use 0 to rank any search in two steps) */
+  PageSearch(AnalysisRegistry analysis, BestBets bestBets, int scoreAllBelow) {
+    this.scoreAllBelow = scoreAllBelow;
     this.analysis = analysis;
     this.queries = new PageQueries(analysis);
     this.bestBets = bestBets;
@@ -73,14 +84,29 @@ final class PageSearch {
   }
 
   PageResults run(FacetedSearcher searcher, PageQuery request) throws IOException {
+    return run(searcher, request, true);
+  }
+
+  /**
+   * @param twoSteps false to score every match in one pass, as before the matching-only fields
+   *     (for tests and benchmarks that compare the two)
+   */
+  PageResults run(FacetedSearcher searcher, PageQuery request, boolean twoSteps) throws IOException {
     Set<String> pinnedKeys = bestBets.pinnedKeys(request.tenants(), request.text());
-    Query query = queries.build(request, pinnedKeys, searcher, searcher.hasField(PageFields.BODY_EN));
+    IndexStats stats = IndexStats.of(searcher, lastStats);
+    boolean english = searcher.hasField(PageFields.BODY_EN);
+    Query query = queries.build(request, pinnedKeys, stats, english);
     int window = request.offset() + request.limit();
-    FacetsCollectorManager.FacetsResult found = request.query().isEmpty()
-        ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
-        : FacetsCollectorManager.search(searcher, query, window, new FacetsCollectorManager());
-    TopDocs top = found.topDocs();
-    FacetsCollector collected = found.facetsCollector();
+    Found found = request.query().isEmpty() || !twoSteps ? null
+        : matchThenRank(searcher, request, pinnedKeys, stats, english, query, window);
+    if (found == null) {
+      FacetsCollectorManager.FacetsResult all = request.query().isEmpty()
+          ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
+          : FacetsCollectorManager.search(searcher, query, window, new FacetsCollectorManager());
+      found = new Found(all.topDocs(), all.topDocs().totalHits.value(), all.facetsCollector());
+    }
+    TopDocs top = found.top();
+    FacetsCollector collected = found.matches();
     ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(request.offset(), top.scoreDocs.length),
         top.scoreDocs.length);
     // Each hit's stored fields are read once; the highlighter gets its body from them.
@@ -96,11 +122,43 @@ final class PageSearch {
       hits.add(hit(docs.get(page[i].doc), page[i].score, snippet, false));
     }
     List<PageHit> pinned = request.offset() == 0 ? pinned(searcher, pinnedKeys) : List.of();
-    long total = top.totalHits.value();
+    long total = found.total();
     Optional<String> didYouMean = total < 3 && !request.query().isEmpty()
         ? spelling.suggest(searcher, request.text(), request.tenants())
         : Optional.empty();
     return new PageResults(total, pinned, hits, facets(searcher, collected, request), didYouMean);
+  }
+
+  /** The window of hits, the exact number of matches, and the matches for the facets. */
+  private record Found(TopDocs top, long total, FacetsCollector matches) {}
+
+  /**
+   * The search in two steps, on an index with the matching-only fields: find and count every
+   * match without scores on those fields (one posting list per word), collecting them for the
+   * facets; then score with the full query only the matches that can reach the window ({@link
+   * CandidateRanking}). Null when the index or the query does not allow it (an index written
+   * before those fields, a query part without a bound): then the caller scores every match.
+   */
+  private Found matchThenRank(FacetedSearcher searcher, PageQuery request, Set<String> pinnedKeys, IndexStats stats,
+      boolean english, Query full, int window) throws IOException {
+    if (!stats.hasMatchFields()) {
+      return null;
+    }
+    CandidateRanking ranking = CandidateRanking.of(full);
+    if (ranking == null) {
+      return null;
+    }
+    // Lucene's query cache would keep the matches of a repeated query: a cache of results, which
+    // this search does not keep.
+    IndexSearcher uncached = new IndexSearcher(searcher.getIndexReader());
+    uncached.setQueryCache(null);
+    FacetsCollector matches = uncached.search(queries.matching(request, pinnedKeys, stats, english),
+        new FacetsCollectorManager(false));
+    long total = 0;
+    for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
+      total += m.totalHits();
+    }
+    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total, matches);
   }
 
   private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page, Map<Integer, Document> docs)
