@@ -41,7 +41,7 @@ final class ContractValidation {
   ContractValidation(Vertx vertx, OpenAPIContract contract) {
     this.vertx = vertx;
     this.contract = contract;
-    this.validator = new RequestValidatorImpl(vertx, contract);
+    this.validator = new RequestValidatorImpl(vertx, new ValidatorCache(contract));
   }
 
   /** The handler that validates one operation's requests; it goes before the operation's handler. */
