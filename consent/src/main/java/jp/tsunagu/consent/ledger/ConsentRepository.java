@@ -12,7 +12,7 @@ public interface ConsentRepository {
   /** The latest record of a link, whatever its state. */
   Future<Optional<ConsentRecord>> latest(SqlClient client, String tenantId, String citizenId, String serviceId);
 
-  /** The latest record of a link, locked for update until the transaction ends. */
+  /** The latest record of a link, locked for update until the transaction ends, and the link itself (so deciders of a link without records wait for each other too). */
   Future<Optional<ConsentRecord>> latestForUpdate(SqlClient client, String tenantId, String citizenId, String serviceId);
 
   Future<Optional<ConsentRecord>> byId(SqlClient client, UUID id);

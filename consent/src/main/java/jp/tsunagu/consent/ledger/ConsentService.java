@@ -97,6 +97,11 @@ public final class ConsentService {
             .compose(v -> n == 500 ? endService(tenantId, serviceId).map(more -> n + more) : Future.succeededFuture(n)));
   }
 
+  /**
+   * Records a decision, superseding the live record. Deciders of one link wait for each other
+   * ({@link ConsentRepository#latestForUpdate} locks the link, not only its latest record), so two
+   * first decisions for a link (two tabs, two nodes) are recorded one after the other, the last live.
+   */
   private Future<ConsentRecord> decide(ConsentRequest request, boolean given) {
     Instant now = now();
     ConsentRecord record = ConsentRecord.decided(UUID.randomUUID(), request.tenantId(), request.citizenId(),

@@ -46,7 +46,11 @@ public final class PgConsentRepository implements ConsentRepository {
 
   @Override
   public Future<Optional<ConsentRecord>> latestForUpdate(SqlClient client, String tenantId, String citizenId, String serviceId) {
-    return client.preparedQuery(LATEST + " FOR UPDATE").execute(Tuple.of(tenantId, citizenId, serviceId))
+    // the link's own lock first (a hash of it; a collision only makes two links wait for each other): a link without
+    // records has no row to lock, and two first decisions would both insert
+    return client.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2 || chr(31) || $3, 0))")
+        .execute(Tuple.of(tenantId, citizenId, serviceId))
+        .compose(locked -> client.preparedQuery(LATEST + " FOR UPDATE").execute(Tuple.of(tenantId, citizenId, serviceId)))
         .map(PgConsentRepository::first);
   }
 
