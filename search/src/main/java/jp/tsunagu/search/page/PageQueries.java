@@ -95,6 +95,12 @@ public final class PageQueries {
   Query matching(PageQuery request, Set<String> pinnedKeys, IndexStats stats, boolean english) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     q.add(textForTenants(request.query(), request.tenants(), english, stats, true), Occur.MUST);
+    restrict(q, request, pinnedKeys);
+    return q.build();
+  }
+
+  /** The request's filters and date range, and the pinned pages left out (they are shown above the hits). */
+  private void restrict(BooleanQuery.Builder q, PageQuery request, Set<String> pinnedKeys) {
     request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
     Query between = publishedBetween(request);
     if (between != null) {
@@ -103,7 +109,6 @@ public final class PageQueries {
     for (String key : pinnedKeys) {
       q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
     }
-    return q.build();
   }
 
   /** The recency clause of a query at {@code now}: up to {@link #RECENCY_WEIGHT} for a page updated then. */
@@ -115,14 +120,7 @@ public final class PageQueries {
   private Query build(PageQuery request, Set<String> pinnedKeys, boolean english, IndexStats stats) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     q.add(textForTenants(request.query(), request.tenants(), english, stats, false), Occur.MUST);
-    request.filters().forEach((facet, values) -> q.add(filter(facet, values, request), Occur.FILTER));
-    Query between = publishedBetween(request);
-    if (between != null) {
-      q.add(between, Occur.FILTER);
-    }
-    for (String key : pinnedKeys) {
-      q.add(new TermQuery(new Term(PageFields.KEY, key)), Occur.MUST_NOT);
-    }
+    restrict(q, request, pinnedKeys);
     if (!request.query().isEmpty()) {
       q.add(recency(request.now()), Occur.SHOULD);
     }
