@@ -153,13 +153,14 @@ public final class OidcBench {
       used.add(meter.read().minus(before));
       System.out.printf("%s, peak run %d: %.0f/s; cores: %s%n", label, i + 1, peaks.get(i).requestsPerSecond, used.get(i).cores("node"));
     }
-    List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+    List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, PEAKS).boxed().toList());
     order.sort(java.util.Comparator.comparingDouble(i -> peaks.get(i).requestsPerSecond));
-    FoundationBench.Wrk peak = peaks.get(order.get(1));
-    CpuMeter.Reading cpuUsed = used.get(order.get(1));
+    int median = order.get(PEAKS / 2);
+    FoundationBench.Wrk peak = peaks.get(median);
+    CpuMeter.Reading cpuUsed = used.get(median);
     String cpu = cpuUsed.perRequest(peak.requestsPerSecond * cpuUsed.seconds());
     String range = String.format(Locale.ROOT, "%.0f–%.0f/s", peaks.get(order.get(0)).requestsPerSecond,
-        peaks.get(order.get(2)).requestsPerSecond);
+        peaks.get(order.get(PEAKS - 1)).requestsPerSecond);
     int connections = 16;
     long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
     Path halfSlice = values == null ? null : lines(values, WARM + PEAKS * PEAK_EACH, SPARE);

@@ -17,6 +17,9 @@ import jp.tsunagu.platform.testing.TestPlatform;
 
 /** The OpenID provider bench's complete sign-ins, against the limit the password hash sets. */
 final class SignInLimit {
+  /** Rounds of the hash limit followed by sign-ins; the middle one's latencies and cores are reported. */
+  private static final int ROUNDS = 3;
+
   private SignInLimit() {}
 
   /**
@@ -49,7 +52,7 @@ final class SignInLimit {
     List<SignInFlows.Result> results = new ArrayList<>();
     String hashCores = "";
     String flowCores = "";
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
       CpuMeter.Reading before = meter.read();
       double hashes = hashLimit(s.hasher(), stored);
       CpuMeter.Reading hashCpu = meter.read().minus(before);
@@ -67,14 +70,14 @@ final class SignInLimit {
       shares.add(hashSeconds / nodeSeconds);
       driverShares.add(driverSeconds / (flowCpu.seconds() * Runtime.getRuntime().availableProcessors()));
       results.add(r);
-      if (round == 1) {
+      if (round == ROUNDS / 2) {
         hashCores = hashCpu.cores("node");
         flowCores = flowCpu.cores("node");
       }
       System.out.printf("round %d: hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s, "
           + "driver %.1f s%n", round + 1, hashes, hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds);
     }
-    SignInFlows.Result r = results.get(1);
+    SignInFlows.Result r = results.get(ROUNDS / 2);
     return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
             + "token → redirect with the code → code exchange with an ID token; each flow a new browser speaking HTTP/1.1 with an empty "
             + "cookie jar; consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers; "
