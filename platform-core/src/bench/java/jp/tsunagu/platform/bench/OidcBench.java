@@ -91,7 +91,8 @@ public final class OidcBench {
     try (TestPlatform node = TestPlatform.start(cluster, Map.of("http.port", String.valueOf(port), "http.publicUrl", "http://127.0.0.1:" + port,
         "db.poolSize", System.getProperty("bench.poolSize", "16"), "oidc.clientAuthFailuresPer15Min", "1000000",
         // production password-hash cost (the tests use a cheaper one), for the complete sign-ins
-        "security.argon2MemoryKib", "19456", "security.argon2Iterations", "2", "security.signInAttemptsPer15Min", "100000"))) {
+        "security.argon2MemoryKib", System.getProperty("bench.argon2MemoryKib", "19456"),
+        "security.argon2Iterations", System.getProperty("bench.argon2Iterations", "2"), "security.signInAttemptsPer15Min", "100000"))) {
       meter = new CpuMeter(ProcessHandle.current().pid(), cluster.database().port(), -1);
       Services s = node.platform().services();
       Fixtures fixtures = new Fixtures(node);

@@ -52,8 +52,12 @@ public final class AuthorizationService {
     }
   }
 
-  /** A started flow: where the browser continues and the secret of its binding cookie. */
-  public record Started(UUID flowId, String binding, String redirectOrigin) {}
+  /** A started flow (as stored, in its first state), the secret of its binding cookie and the service's origin. */
+  public record Started(Flow flow, String binding, String redirectOrigin) {
+    public UUID flowId() {
+      return flow.id();
+    }
+  }
 
   /** What the browser sees next. */
   public sealed interface Step permits SignIn, Consent, Residence, Redirect {}
@@ -110,10 +114,11 @@ public final class AuthorizationService {
       } catch (OAuthError e) {
         return Future.succeededFuture(new Redirect(errorRedirect(redirect, e.error(), e.description(), state)));
       }
-      UUID id = UUID.randomUUID();
+      Flow flow = new Flow(UUID.randomUUID(), client.clientId(), FlowState.LOGIN, request, null, null, null, null, null, null,
+          clock.instant().plus(flowLifetime));
       String binding = Tokens.urlToken();
-      return flows.insert(id, request, Tokens.sha256(binding), clock.instant().plus(flowLifetime))
-          .map(v -> new Started(id, binding, origin(redirect)));
+      return flows.insert(flow.id(), request, Tokens.sha256(binding), flow.expiresAt())
+          .map(v -> new Started(flow, binding, origin(redirect)));
     });
   }
 
@@ -139,9 +144,34 @@ public final class AuthorizationService {
     });
   }
 
-  /** The citizen has just signed in (or chose to continue as the signed-in citizen). */
+  /**
+   * The citizen has just signed in (or chose to continue as the signed-in citizen). With a consent
+   * in force, the assurance level met and no {@code prompt=consent}, the flow is done at once: one
+   * UPDATE from login to done, and the code goes back. Otherwise it moves to consent, which shows
+   * the consent page (or the residence step, or answers {@code prompt=none} with an error).
+   */
   public Future<Step> signedIn(Flow flow, Citizen citizen) {
     flow.requireMove(FlowState.CONSENT);
+    AuthorizationRequest r = flow.request();
+    Optional<String> acr = Acr.choose(r.acrValues(), citizen.resident());
+    if (acr.isEmpty() || r.prompts("consent")) {
+      return toConsent(flow, citizen);
+    }
+    UUID account = citizen.account().account().id();
+    return client(flow).compose(client -> consent.notice(client).compose(notice -> consent.current(client, account).compose(given -> {
+      if (given.isEmpty()) {
+        return toConsent(flow, citizen);
+      }
+      String code = Tokens.urlToken();
+      return flows.signedInWithConsent(flow.id(), account, citizen.account().account().securityStamp(), citizen.sid(),
+              citizen.authTime(), acr.get(), List.copyOf(granted(flow, notice, given.get())), Tokens.sha256(code),
+              clock.instant().plus(codeLifetime), subjects.of(client, account))
+          .compose(moved -> moved.isPresent() ? Future.succeededFuture((Step) new Redirect(codeRedirect(moved.get(), code)))
+              : Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE)));
+    })));
+  }
+
+  private Future<Step> toConsent(Flow flow, Citizen citizen) {
     return flows.signedIn(flow.id(), citizen.account().account().id(), citizen.account().account().securityStamp(), citizen.sid(),
         citizen.authTime(),
             Acr.of(citizen.resident()))
@@ -172,12 +202,7 @@ public final class AuthorizationService {
 
   /** The code for the scopes of the request that the consent in force covers. */
   private Future<String> finish(Flow flow, Citizen citizen, Client client, ServiceConsent.Notice notice, ServiceConsent.Given given) {
-    Set<String> granted = new LinkedHashSet<>();
-    for (String scope : flow.request().scopes()) {
-      if (!notice.itemIds().contains(scope) || given.items().contains(scope)) {
-        granted.add(scope);
-      }
-    }
+    Set<String> granted = granted(flow, notice, given);
     String code = Tokens.urlToken();
     Optional<String> acr = Acr.choose(flow.request().acrValues(), citizen.resident());
     return (acr.isPresent() && !acr.get().equals(flow.acr()) ? flows.acr(flow.id(), acr.get()).mapEmpty() : Future.<Void>succeededFuture())
@@ -185,6 +210,18 @@ public final class AuthorizationService {
         .compose(moved -> moved.isEmpty() ? Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE))
             : grants.rememberSubject(client.clientId(), subjects.of(client, flow.accountId()), flow.accountId()).map(moved.get()))
         .map(done -> codeRedirect(done, code));
+  }
+
+  /** The requested scopes that the consent covers (scopes that are no item of the notice pass). */
+  private static Set<String> granted(Flow flow, ServiceConsent.Notice notice, ServiceConsent.Given given) {
+    Set<String> granted = new LinkedHashSet<>();
+    Set<String> items = notice.itemIds();
+    for (String scope : flow.request().scopes()) {
+      if (!items.contains(scope) || given.items().contains(scope)) {
+        granted.add(scope);
+      }
+    }
+    return granted;
   }
 
   /** The citizen declined (or cancelled the residence step). */

@@ -44,6 +44,23 @@ final class FlowRepository {
         accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr);
   }
 
+  /**
+   * Sign-in with a consent in force (remembered consent): login (or consent, signing in again) →
+   * done in one checked UPDATE that also records the service's subject for the citizen, so a
+   * returning citizen's sign-in writes the flow once.
+   */
+  Future<Optional<Flow>> signedInWithConsent(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr,
+                                             List<String> scopes, byte[] codeHash, Instant codeExpiresAt, String subject) {
+    return pool.preparedQuery("WITH moved AS (UPDATE oidc_flow SET state = 'done', account_id = $2, account_stamp = $3, sid = $4, "
+            + "auth_time = $5, acr = $6, granted_scopes = $7, code_hash = $8, code_expires_at = $9 "
+            + "WHERE id = $1 AND state IN ('login', 'consent') AND expires_at > now() RETURNING *), "
+            + "subject AS (INSERT INTO oidc_subject (client_id, subject, account_id) SELECT client_id, $10, account_id FROM moved "
+            + "ON CONFLICT DO NOTHING) SELECT * FROM moved")
+        .execute(Tuple.from(List.of(id, accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr, scopes.toArray(String[]::new),
+            Buffer.buffer(codeHash), codeExpiresAt.atOffset(ZoneOffset.UTC), subject)))
+        .map(FlowRepository::first);
+  }
+
   Future<Optional<Flow>> acr(UUID id, String acr) {
     return move(id, FlowState.CONSENT, "acr = $3", acr);
   }

@@ -10,8 +10,10 @@ import java.util.Set;
  *     │                  └──┘ sign-in again (another account, prompt=login)
  *     └──────deny──────► denied ◄──deny── consent
  * </pre>
- * A flow already known to the browser may skip consent (remembered consent): login → consent →
- * done happen in one request then, through the same checked transitions.
+ * With a consent in force for the service (remembered consent), signing in takes the flow from
+ * login (or consent, when signing in again) straight to done, in one UPDATE that names both
+ * states it may come from ({@code FlowRepository.signedInWithConsent}); the consent page's
+ * approval is the only other way to done.
  */
 public enum FlowState {
   LOGIN, CONSENT, DONE, DENIED;

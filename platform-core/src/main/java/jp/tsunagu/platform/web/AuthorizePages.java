@@ -83,7 +83,11 @@ final class AuthorizePages {
         AuthorizationService.Started s = (AuthorizationService.Started) ar.result();
         ctx.response().addCookie(Cookie.cookie(FLOW_COOKIE, s.binding()).setPath(flowPath(s.flowId())).setHttpOnly(true)
             .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(flowSeconds));
-        View.redirect(ctx, flowPath(s.flowId()));
+        // the first step answers this request (a page, or the redirect back for a citizen already signed in);
+        // the page's forms and its language switch go to the flow's own address, /authorize/{flow}
+        citizen(ctx).compose(c -> authorization.proceed(s.flow(), c))
+            .onSuccess(step -> render(ctx, step, null))
+            .onFailure(err -> failed(ctx, err));
       }
     });
   }
@@ -163,11 +167,15 @@ final class AuthorizePages {
       return;
     }
     Flow flow = flowOf(step);
+    // the first page of a flow answers /oauth2/authorize, which the page routes' referrer policy does not cover:
+    // the page's forms must send its origin (see Pages)
+    ctx.response().headers().set("Referrer-Policy", "same-origin");
     ctx.response().headers().set("Content-Security-Policy",
         SecurityHeaders.policyAllowingFormTarget(origin(flow.request().redirectUri())));
     flow.request().uiLocales().stream().filter(Messages.LANGUAGES::contains).findFirst().ifPresent(l -> ctx.put(Lang.FORCED, l));
     Map<String, Object> model = new HashMap<>();
     model.put("flowPath", flowPath(flow.id()));
+    model.put("path", flowPath(flow.id()));
     if (problem != null) {
       model.put("problem", problem);
     }

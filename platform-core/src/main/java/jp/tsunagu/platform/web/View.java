@@ -51,7 +51,7 @@ final class View {
     Map<String, Object> all = new HashMap<>(model);
     all.put("lang", lang);
     all.put("otherLang", "ja".equals(lang) ? "en" : "ja");
-    all.put("path", ctx.request().uri());
+    all.putIfAbsent("path", ctx.request().uri()); // where the language switch returns; a page may name its own
     all.put("devOutbox", devOutbox);
     all.put("citizenSignedIn", ctx.session() != null && ctx.session().get(Auth.ACCOUNT) != null);
     all.put("staffSignedIn", ctx.session() != null && ctx.session().get(Auth.STAFF) != null);

@@ -98,6 +98,15 @@ final class Browserless {
     return m.group(1);
   }
 
+  /** The address of the flow a page belongs to ({@code /authorize/<id>}), from its forms. */
+  static String flowPath(HttpResponse<String> page) {
+    Matcher m = Pattern.compile("action=\"(/authorize/[0-9a-f-]+)/").matcher(page.body());
+    if (!m.find()) {
+      throw new AssertionError("no flow form on " + page.uri() + ":\n" + page.body());
+    }
+    return m.group(1);
+  }
+
   private static String action(HttpResponse<String> page, String suffix) {
     Matcher m = Pattern.compile("action=\"(/authorize/[0-9a-f-]+" + Pattern.quote(suffix) + ")\"").matcher(page.body());
     if (!m.find()) {

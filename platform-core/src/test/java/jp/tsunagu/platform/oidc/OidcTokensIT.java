@@ -315,6 +315,35 @@ class OidcTokensIT {
         .body().contains("value=\"" + email + "\""));
   }
 
+  @Test
+  void theAuthorizationResponseIsTheSignInPageAndAReturningCitizensSignInEndsTheFlowInOneStep() throws Exception {
+    String email = fixtures.verifiedCitizen("returning@example.jp").email();
+    rp.code(new Browserless(node.baseUrl()), rp.standardQuery(null), email); // the first time: the consent page, approved
+    Browserless browser = new Browserless(node.baseUrl());
+    HttpResponse<String> page = browser.get(rp.authorizeUrl(rp.standardQuery(null)));
+    assertEquals(200, page.statusCode(), "the authorization request's own response shows the sign-in page");
+    assertTrue(page.body().contains("/sign-in\""), page.body());
+    assertTrue(page.body().contains("next=%2Fauthorize%2F"), "the language switch returns to the flow, not to a new request");
+    HttpResponse<String> back = browser.signIn(page, email, Fixtures.PASSWORD);
+    String code = Rp.params(Browserless.location(back)).get("code");
+    assertTrue(code != null, "a consent in force: the sign-in form answers with the code");
+    io.vertx.sqlclient.Row flow = Fixtures.await(node.platform().services().pool()
+        .preparedQuery("SELECT f.state, f.acr, f.account_id, s.subject FROM oidc_flow f "
+            + "LEFT JOIN oidc_subject s ON s.client_id = f.client_id AND s.account_id = f.account_id WHERE f.code_hash = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(jp.tsunagu.platform.security.Tokens.sha256(code)))))
+        .iterator().next();
+    assertEquals("done", flow.getString("state"));
+    assertEquals(Acr.EMAIL, flow.getString("acr"));
+    assertTrue(flow.getString("subject") != null, "the service's subject for the citizen is recorded");
+    HttpResponse<String> tokens = rp.token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT), true);
+    assertEquals(200, tokens.statusCode(), tokens.body());
+    assertEquals(flow.getString("subject"),
+        SignedJWT.parse(new JsonObject(tokens.body()).getString("id_token")).getJWTClaimsSet().getSubject());
+    // the same form posted again (a double click, a replay): the flow is done, no second code
+    HttpResponse<String> again = browser.signIn(page, email, Fixtures.PASSWORD);
+    assertFalse(again.headers().firstValue("Location").orElse("").contains("code="), again.statusCode() + " " + again.body());
+  }
+
   /** A resident record with a fresh code, as a clerk issues it. */
   private static String residenceCode(String familyKana, String givenKana) {
     Services s = node.platform().services();

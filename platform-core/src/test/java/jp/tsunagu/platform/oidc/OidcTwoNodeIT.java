@@ -91,7 +91,7 @@ class OidcTwoNodeIT {
     HttpResponse<String> page = browser.authorize(URI.create(leaving.baseUrl() + "/oauth2/authorize?" + rp.standardQuery(null)));
     leaving.close();
     browser.useNode(second.baseUrl());
-    HttpResponse<String> again = browser.get(page.uri().getPath());
+    HttpResponse<String> again = browser.get(Browserless.flowPath(page)); // the flow's own address, reloaded
     assertEquals(200, again.statusCode(), again.body());
     HttpResponse<String> consent = browser.signIn(again, email, Fixtures.PASSWORD);
     assertTrue(Rp.params(Browserless.location(browser.consent(consent, true, "email"))).containsKey("code"));
