@@ -68,6 +68,15 @@ public final class ConsentGate implements DecisionCacheListener {
     });
   }
 
+  /**
+   * The link's snapshot, from this member's cache or one ledger read, with the same guarantees as a
+   * decision: what a caller shows or decides from it (a consent page skipped because consent is in
+   * force) agrees with what the gate will decide for the link's items next.
+   */
+  public Future<ConsentSnapshot> snapshotOf(ConsentKey key) {
+    return snapshot(key);
+  }
+
   /** The decision from the cache, or null when the link is not cached (the caller then calls decide). */
   public Decision decideIfCached(ConsentKey key, String item, String purpose) {
     long now = clock.millis();

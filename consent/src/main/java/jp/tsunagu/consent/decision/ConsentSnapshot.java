@@ -14,6 +14,8 @@ import jp.tsunagu.consent.ledger.ConsentState;
 public final class ConsentSnapshot {
   private static final ConsentSnapshot NONE = new ConsentSnapshot(null, null, 0, 0, Set.of(), Set.of(), null);
 
+  private final Optional<UUID> consentId;
+  private final int noticeVersion;
   private final Set<String> items;
   private final Set<String> purposes;
   private final long expiresAtMillis;
@@ -30,6 +32,8 @@ public final class ConsentSnapshot {
   public ConsentSnapshot(UUID consentId, ConsentState state, int noticeVersion, int currentNoticeVersion,
       Set<String> items, Set<String> purposes, Instant expiresAt) {
     Optional<UUID> id = Optional.ofNullable(consentId);
+    this.consentId = id;
+    this.noticeVersion = noticeVersion;
     this.items = Set.copyOf(items);
     this.purposes = Set.copyOf(purposes);
     this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
@@ -71,6 +75,31 @@ public final class ConsentSnapshot {
       return purposeDenial;
     }
     return items.contains(item) ? permit : itemDenial;
+  }
+
+  /** Whether the latest record is a consent given to the notice in force and not expired at {@code nowMillis}. */
+  public boolean inForceAt(long nowMillis) {
+    return stateDenial == null && nowMillis < expiresAtMillis;
+  }
+
+  /** The latest record's id, if the link has one. */
+  public Optional<UUID> consentId() {
+    return consentId;
+  }
+
+  /** The notice version the latest record answers (0 without a record). */
+  public int noticeVersion() {
+    return noticeVersion;
+  }
+
+  /** The latest record's items. */
+  public Set<String> items() {
+    return items;
+  }
+
+  /** The latest record's purposes. */
+  public Set<String> purposes() {
+    return purposes;
   }
 
   /** Milliseconds since the epoch after which consent has expired; Long.MAX_VALUE if never. */

@@ -1,11 +1,7 @@
 package jp.tsunagu.platform.bench;
 
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -22,7 +18,8 @@ import java.util.regex.Pattern;
  * password), follow to the redirect with the code (past the consent page when it is shown), and
  * exchange the code at the token endpoint. Each flow starts with an empty cookie jar, so every one
  * is a new sign-in with a password check. {@code threads} flows run at once, each thread cycling
- * through the citizens. Browsers speak HTTP/1.1 (none upgrades a cleartext connection to HTTP/2).
+ * through the citizens. Browsers speak HTTP/1.1 (none upgrades a cleartext connection to HTTP/2), through
+ * {@link PlainHttp}: blocking sockets cost the shared cores far less than a full HTTP client would.
  */
 final class SignInFlows {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -33,9 +30,14 @@ final class SignInFlows {
   private final String clientId;
   private final String basic;
   private final String redirect;
+  private final String host;
+  private final int port;
 
   SignInFlows(String base, String clientId, String basic, String redirect) {
     this.base = base;
+    URI uri = URI.create(base);
+    this.host = uri.getHost();
+    this.port = uri.getPort();
     this.clientId = clientId;
     this.basic = basic;
     this.redirect = redirect;
@@ -68,7 +70,7 @@ final class SignInFlows {
       int first = t;
       running.add(Thread.ofPlatform().name("bench-flow-" + t).start(() -> {
         long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        Browser browser = new Browser();
+        try (Browser browser = new Browser()) {
         for (int i = first; System.nanoTime() < end; i += threads) {
           long t0 = System.nanoTime();
           try {
@@ -80,6 +82,7 @@ final class SignInFlows {
               System.err.println("sign-in flow failed: " + e.getMessage());
             }
           }
+        }
         }
         driverNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
       }));
@@ -93,84 +96,85 @@ final class SignInFlows {
     return new Result(done.get(), failed.get(), took, sorted, driverNanos.get() / 1e9);
   }
 
-  /** One browser: a cookie jar emptied before every flow. */
-  final class Browser {
-    private final CookieManager jar = new CookieManager();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(jar).followRedirects(HttpClient.Redirect.NEVER).build();
+  /**
+   * One browser, whose cookies are forgotten before every flow, on its own keep-alive connection; the
+   * relying party's back end exchanges the code on another connection, without the browser's cookies.
+   */
+  final class Browser implements AutoCloseable {
+    private final PlainHttp http = new PlainHttp(host, port, true);
+    private final PlainHttp rp = new PlainHttp(host, port, false);
 
     void signIn(String email, String password) throws Exception {
-      jar.getCookieStore().removeAll();
+      http.clearCookies();
       String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random(32));
       String challenge = Base64.getUrlEncoder().withoutPadding()
           .encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
       String state = Base64.getUrlEncoder().withoutPadding().encodeToString(random(12));
-      HttpResponse<String> page = follow(get(base + "/oauth2/authorize?response_type=code&client_id=" + enc(clientId)
+      PlainHttp.Response page = follow(http.get("/oauth2/authorize?response_type=code&client_id=" + enc(clientId)
           + "&redirect_uri=" + enc(redirect) + "&scope=" + enc("openid email") + "&state=" + state + "&nonce=n" + state
           + "&code_challenge=" + challenge + "&code_challenge_method=S256"));
-      HttpResponse<String> after = follow(post(action(page, "sign-in"), "csrf=" + enc(csrf(page)) + "&email=" + enc(email)
-          + "&password=" + enc(password)));
-      if (after.statusCode() == 200 && after.body().contains("/consent\"")) {
+      PlainHttp.Response after = follow(http.postForm(action(page, "sign-in"), "csrf=" + enc(csrf(page)) + "&email=" + enc(email)
+          + "&password=" + enc(password), null));
+      if (after.status() == 200 && after.body().contains("/consent\"")) {
         StringBuilder form = new StringBuilder("csrf=" + enc(csrf(after)) + "&decision=approve");
         Matcher items = ITEM.matcher(after.body());
         while (items.find()) {
           form.append("&item=").append(enc(items.group(1)));
         }
-        after = follow(post(action(after, "consent"), form.toString()));
+        after = follow(http.postForm(action(after, "consent"), form.toString(), null));
       }
-      String location = after.headers().firstValue("Location").orElse("");
-      if (after.statusCode() != 303 || !location.startsWith(redirect + "?")) {
-        throw new IllegalStateException("expected the redirect with a code, got " + after.statusCode() + " " + location);
+      String location = after.header("Location") == null ? "" : after.header("Location");
+      if (after.status() != 303 || !location.startsWith(redirect + "?")) {
+        throw new IllegalStateException("expected the redirect with a code, got " + after.status() + " " + location);
       }
       Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
       if (!code.find() || !location.contains("state=" + state)) {
         throw new IllegalStateException("no code or wrong state in " + location);
       }
-      HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token")).header("Authorization", basic)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1) + "&redirect_uri="
-              + enc(redirect) + "&code_verifier=" + verifier)).build(), HttpResponse.BodyHandlers.ofString());
-      if (tokens.statusCode() != 200 || !tokens.body().contains("\"id_token\"")) {
-        throw new IllegalStateException("token exchange failed: " + tokens.statusCode() + " " + tokens.body());
+      PlainHttp.Response tokens = rp.postForm("/oauth2/token", "grant_type=authorization_code&code=" + code.group(1) + "&redirect_uri="
+          + enc(redirect) + "&code_verifier=" + verifier, basic);
+      if (tokens.status() != 200 || !tokens.body().contains("\"id_token\"")) {
+        throw new IllegalStateException("token exchange failed: " + tokens.status() + " " + tokens.body());
       }
     }
 
-    private HttpResponse<String> get(String uri) throws Exception {
-      return http.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(String path, String body) throws Exception {
-      return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> follow(HttpResponse<String> r) throws Exception {
-      while ((r.statusCode() == 303 || r.statusCode() == 302)) {
-        URI next = r.uri().resolve(r.headers().firstValue("Location").orElseThrow());
-        if (!next.toString().startsWith(base)) {
-          return r;
+    private PlainHttp.Response follow(PlainHttp.Response r) throws Exception {
+      while (r.status() == 303 || r.status() == 302) {
+        String location = r.header("Location");
+        if (!location.startsWith("/")) {
+          if (!location.startsWith(base)) {
+            return r;
+          }
+          location = location.substring(base.length());
         }
-        r = get(next.toString());
+        r = http.get(location);
       }
       return r;
     }
+
+    @Override
+    public void close() {
+      http.close();
+      rp.close();
+    }
   }
 
-  private static String csrf(HttpResponse<String> page) {
+  private static String csrf(PlainHttp.Response page) {
     Matcher m = CSRF.matcher(page.body());
     if (!m.find()) {
-      throw new IllegalStateException("no CSRF token on " + page.uri() + " (" + page.statusCode() + ")");
+      throw new IllegalStateException("no CSRF token on the page (" + page.status() + ")");
     }
     return m.group(1);
   }
 
-  private static String action(HttpResponse<String> page, String kind) {
+  private static String action(PlainHttp.Response page, String kind) {
     Matcher m = ACTION.matcher(page.body());
     while (m.find()) {
       if (m.group(2).equals(kind)) {
         return m.group(1);
       }
     }
-    throw new IllegalStateException("no " + kind + " form on " + page.uri() + " (" + page.statusCode() + ")");
+    throw new IllegalStateException("no " + kind + " form on the page (" + page.status() + ")");
   }
 
   private static byte[] random(int n) {

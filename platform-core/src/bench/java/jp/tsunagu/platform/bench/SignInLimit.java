@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.testing.Fixtures;
 import jp.tsunagu.platform.testing.TestPlatform;
@@ -35,8 +34,10 @@ final class SignInLimit {
       emails.add(fixtures.verifiedCitizen("bench-flow-" + i + "@example.jp").email());
     }
     SignInFlows flows = new SignInFlows(node.baseUrl(), clientId, basic, REDIRECT);
-    for (String email : emails) { // consent once each
-      flows.new Browser().signIn(email, Fixtures.PASSWORD);
+    try (SignInFlows.Browser browser = flows.new Browser()) {
+      for (String email : emails) { // consent once each
+        browser.signIn(email, Fixtures.PASSWORD);
+      }
     }
     // warm-up: the JIT compiles the pages, forms and flows; sign-ins are slow (one password hash each), so it takes a while
     double jit = untilJitQuiet(Integer.getInteger("bench.signInWarmRounds", 8), 15, () -> flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD));
@@ -50,6 +51,7 @@ final class SignInLimit {
     List<Double> shares = new ArrayList<>();
     List<Double> driverShares = new ArrayList<>();
     List<SignInFlows.Result> results = new ArrayList<>();
+    List<double[]> besides = new ArrayList<>(); // CPU ms per sign-in outside Argon2id: node, PostgreSQL, driver
     String hashCores = "";
     String flowCores = "";
     for (int round = 0; round < ROUNDS; round++) {
@@ -57,12 +59,11 @@ final class SignInLimit {
       double hashes = hashLimit(s.hasher(), stored);
       CpuMeter.Reading hashCpu = meter.read().minus(before);
       before = meter.read();
-      Map<Long, Long> driverBefore = driverThreadsCpu();
       double hashSecondsBefore = hashCpuSeconds(s);
       SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
       double hashSeconds = hashCpuSeconds(s) - hashSecondsBefore;
       CpuMeter.Reading flowCpu = meter.read().minus(before);
-      double driverSeconds = driverCpuSince(driverBefore) + r.driverCpuSeconds();
+      double driverSeconds = r.driverCpuSeconds(); // the browsers' threads (blocking sockets: all their work is on them)
       double nodeSeconds = flowCpu.node() - driverSeconds;
       limits.add(hashes);
       rates.add(r.perSecond());
@@ -74,30 +75,42 @@ final class SignInLimit {
         hashCores = hashCpu.cores("node");
         flowCores = flowCpu.cores("node");
       }
+      double perFlow = 1000.0 / Math.max(1, r.flows());
+      besides.add(new double[] {(nodeSeconds - hashSeconds) * perFlow, flowCpu.postgres() * perFlow, driverSeconds * perFlow});
       System.out.printf("round %d: hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s, "
-          + "driver %.1f s%n", round + 1, hashes, hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds);
+          + "driver %.1f s; per sign-in besides the hash: node %.2f ms, PostgreSQL %.2f ms, driver %.2f ms%n", round + 1, hashes,
+          hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds,
+          besides.getLast()[0], besides.getLast()[1], besides.getLast()[2]);
     }
     SignInFlows.Result r = results.get(ROUNDS / 2);
     return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
             + "token → redirect with the code → code exchange with an ID token; each flow a new browser speaking HTTP/1.1 with an empty "
-            + "cookie jar; consent given once before), Argon2id m=19456 KiB, t=2, p=1 on the node's %d password workers, %d browsers; "
+            + "cookie jar; consent given once before), Argon2id m=%d KiB, t=%d, p=%d on the node's %d password workers, %d browsers; "
             + "warmed up until the JIT compiler was quiet (%.1f %% of a core in the last 15 s round), then three rounds of %d s of "
             + "password checks alone (%d callers on the same workers, nothing else: the limit the hash sets) followed by %d s of sign-ins. "
             + "Medians of the three rounds: **%.1f sign-ins/s** (range %.1f–%.1f; p50 %s, p99 %s in the middle round, %d failed in all) "
             + "against **%.1f verifications/s** (range %.1f–%.1f): sign-ins reach **%.0f %%** of the limit (range %.0f–%.0f %%; goal ≥ 90 %%). "
             + "Of the node's CPU during the sign-ins (the driver's own threads, which run in the same JVM, left out), **%.0f %%** went into "
             + "Argon2id (range %.0f–%.0f %%). The driver's browsers took %.0f %% of the machine's cores, which real browsers would not. "
+            + "CPU per sign-in besides the hash (median of the rounds): node %.2f ms, PostgreSQL %.2f ms, the driver's browsers %.2f ms. "
             + "Cores busy in the middle round: during the hashes alone %s; during the sign-ins %s.%n%n",
+        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_MEMORY_KIB), s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_ITERATIONS),
+        s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_PARALLELISM),
         s.config().get(jp.tsunagu.platform.config.TsunaguConfig.PASSWORD_WORKERS), FLOW_THREADS, 100 * jit, SECONDS, FLOW_THREADS, SECONDS,
         median(rates), min(rates), max(rates), r.percentile(0.5), r.percentile(0.99), results.stream().mapToLong(SignInFlows.Result::failures).sum(),
         median(limits), min(limits), max(limits), 100 * median(ratios), 100 * min(ratios), 100 * max(ratios),
-        100 * median(shares), 100 * min(shares), 100 * max(shares), 100 * median(driverShares), hashCores, flowCores);
+        100 * median(shares), 100 * min(shares), 100 * max(shares), 100 * median(driverShares),
+        median(column(besides, 0)), median(column(besides, 1)), median(column(besides, 2)), hashCores, flowCores);
   }
 
   static double median(List<Double> v) {
     List<Double> sorted = new ArrayList<>(v);
     java.util.Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
+  }
+
+  private static List<Double> column(List<double[]> rows, int i) {
+    return rows.stream().map(row -> row[i]).toList();
   }
 
   static double min(List<Double> v) {
@@ -112,27 +125,6 @@ final class SignInLimit {
   static double hashCpuSeconds(Services s) {
     var counter = s.metrics().find("tsunagu.password.hash.cpu").counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
-
-  /** CPU nanoseconds of the live threads of the bench's HTTP clients. */
-  static Map<Long, Long> driverThreadsCpu() {
-    Map<Long, Long> out = new java.util.HashMap<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("HttpClient")) {
-        out.put(t.threadId(), THREADS.getThreadCpuTime(t.threadId()));
-      }
-    }
-    return out;
-  }
-
-  static double driverCpuSince(Map<Long, Long> before) {
-    long nanos = 0;
-    for (var e : driverThreadsCpu().entrySet()) {
-      nanos += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
-    }
-    return nanos / 1e9;
   }
 
   /** Password verifications per second on the node's password workers, {@value OidcBench#FLOW_THREADS} callers waiting for one each. */

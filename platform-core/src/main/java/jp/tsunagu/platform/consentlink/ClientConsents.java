@@ -30,7 +30,6 @@ import jp.tsunagu.consent.ledger.Actor;
 import jp.tsunagu.consent.ledger.Channel;
 import jp.tsunagu.consent.ledger.ConsentRecord;
 import jp.tsunagu.consent.ledger.ConsentRequest;
-import jp.tsunagu.consent.ledger.ConsentState;
 import jp.tsunagu.platform.http.ProblemException;
 import jp.tsunagu.platform.oidc.Client;
 import jp.tsunagu.platform.oidc.Scopes;
@@ -130,11 +129,12 @@ public final class ClientConsents implements ServiceConsent {
 
   @Override
   public Future<Optional<Given>> current(Client client, UUID accountId) {
-    return notice(client).compose(n -> consent.consents().latest(client.tenantCode(), accountId.toString(),
-            ServiceConsent.serviceId(client.clientId()))
-        .map(latest -> latest.filter(r -> r.state() == ConsentState.GIVEN && r.noticeVersion() == n.version()
-                && r.isInForceAt(Instant.now()))
-            .map(ClientConsents::given)));
+    // from the gate's snapshot of the link (cached per node, kept right by the ledger's invalidations): the consent the
+    // sign-in finds in force is the one the token endpoint's gate then releases by
+    ConsentKey key = new ConsentKey(client.tenantCode(), accountId.toString(), ServiceConsent.serviceId(client.clientId()));
+    return consent.gate().snapshotOf(key).map(s -> s.inForceAt(System.currentTimeMillis())
+        ? Optional.of(new Given(s.consentId().orElseThrow(), s.noticeVersion(), s.items(), s.purposes()))
+        : Optional.empty());
   }
 
   @Override
