@@ -80,11 +80,22 @@ public final class Auth {
 
   /** Binds a citizen to the session under a fresh session id (no session fixation). */
   public static void signInCitizen(RoutingContext ctx, Account account) {
-    ctx.session().regenerateId();
+    regenerateIfPresented(ctx);
     ctx.session().put(ACCOUNT, account.id().toString());
     ctx.session().put(STAMP, account.securityStamp());
     ctx.session().put(SID, jp.tsunagu.platform.security.Tokens.urlToken());
     ctx.session().put(AUTH_TIME, java.time.Instant.now().getEpochSecond());
+  }
+
+  /**
+   * A new session id at sign-in against session fixation, when the browser came with a session: a
+   * session this request created already has a fresh random id that nobody else can know, and
+   * regenerating it would only delete a stored session that never existed.
+   */
+  private static void regenerateIfPresented(RoutingContext ctx) {
+    if (ctx.request().getCookie(HttpVerticle.SESSION_COOKIE) != null) {
+      ctx.session().regenerateId();
+    }
   }
 
   /** Re-binds after a credential change in this session, so this session stays valid. */

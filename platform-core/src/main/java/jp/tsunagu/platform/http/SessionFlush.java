@@ -26,9 +26,19 @@ public final class SessionFlush {
   /** Completes once the session (if any was used) is stored; a failed store fails the future. */
   public static Future<Void> flush(RoutingContext ctx) {
     SessionHandler sessions = ctx.get(HANDLER);
-    if (sessions == null || ctx.session() == null) {
+    if (sessions == null || existing(ctx) == null) {
       return Future.succeededFuture();
     }
     return sessions.flush(ctx, true);
+  }
+
+  /**
+   * The session, when the browser came with one or this request has used it; otherwise null, without
+   * touching it. Vert.x stores a lazy session once anything has asked for it, so code that only
+   * reads ("is someone signed in?") goes through here: a first visit that stores nothing leaves
+   * nothing in the cluster's session map.
+   */
+  public static io.vertx.ext.web.Session existing(RoutingContext ctx) {
+    return ctx.isSessionAccessed() || ctx.request().getCookie(HttpVerticle.SESSION_COOKIE) != null ? ctx.session() : null;
   }
 }

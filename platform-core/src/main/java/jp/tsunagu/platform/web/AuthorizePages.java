@@ -83,6 +83,7 @@ final class AuthorizePages {
         AuthorizationService.Started s = (AuthorizationService.Started) ar.result();
         ctx.response().addCookie(Cookie.cookie(FLOW_COOKIE, s.binding()).setPath(flowPath(s.flowId())).setHttpOnly(true)
             .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(flowSeconds));
+        Csrf.forFlow(ctx, s.binding());
         // the first step answers this request (a page, or the redirect back for a citizen already signed in);
         // the page's forms and its language switch go to the flow's own address, /authorize/{flow}
         citizen(ctx).compose(c -> authorization.proceed(s.flow(), c))
@@ -216,6 +217,9 @@ final class AuthorizePages {
       return Future.failedFuture(ProblemException.notFound("Authorization"));
     }
     Cookie binding = ctx.request().getCookie(FLOW_COOKIE);
+    if (binding != null) {
+      Csrf.forFlow(ctx, binding.getValue()); // the flow's pages carry its token (see Csrf)
+    }
     return authorization.flow(id, binding == null ? null : binding.getValue())
         .compose(f -> f.isPresent() ? Future.succeededFuture(f.get())
             : Future.failedFuture(new AuthorizationService.Refused("This sign-in was started in another browser or has ended; start again from the service")));
@@ -223,11 +227,12 @@ final class AuthorizePages {
 
   /** The citizen of this browser session with when and in which sign-in session they signed in. */
   private Future<Optional<Citizen>> citizen(RoutingContext ctx) {
-    if (ctx.session() == null || ctx.session().get(Auth.ACCOUNT) == null || ctx.session().get(Auth.SID) == null) {
+    io.vertx.ext.web.Session session = jp.tsunagu.platform.http.SessionFlush.existing(ctx);
+    if (session == null || session.get(Auth.ACCOUNT) == null || session.get(Auth.SID) == null) {
       return Future.succeededFuture(Optional.empty());
     }
-    String sid = ctx.session().get(Auth.SID);
-    Long authTime = ((Number) ctx.session().get(Auth.AUTH_TIME)).longValue();
+    String sid = session.get(Auth.SID);
+    Long authTime = ((Number) session.get(Auth.AUTH_TIME)).longValue();
     return auth.citizenWithResidence(ctx)
         .map(a -> Optional.of(new Citizen(a, sid, Instant.ofEpochSecond(authTime))))
         .recover(err -> err instanceof ProblemException p && p.status() == 401 ? Future.succeededFuture(Optional.empty())

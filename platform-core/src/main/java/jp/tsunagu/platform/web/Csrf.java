@@ -11,17 +11,26 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.http.SessionFlush;
 
 /**
  * Synchronizer tokens for the HTML forms. Each session holds a random nonce; a form carries
  * HMAC-SHA256(key, nonce), which is recomputed and compared in constant time on every POST. The key
  * is generated once per deployment and kept in {@code platform_secret}, so every node of the
  * cluster accepts a form rendered by any other node. The session store never holds a valid token.
+ *
+ * <p>The pages of an authorization flow carry HMAC-SHA256(key, the flow's binding) instead when the
+ * session has no nonce: the binding is the secret of the flow's cookie (HttpOnly, SameSite=Lax,
+ * sent only to the flow's own path), so a form of the flow verifies against the cookie its browser
+ * presents, and showing a sign-in page to a browser without a session stores nothing.
  */
 final class Csrf {
   static final String FIELD = "csrf";
   static final String SECRET_NAME = "web.csrf";
   private static final String NONCE = "csrf.nonce";
+  /** Kept apart from session nonces (base64url, never containing a NUL). */
+  private static final String FLOW = "flow\0";
+  private static final String FLOW_BINDING = "tsunagu.csrf.flowBinding";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -33,32 +42,47 @@ final class Csrf {
     this.key = load();
   }
 
-  /** The token for forms rendered in this session (creating the session's nonce if needed). */
+  /**
+   * The token for forms rendered in this session (creating the session's nonce if needed), or, on a
+   * page of an authorization flow ({@link #forFlow}) whose session has no nonce, the flow's token.
+   */
   Future<String> token(RoutingContext ctx) {
-    Session session = ctx.session();
-    String nonce = session.get(NONCE);
+    Session session = SessionFlush.existing(ctx);
+    String nonce = session == null ? null : session.get(NONCE);
     if (nonce == null) {
+      String binding = ctx.get(FLOW_BINDING);
+      if (binding != null) {
+        return key().map(k -> mac(k, FLOW + binding));
+      }
       nonce = random();
-      session.put(NONCE, nonce);
+      ctx.session().put(NONCE, nonce);
     }
     String n = nonce;
     return key().map(k -> mac(k, n));
   }
 
-  /** Route handler: lets a POST through only with the session's token in the form. */
+  /** Marks the page being rendered as one of the flow whose cookie holds {@code binding}. */
+  static void forFlow(RoutingContext ctx, String binding) {
+    ctx.put(FLOW_BINDING, binding);
+  }
+
+  /** Route handler: lets a POST through only with the session's token, or the token of the flow whose cookie came with it. */
   void verify(RoutingContext ctx) {
-    Session session = ctx.session();
+    Session session = SessionFlush.existing(ctx);
     String nonce = session == null ? null : session.get(NONCE);
+    io.vertx.core.http.Cookie flow = ctx.request().getCookie(AuthorizePages.FLOW_COOKIE);
+    String binding = flow == null ? null : flow.getValue();
     String sent = ctx.request().getFormAttribute(FIELD);
-    if (nonce == null || sent == null) {
+    if ((nonce == null && binding == null) || sent == null) {
       ctx.fail(expired());
       return;
     }
+    byte[] presented = sent.getBytes(StandardCharsets.US_ASCII);
     key().onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
-      } else if (MessageDigest.isEqual(mac(ar.result(), nonce).getBytes(StandardCharsets.US_ASCII),
-          sent.getBytes(StandardCharsets.US_ASCII))) {
+      } else if ((nonce != null && MessageDigest.isEqual(mac(ar.result(), nonce).getBytes(StandardCharsets.US_ASCII), presented))
+          || (binding != null && MessageDigest.isEqual(mac(ar.result(), FLOW + binding).getBytes(StandardCharsets.US_ASCII), presented))) {
         ctx.next();
       } else {
         ctx.fail(expired());

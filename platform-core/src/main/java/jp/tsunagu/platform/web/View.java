@@ -53,10 +53,11 @@ final class View {
     all.put("otherLang", "ja".equals(lang) ? "en" : "ja");
     all.putIfAbsent("path", ctx.request().uri()); // where the language switch returns; a page may name its own
     all.put("devOutbox", devOutbox);
-    all.put("citizenSignedIn", ctx.session() != null && ctx.session().get(Auth.ACCOUNT) != null);
-    all.put("staffSignedIn", ctx.session() != null && ctx.session().get(Auth.STAFF) != null);
-    if (ctx.session() != null) {
-      Object flash = ctx.session().remove(FLASH);
+    io.vertx.ext.web.Session session = jp.tsunagu.platform.http.SessionFlush.existing(ctx);
+    all.put("citizenSignedIn", session != null && session.get(Auth.ACCOUNT) != null);
+    all.put("staffSignedIn", session != null && session.get(Auth.STAFF) != null);
+    if (session != null) {
+      Object flash = session.remove(FLASH);
       if (flash != null) {
         all.put("flash", flash);
       }

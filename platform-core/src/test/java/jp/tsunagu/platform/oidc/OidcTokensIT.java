@@ -344,6 +344,35 @@ class OidcTokensIT {
     assertFalse(again.headers().firstValue("Location").orElse("").contains("code="), again.statusCode() + " " + again.body());
   }
 
+  @Test
+  void theSignInPageNeedsNoSessionAndItsFormIsBoundToTheFlowsCookie() throws Exception {
+    String email = fixtures.verifiedCitizen("flow-csrf@example.jp").email();
+    Browserless browser = new Browserless(node.baseUrl());
+    HttpResponse<String> page = browser.get(rp.authorizeUrl(rp.standardQuery(null)));
+    assertEquals(200, page.statusCode());
+    assertTrue(browser.jar.getCookieStore().getCookies().stream().noneMatch(c -> c.getName().equals("tsunagu_session")),
+        "showing the sign-in page stores no session");
+    String action = Browserless.flowPath(page) + "/sign-in";
+    String token = Browserless.csrf(page);
+    Browserless other = new Browserless(node.baseUrl());
+    HttpResponse<String> otherPage = other.get(rp.authorizeUrl(rp.standardQuery(null)));
+    // a forged token, another flow's token, and the right token from a browser without the flow's cookie: all refused
+    for (var attempt : List.of(Map.entry(browser, token.substring(1) + "A"), Map.entry(browser, Browserless.csrf(otherPage)),
+        Map.entry(new Browserless(node.baseUrl()), token))) {
+      HttpResponse<String> refused = attempt.getKey().post(action, Map.of("csrf", attempt.getValue(), "email", email,
+          "password", Fixtures.PASSWORD));
+      assertEquals(403, refused.statusCode(), refused.body());
+    }
+    HttpResponse<String> missing = browser.post(action, Map.of("email", email, "password", Fixtures.PASSWORD));
+    assertEquals(403, missing.statusCode());
+    // the flow's own form goes through, and the sign-in starts a session
+    HttpResponse<String> consent = browser.signIn(page, email, Fixtures.PASSWORD);
+    assertEquals(200, consent.statusCode(), consent.body());
+    assertTrue(consent.body().contains("/consent\""), consent.body());
+    assertTrue(browser.jar.getCookieStore().getCookies().stream().anyMatch(c -> c.getName().equals("tsunagu_session")));
+    assertTrue(Rp.params(Browserless.location(browser.consent(consent, true, "email"))).containsKey("code"));
+  }
+
   /** A resident record with a fresh code, as a clerk issues it. */
   private static String residenceCode(String familyKana, String givenKana) {
     Services s = node.platform().services();
