@@ -175,6 +175,9 @@ final class FacetTally {
   /** One segment's doc values and counts by segment ordinal, added to the tally by value at {@link #finish}. */
   final class Leaf {
     private final SortedDocValues[] single;
+    /** The ordinals of the single-valued dimensions by page, where the segment's are kept ({@link SegmentValues}). */
+    private final int[][] singleOrds;
+    private final SegmentValues.Longs publishedValues;
     private final SortedSetDocValues[] multi;
     private final int[][] ordCounts;
     private final SortedSetDocValues old;
@@ -186,6 +189,7 @@ final class FacetTally {
     private Leaf(LeafReader reader) throws IOException {
       int n = dims.size();
       single = new SortedDocValues[n];
+      singleOrds = new int[n][];
       multi = new SortedSetDocValues[n];
       ordCounts = new int[n][];
       for (int d = 0; d < n; d++) {
@@ -197,6 +201,7 @@ final class FacetTally {
         SortedDocValues one = DocValues.unwrapSingleton(set);
         if (one != null) {
           single[d] = one;
+          singleOrds[d] = SegmentValues.ords(reader, field);
           ordCounts[d] = new int[one.getValueCount()];
         } else {
           multi[d] = set;
@@ -206,7 +211,9 @@ final class FacetTally {
       boolean oldLayout = n > 0 && reader.getFieldInfos().fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME) != null;
       old = oldLayout ? DocValues.getSortedSet(reader, FacetsConfig.DEFAULT_INDEX_FIELD_NAME) : null;
       oldCounts = old == null ? null : new int[Math.toIntExact(old.getValueCount())];
-      if (published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null) {
+      publishedValues = published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null
+          ? SegmentValues.longs(reader, PageFields.PUBLISHED) : null;
+      if (publishedValues == null && published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null) {
         SortedNumericDocValues many = DocValues.getSortedNumeric(reader, PageFields.PUBLISHED);
         publishedOne = DocValues.unwrapSingleton(many);
         publishedMany = publishedOne == null ? many : null;
@@ -220,7 +227,12 @@ final class FacetTally {
     void count(int doc) throws IOException {
       counted++;
       for (int d = 0; d < single.length; d++) {
-        if (single[d] != null) {
+        if (singleOrds[d] != null) {
+          int ord = singleOrds[d][doc];
+          if (ord >= 0) {
+            ordCounts[d][ord]++;
+          }
+        } else if (single[d] != null) {
           if (single[d].advanceExact(doc)) {
             ordCounts[d][single[d].ordValue()]++;
           }
@@ -235,7 +247,11 @@ final class FacetTally {
           oldCounts[(int) old.nextOrd()]++;
         }
       }
-      if (publishedOne != null) {
+      if (publishedValues != null) {
+        if (publishedValues.present().get(doc)) {
+          countPublished(publishedValues.values()[doc], null);
+        }
+      } else if (publishedOne != null) {
         if (publishedOne.advanceExact(doc)) {
           countPublished(publishedOne.longValue(), null);
         }

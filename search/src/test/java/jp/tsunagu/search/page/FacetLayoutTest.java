@@ -214,6 +214,20 @@ class FacetLayoutTest {
     }
   }
 
+  @Test
+  void theArraysOfASegmentAreDroppedWhenItCloses() throws Exception {
+    int before = SegmentValues.size();
+    int leaves;
+    try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir.resolve("new")))) {
+      leaves = reader.leaves().size();
+      PageResults results = new PageSearch(analysis, new BestBets()).run(searcher(reader), request("ごみ", b -> {}), true);
+      assertTrue(results.total() > 0);
+      // at least category, department, language and the publication time of every segment
+      assertTrue(SegmentValues.size() >= before + 4 * leaves, SegmentValues.size() + " arrays");
+    }
+    assertEquals(before, SegmentValues.size());
+  }
+
   static FacetedSearcher searcher(DirectoryReader reader) throws Exception {
     return (FacetedSearcher) FacetedSearcher.factory(null).newSearcher(reader, null);
   }
