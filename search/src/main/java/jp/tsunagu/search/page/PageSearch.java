@@ -130,8 +130,8 @@ final class PageSearch {
   /**
    * The search in two steps, on an index with the matching-only fields: find and count every
    * match without scores on those fields (one posting list per word), counting the facets of each
-   * as it is found ({@link FacetTally}); then score with the full query only the matches that can reach the window ({@link
-   * CandidateRanking}). Null when the index or the query does not allow it (an index written
+   * as it is found ({@link FacetTally}); then score with the full query only the matches that can
+   * reach the window ({@link CandidateRanking}). Null when the index or the query does not allow it (an index written
    * before those fields, a query part without a bound): then the caller scores every match.
    */
   private Found matchThenRank(FacetedSearcher searcher, PageQuery request, Set<String> pinnedKeys, IndexStats stats,
