@@ -23,7 +23,7 @@ public final class FacetedSearcher extends IndexSearcher {
     super(reader);
     this.fieldInfos = FieldInfos.getMergedFieldInfos(reader);
     FieldInfo info = fieldInfos.fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME);
-    this.facetState = info == null ? null : new DefaultSortedSetDocValuesReaderState(reader, config);
+    this.facetState = info == null || config == null ? null : new DefaultSortedSetDocValuesReaderState(reader, config);
   }
 
   /** True when some document of this reader has the field. */
@@ -36,12 +36,17 @@ public final class FacetedSearcher extends IndexSearcher {
     return fieldInfos.fieldInfo(field);
   }
 
-  /** Null while no document with facets has been indexed. */
+  /** Null while no document with facets has been indexed, and for a searcher made without a facet configuration. */
   public SortedSetDocValuesReaderState facetState() {
     return facetState;
   }
 
-  /** Creates a {@code FacetedSearcher} on every refresh. */
+  /**
+   * Creates a {@code FacetedSearcher} on every refresh.
+   *
+   * @param config the facet configuration whose ordinal state to build, or null for none (an index
+   *     that counts its facets from its own doc values fields)
+   */
   public static SearcherFactory factory(FacetsConfig config) {
     return new SearcherFactory() {
       @Override

@@ -1,7 +1,5 @@
 package jp.tsunagu.search.page;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.text.Normalizer;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,11 +11,12 @@ import jp.tsunagu.search.analysis.TenantAnalysis;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.facet.FacetsConfig;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.util.BytesRef;
 
 /** Turns a {@link Page} into its Lucene document, analysed with the page tenant's analysis. */
 public final class PageDocuments {
@@ -25,7 +24,6 @@ public final class PageDocuments {
   static final int SUGGEST_KEY_LENGTH = 24;
 
   private final AnalysisRegistry analysis;
-  private final FacetsConfig facets = PageFields.facetsConfig();
 
   public PageDocuments(AnalysisRegistry analysis) {
     this.analysis = analysis;
@@ -51,11 +49,7 @@ public final class PageDocuments {
     addKeyword(doc, PageFields.LANGUAGE, page.language().code());
     doc.add(new LongField(PageFields.PUBLISHED, page.published().toEpochMilli(), Field.Store.YES));
     doc.add(new LongField(PageFields.UPDATED, page.updated().toEpochMilli(), Field.Store.YES));
-    try {
-      return facets.build(doc);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return doc;
   }
 
   private void addText(Document doc, Page page) {
@@ -139,10 +133,11 @@ public final class PageDocuments {
       return;
     }
     doc.add(new StringField(field, value, Field.Store.YES));
-    doc.add(new SortedSetDocValuesFacetField(field, value));
+    // One doc values field per dimension, counted by FacetTally.
+    BytesRef bytes = new BytesRef(value);
+    doc.add(PageFields.MULTI_VALUED.contains(field)
+        ? new SortedSetDocValuesField(PageFields.facetValues(field), bytes)
+        : new SortedDocValuesField(PageFields.facetValues(field), bytes));
   }
 
-  FacetsConfig facets() {
-    return facets;
-  }
 }

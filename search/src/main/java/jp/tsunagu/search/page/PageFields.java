@@ -81,7 +81,23 @@ public final class PageFields {
     return type;
   }
 
-  /** Facet dimensions kept as sorted-set doc values. */
+  /**
+   * The doc values field holding a facet dimension's values ({@code facet_category}, ...): one
+   * field per dimension, so a search reads only the dimensions it asks for. Single-valued
+   * dimensions are sorted doc values, multi-valued ones ({@link #MULTI_VALUED}) sorted-set.
+   */
+  public static String facetValues(String dim) {
+    return "facet_" + dim;
+  }
+
+  /** The dimensions a page may have several values of. */
+  public static final java.util.Set<String> MULTI_VALUED = java.util.Set.of(TAG, DISTRICT, LIFE_STAGE);
+
+  /**
+   * Lucene's facet configuration of the page dimensions, as pages were written before the
+   * per-dimension fields ({@link #facetValues}): all in one sorted-set field. Pages of that layout
+   * are still counted (see {@code FacetTally}) until the index is rebuilt.
+   */
   public static FacetsConfig facetsConfig() {
     FacetsConfig config = new FacetsConfig();
     config.setMultiValued(TAG, true);

@@ -40,7 +40,7 @@ public final class PageIndex implements AutoCloseable {
     this.analysis = analysis;
     this.documents = new PageDocuments(analysis);
     this.search = new PageSearch(analysis, bestBets);
-    this.index = new GenerationalIndex<>(root, analysis.english(), FacetedSearcher.factory(PageFields.facetsConfig()));
+    this.index = new GenerationalIndex<>(root, analysis.english(), FacetedSearcher.factory(null));
   }
 
   /**

@@ -15,15 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.facet.FacetResult;
-import org.apache.lucene.facet.Facets;
-import org.apache.lucene.facet.FacetsCollector;
 import org.apache.lucene.facet.FacetsCollectorManager;
-import org.apache.lucene.facet.LabelAndValue;
-import org.apache.lucene.facet.MultiLongValuesSource;
-import org.apache.lucene.facet.range.LongRange;
-import org.apache.lucene.facet.range.LongRangeFacetCounts;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -97,16 +89,19 @@ final class PageSearch {
     boolean english = searcher.hasField(PageFields.BODY_EN);
     Query query = queries.build(request, pinnedKeys, stats, english);
     int window = request.offset() + request.limit();
+    FacetTally tally = new FacetTally(request.facets(), request.now(), MAX_FACET_VALUES);
     Found found = request.query().isEmpty() || !twoSteps ? null
-        : matchThenRank(searcher, request, pinnedKeys, stats, english, query, window);
+        : matchThenRank(searcher, request, pinnedKeys, stats, english, query, window, tally);
     if (found == null) {
       FacetsCollectorManager.FacetsResult all = request.query().isEmpty()
           ? FacetsCollectorManager.search(searcher, query, window, NEWEST_FIRST, new FacetsCollectorManager())
           : FacetsCollectorManager.search(searcher, query, window, new FacetsCollectorManager());
-      found = new Found(all.topDocs(), all.topDocs().totalHits.value(), all.facetsCollector());
+      if (!request.facets().isEmpty()) {
+        tally.countAll(all.facetsCollector());
+      }
+      found = new Found(all.topDocs(), all.topDocs().totalHits.value());
     }
     TopDocs top = found.top();
-    FacetsCollector collected = found.matches();
     ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(request.offset(), top.scoreDocs.length),
         top.scoreDocs.length);
     // Each hit's stored fields are read once; the highlighter gets its body from them.
@@ -126,21 +121,21 @@ final class PageSearch {
     Optional<String> didYouMean = total < 3 && !request.query().isEmpty()
         ? spelling.suggest(searcher, request.text(), request.tenants())
         : Optional.empty();
-    return new PageResults(total, pinned, hits, facets(searcher, collected, request), didYouMean);
+    return new PageResults(total, pinned, hits, tally.result(), didYouMean);
   }
 
-  /** The window of hits, the exact number of matches, and the matches for the facets. */
-  private record Found(TopDocs top, long total, FacetsCollector matches) {}
+  /** The window of hits and the exact number of matches. */
+  private record Found(TopDocs top, long total) {}
 
   /**
    * The search in two steps, on an index with the matching-only fields: find and count every
-   * match without scores on those fields (one posting list per word), collecting them for the
-   * facets; then score with the full query only the matches that can reach the window ({@link
-   * CandidateRanking}). Null when the index or the query does not allow it (an index written
+   * match without scores on those fields (one posting list per word), counting the facets of each
+   * as it is found ({@link FacetTally}); then score with the full query only the matches that can
+   * reach the window ({@link CandidateRanking}). Null when the index or the query does not allow it (an index written
    * before those fields, a query part without a bound): then the caller scores every match.
    */
   private Found matchThenRank(FacetedSearcher searcher, PageQuery request, Set<String> pinnedKeys, IndexStats stats,
-      boolean english, Query full, int window) throws IOException {
+      boolean english, Query full, int window, FacetTally tally) throws IOException {
     if (!stats.hasMatchFields()) {
       return null;
     }
@@ -152,13 +147,9 @@ final class PageSearch {
     // this search does not keep.
     IndexSearcher uncached = new IndexSearcher(searcher.getIndexReader());
     uncached.setQueryCache(null);
-    FacetsCollector matches = uncached.search(queries.matching(request, pinnedKeys, stats, english),
-        new FacetsCollectorManager(false));
-    long total = 0;
-    for (FacetsCollector.MatchingDocs m : matches.getMatchingDocs()) {
-      total += m.totalHits();
-    }
-    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total, matches);
+    uncached.search(queries.matching(request, pinnedKeys, stats, english), FacetTally.manager(tally));
+    long total = tally.total();
+    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total);
   }
 
   private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page, Map<Integer, Document> docs)
@@ -313,57 +304,5 @@ final class PageSearch {
 
   private static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
-
-  private Map<String, List<FacetCount>> facets(FacetedSearcher searcher, FacetsCollector collected, PageQuery request)
-      throws IOException {
-    Map<String, List<FacetCount>> out = new LinkedHashMap<>();
-    if (request.facets().isEmpty()) {
-      return out;
-    }
-    Facets counts = searcher.facetState() == null ? null : new SortedSetDocValuesFacetCounts(searcher.facetState(), collected);
-    for (PageFacet facet : PageFacet.values()) {
-      if (!request.facets().contains(facet)) {
-        continue;
-      }
-      if (facet == PageFacet.PUBLISHED) {
-        out.put(facet.apiName(), publishedCounts(collected, request.now()));
-        continue;
-      }
-      List<FacetCount> values = new ArrayList<>();
-      FacetResult result = counts == null ? null : topChildren(counts, facet.apiName());
-      if (result != null) {
-        for (LabelAndValue lv : result.labelValues) {
-          values.add(new FacetCount(lv.label, lv.value.longValue()));
-        }
-      }
-      out.put(facet.apiName(), List.copyOf(values));
-    }
-    return out;
-  }
-
-  private static FacetResult topChildren(Facets counts, String dim) throws IOException {
-    try {
-      return counts.getTopChildren(MAX_FACET_VALUES, dim);
-    } catch (IllegalArgumentException noValuesYet) {
-      // The dimension exists in the configuration but no page has a value for it yet.
-      return null;
-    }
-  }
-
-  private static List<FacetCount> publishedCounts(FacetsCollector collected, Instant now) throws IOException {
-    PublishedRange[] ranges = PublishedRange.values();
-    LongRange[] longRanges = new LongRange[ranges.length];
-    for (int i = 0; i < ranges.length; i++) {
-      longRanges[i] = new LongRange(ranges[i].code(), ranges[i].from(now), true, ranges[i].to(now), true);
-    }
-    LongRangeFacetCounts counts = new LongRangeFacetCounts(PageFields.PUBLISHED,
-        MultiLongValuesSource.fromLongField(PageFields.PUBLISHED), collected, longRanges);
-    FacetResult result = counts.getAllChildren(PageFields.PUBLISHED);
-    List<FacetCount> values = new ArrayList<>();
-    for (LabelAndValue lv : result.labelValues) {
-      values.add(new FacetCount(lv.label, lv.value.longValue()));
-    }
-    return List.copyOf(values);
   }
 }

@@ -11,7 +11,8 @@ import java.text.StringCharacterIterator;
  */
 final class SentenceBreaks extends BreakIterator {
 
-  private CharacterIterator source = new StringCharacterIterator("");
+  /** The text as a character iterator, made when asked for; null until then. */
+  private CharacterIterator source;
   private String text = "";
   private int begin;
   private int current;
@@ -119,12 +120,19 @@ final class SentenceBreaks extends BreakIterator {
 
   @Override
   public CharacterIterator getText() {
+    if (source == null) {
+      source = new StringCharacterIterator(text);
+    }
     return source;
   }
 
+  /** The highlighter's way in: the string itself, not copied through a character iterator. */
   @Override
   public void setText(String newText) {
-    setText(new StringCharacterIterator(newText));
+    source = null;
+    text = newText;
+    begin = 0;
+    current = 0;
   }
 
   @Override
@@ -143,7 +151,7 @@ final class SentenceBreaks extends BreakIterator {
   @Override
   public Object clone() {
     SentenceBreaks copy = (SentenceBreaks) super.clone();
-    copy.source = (CharacterIterator) source.clone();
+    copy.source = source == null ? null : (CharacterIterator) source.clone();
     return copy;
   }
 }
