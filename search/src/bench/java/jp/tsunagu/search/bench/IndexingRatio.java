@@ -67,8 +67,11 @@ final class IndexingRatio {
   /**
    * Pairs of shots run first and not counted: indexing runs much more code than analysis (the
    * writer, codecs, merges), which the JIT compiler is still compiling during the first shots.
+   * After two pairs the C2 compiler threads still took about 0.5 s of CPU per 2,000-page `upsert`
+   * shot (13 % of the shot's process CPU time); a load of 100,000 pages runs for a minute or more,
+   * where that is paid once.
    */
-  static final int WARMUP_PAIRS = 2;
+  static final int WARMUP_PAIRS = 4;
 
   /** Medians over {@code shots} interleaved pairs, after {@link #WARMUP_PAIRS} warm-up pairs. */
   static Figures measure(List<Page> pages, int threads, boolean bulk, int shots) throws Exception {
