@@ -145,7 +145,7 @@ final class IndexingRatio {
     return seen;
   }
 
-  private static void index(Path root, AnalysisRegistry registry, List<Page> pages, int threads, boolean bulk)
+  static void index(Path root, AnalysisRegistry registry, List<Page> pages, int threads, boolean bulk)
       throws IOException {
     Path dir = Files.createTempDirectory(root, "run");
     try (PageIndex index = PageIndex.open(dir, registry)) {

@@ -121,7 +121,7 @@ public final class AnalyzedText {
     return new Distinct(texts, false);
   }
 
-  /** UTF-8 terms back to back in one buffer; term {@code i} ends at {@code ends[i]}. */
+  /** UTF-8 terms back to back in one buffer; term {@code i} ends at {@code termEnds[i]}. */
   private static final class Terms {
     private byte[] bytes;
     private int[] termEnds;
