@@ -287,6 +287,13 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
               failure.compareAndSet(null, e);
             }
           }
+          if (failure.get() == null) {
+            // Every worker flushes a buffer as it finishes: the last segments are written by all
+            // threads at once instead of by the final merge's flush on one.
+            next.flushOwnBuffer();
+          }
+        } catch (IOException | RuntimeException e) {
+          failure.compareAndSet(null, e);
         } catch (InterruptedException e) {
           failure.compareAndSet(null, e);
         }

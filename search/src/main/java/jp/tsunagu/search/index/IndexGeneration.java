@@ -97,6 +97,9 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
       IndexWriterConfig config = new IndexWriterConfig(analyzer)
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
           .setRAMBufferSizeMB(64)
+          // Flushed segments as separate files: a compound file would copy every flushed file
+          // once more, and most small segments are merged away soon anyway.
+          .setUseCompoundFile(false)
           .setCommitOnClose(true);
       writer = new IndexWriter(directory, config);
       if (committed >= 0) {
@@ -125,6 +128,15 @@ final class IndexGeneration<S extends IndexSearcher> implements Closeable {
   /** Atomically deletes every document matching {@code scope} and adds {@code documents}. */
   long replaceAll(Term scope, java.util.List<? extends Iterable<? extends IndexableField>> documents) throws IOException {
     return writer.updateDocuments(scope, documents);
+  }
+
+  /**
+   * Writes the calling thread's share of the buffered documents to a segment now (the largest
+   * buffer nobody is writing to), so that threads that finished writing flush in parallel rather
+   * than one after the other at the next commit or merge.
+   */
+  void flushOwnBuffer() throws IOException {
+    writer.flushNextBuffer();
   }
 
   /** Merges the generation down to at most {@code maxSegments} segments, waiting for the merges. */

@@ -62,8 +62,12 @@ public final class PageDocuments {
     }
     TenantAnalysis tenant = analysis.forTenant(page.tenant());
     AnalyzedText title = addJapanese(doc, tenant, PageFields.TITLE, PageFields.TITLE_READING, page.title());
-    addJapanese(doc, tenant, PageFields.SUMMARY, PageFields.SUMMARY_READING, page.summary());
-    addJapanese(doc, tenant, PageFields.BODY, PageFields.BODY_READING, page.body());
+    AnalyzedText summary = addJapanese(doc, tenant, PageFields.SUMMARY, PageFields.SUMMARY_READING, page.summary());
+    AnalyzedText body = addJapanese(doc, tenant, PageFields.BODY, PageFields.BODY_READING, page.body());
+    // The same tokens once more, for matching only (no second analysis). These fields keep
+    // documents only, so each distinct term of the page is given once.
+    doc.add(new Field(PageFields.MATCH, AnalyzedText.distinctTerms(title, summary, body), PageFields.MATCH_ONLY));
+    doc.add(new Field(PageFields.MATCH_READING, AnalyzedText.distinctReadings(title, summary, body), PageFields.MATCH_ONLY));
     addSuggestKeys(doc, page.title(), title);
   }
 
@@ -72,9 +76,6 @@ public final class PageDocuments {
     AnalyzedText analyzed = AnalyzedText.analyze(tenant.indexSurface(), field, text);
     doc.add(new Field(field, analyzed.surfaceStream(), PageFields.TEXT_WITH_OFFSETS));
     doc.add(new Field(readingField, analyzed.readingStream(), PageFields.TEXT_READING));
-    // The same tokens once more, for matching only (no second analysis).
-    doc.add(new Field(PageFields.MATCH, analyzed.surfaceStream(), PageFields.MATCH_ONLY));
-    doc.add(new Field(PageFields.MATCH_READING, analyzed.readingStream(), PageFields.MATCH_ONLY));
     return analyzed;
   }
 

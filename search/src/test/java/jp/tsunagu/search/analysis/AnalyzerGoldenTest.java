@@ -95,5 +95,46 @@ class AnalyzerGoldenTest {
     AnalyzedText analyzed = AnalyzedText.analyze(standard.indexSurface(), "body", text);
     assertEquals(surface(standard, text), analyzed.terms());
     assertEquals(reading(standard, text), analyzed.readings());
+    // The replayed streams carry the same terms as bytes, in the same order.
+    assertEquals(analyzed.terms(), replayed(analyzed.surfaceStream()));
+    assertEquals(analyzed.readings(), replayed(analyzed.readingStream()));
+  }
+
+  @Test
+  void unknownWordsReadAsTheirOwnKatakana() {
+    String text = "ぴよぴよ教室";
+    AnalyzedText analyzed = AnalyzedText.analyze(standard.indexSurface(), "body", text);
+    assertEquals(reading(standard, text), analyzed.readings());
+    assertEquals("ピヨピヨ", analyzed.readings().getFirst());
+  }
+
+  @Test
+  void distinctTermsGiveEachTermOfSeveralTextsOnce() {
+    AnalyzedText a = AnalyzedText.analyze(standard.indexSurface(), "title", "子供の医療費と子供の健康");
+    AnalyzedText b = AnalyzedText.analyze(standard.indexSurface(), "summary", "");
+    AnalyzedText c = AnalyzedText.analyze(standard.indexSurface(), "body", "医療費の助成、こどもと子ども。健康。");
+    List<String> terms = new java.util.ArrayList<>(a.terms());
+    terms.addAll(c.terms());
+    List<String> readings = new java.util.ArrayList<>(a.readings());
+    readings.addAll(c.readings());
+    assertEquals(List.copyOf(new java.util.LinkedHashSet<>(terms)), replayed(AnalyzedText.distinctTerms(a, b, c)));
+    assertEquals(List.copyOf(new java.util.LinkedHashSet<>(readings)), replayed(AnalyzedText.distinctReadings(a, b, c)));
+    assertEquals(List.of("コドモ", "イリョウ", "ヒ", "ケンコウ", "ジョセイ"), replayed(AnalyzedText.distinctReadings(a, b, c)));
+  }
+
+  /** The terms of a stream that gives them as bytes, as the index writer reads them. */
+  static List<String> replayed(org.apache.lucene.analysis.TokenStream ts) {
+    List<String> out = new java.util.ArrayList<>();
+    try (ts) {
+      var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.getBytesRef().utf8ToString());
+      }
+      ts.end();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 }
