@@ -38,13 +38,7 @@ final class SegmentValues {
    * or null when the segment cannot be cached (no core cache key).
    */
   static int[] ords(LeafReader reader, String field) throws IOException {
-    IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
-    if (helper == null) {
-      return null;
-    }
-    Key key = new Key(helper.getKey(), field);
-    Object cached = CACHE.get(key);
-    if (cached == null) {
+    return (int[]) cached(reader, field, () -> {
       // A sorted field, or a sorted-set one whose every page has one value.
       SortedDocValues values = DocValues.unwrapSingleton(DocValues.getSortedSet(reader, field));
       if (values == null) {
@@ -55,20 +49,13 @@ final class SegmentValues {
       for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
         ords[doc] = values.ordValue();
       }
-      cached = keep(helper, key, ords);
-    }
-    return (int[]) cached;
+      return ords;
+    });
   }
 
   /** The single value of every page of the segment in the numeric field, or null when the segment cannot be cached. */
   static Longs longs(LeafReader reader, String field) throws IOException {
-    IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
-    if (helper == null) {
-      return null;
-    }
-    Key key = new Key(helper.getKey(), field);
-    Object cached = CACHE.get(key);
-    if (cached == null) {
+    return (Longs) cached(reader, field, () -> {
       NumericDocValues values = DocValues.unwrapSingleton(DocValues.getSortedNumeric(reader, field));
       if (values == null) {
         return null;
@@ -79,9 +66,31 @@ final class SegmentValues {
         longs[doc] = values.longValue();
         present.set(doc);
       }
-      cached = keep(helper, key, new Longs(longs, present));
+      return new Longs(longs, present);
+    });
+  }
+
+  /** Reads a segment's values once; null when the field is not single-valued there. */
+  private interface Loader {
+    Object load() throws IOException;
+  }
+
+  /** The segment's kept values of {@code field}, loaded now if not kept yet; null when the segment cannot be cached. */
+  private static Object cached(LeafReader reader, String field, Loader loader) throws IOException {
+    IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
+    if (helper == null) {
+      return null;
     }
-    return (Longs) cached;
+    Key key = new Key(helper.getKey(), field);
+    Object cached = CACHE.get(key);
+    if (cached == null) {
+      Object loaded = loader.load();
+      if (loaded == null) {
+        return null;
+      }
+      cached = keep(helper, key, loaded);
+    }
+    return cached;
   }
 
   private static Object keep(IndexReader.CacheHelper helper, Key key, Object value) {
