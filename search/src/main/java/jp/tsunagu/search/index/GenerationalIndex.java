@@ -2,10 +2,7 @@ package jp.tsunagu.search.index;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,9 +36,9 @@ import org.apache.lucene.search.SearcherFactory;
  */
 public final class GenerationalIndex<S extends IndexSearcher> implements Closeable {
 
-  private static final String CURRENT = "CURRENT";
 
   private final Path root;
+  private final GenerationDirectories directories;
   private final Analyzer analyzer;
   private final SearcherFactory searchers;
   private final AtomicReference<IndexGeneration<S>> live = new AtomicReference<>();
@@ -68,13 +65,12 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     this.analyzer = analyzer;
     this.searchers = searchers;
     try {
-      Files.createDirectories(root);
-      Path current = root.resolve(CURRENT);
-      long number = Files.exists(current) ? Long.parseLong(Files.readString(current).trim()) : 1;
-      removeGenerationsOtherThan(number);
-      live.set(IndexGeneration.open(number, generationPath(number), analyzer, searchers, true, maxStaleSec));
-      if (!Files.exists(current)) {
-        writeCurrent(number);
+      directories = new GenerationDirectories(root);
+      long number = directories.current();
+      directories.removeAllBut(number);
+      live.set(IndexGeneration.open(number, directories.path(number), analyzer, searchers, true, maxStaleSec));
+      if (!directories.hasCurrent()) {
+        directories.makeCurrent(number);
       }
     } catch (IOException | NumberFormatException e) {
       throw new SearchException("cannot open index at " + root, e);
@@ -231,8 +227,8 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     IndexGeneration<S> next = null;
     try {
       long number = generation() + 1;
-      removeGenerationsOtherThan(number - 1);
-      next = IndexGeneration.open(number, generationPath(number), analyzer, searchers, false, maxStaleSec);
+      directories.removeAllBut(number - 1);
+      next = IndexGeneration.open(number, directories.path(number), analyzer, searchers, false, maxStaleSec);
       next.deleteAll();
       fill(next, documents.iterator(), progress, threads);
       next.mergeDown(REBUILT_SEGMENTS);
@@ -355,7 +351,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       next.commit(sequence);
       next.refresh();
       next.startReopening();
-      writeCurrent(next.number());
+      directories.makeCurrent(next.number());
       IndexGeneration<S> old = live.getAndSet(next);
       pending.set(null);
       old.close();
@@ -390,44 +386,9 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
   private static void abandonQuietly(IndexGeneration<?> generation) {
     try {
       generation.abandon();
-      deleteTree(generation.path());
+      GenerationDirectories.deleteTree(generation.path());
     } catch (IOException | RuntimeException ignored) {
       // The next open removes the directory.
-    }
-  }
-
-  private Path generationPath(long number) {
-    return root.resolve(String.format("gen-%06d", number));
-  }
-
-  private void writeCurrent(long number) throws IOException {
-    Path tmp = root.resolve(CURRENT + ".tmp");
-    Files.writeString(tmp, Long.toString(number), StandardCharsets.US_ASCII);
-    try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    Files.move(tmp, root.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private void removeGenerationsOtherThan(long keep) throws IOException {
-    try (Stream<Path> children = Files.list(root)) {
-      for (Path child : children.toList()) {
-        String name = child.getFileName().toString();
-        if (name.startsWith("gen-") && !child.equals(generationPath(keep))) {
-          deleteTree(child);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
