@@ -45,15 +45,15 @@ final class FlowRepository {
   }
 
   /**
-   * Sign-in with a consent in force (remembered consent): login (or consent, signing in again) →
-   * done in one checked UPDATE that also records the service's subject for the citizen, so a
+   * Sign-in with a consent in force (remembered consent): from the states a sign-in may come from
+   * (login, or consent when signing in again) → done in one checked UPDATE that also records the service's subject for the citizen, so a
    * returning citizen's sign-in writes the flow once.
    */
   Future<Optional<Flow>> signedInWithConsent(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr,
                                              List<String> scopes, byte[] codeHash, Instant codeExpiresAt, String subject) {
     return pool.preparedQuery("WITH moved AS (UPDATE oidc_flow SET state = 'done', account_id = $2, account_stamp = $3, sid = $4, "
             + "auth_time = $5, acr = $6, granted_scopes = $7, code_hash = $8, code_expires_at = $9 "
-            + "WHERE id = $1 AND state IN ('login', 'consent') AND expires_at > now() RETURNING *), "
+            + "WHERE id = $1 AND state IN (" + states(FlowState.CONSENT.predecessors()) + ") AND expires_at > now() RETURNING *), "
             + "subject AS (INSERT INTO oidc_subject (client_id, subject, account_id) SELECT client_id, $10, account_id FROM moved "
             + "ON CONFLICT DO NOTHING) SELECT * FROM moved")
         .execute(Tuple.from(List.of(id, accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr, scopes.toArray(String[]::new),
@@ -84,7 +84,7 @@ final class FlowRepository {
   }
 
   private Future<Optional<Flow>> move(UUID id, FlowState next, String set, Object... values) {
-    String from = String.join(",", next.predecessors().stream().map(s -> "'" + s.id() + "'").toList());
+    String from = states(next.predecessors());
     Object[] params = new Object[values.length + 2];
     params[0] = id;
     params[1] = next.id();
@@ -93,6 +93,11 @@ final class FlowRepository {
             + ") AND expires_at > now() RETURNING *")
         .execute(Tuple.from(Arrays.asList(params)))
         .map(FlowRepository::first);
+  }
+
+  /** The SQL list of states a flow may come from ({@code 'login','consent'}). */
+  private static String states(java.util.Set<FlowState> from) {
+    return String.join(",", from.stream().sorted().map(s -> "'" + s.id() + "'").toList());
   }
 
   private static Optional<Flow> first(RowSet<Row> rows) {
