@@ -29,7 +29,7 @@ public final class QueryProfile {
         System.out.printf("built %d pages in %.1f s%n", pages, (System.nanoTime() - t0) / 1e9);
       }
     }
-    QueryCpu.Figures cpu = QueryCpu.measure(dir, 10, rounds);
+    QueryCpu.Figures cpu = QueryCpu.measure(dir, 20, rounds);
     System.out.printf("CPU per search: full %.2f ms, without highlights %.2f ms, text only %.2f ms (median of %d rounds); load %s%n",
         cpu.fullMs(), cpu.withoutHighlightsMs(), cpu.textOnlyMs(), cpu.rounds(), SearchBenchmarks.loadAverage());
   }

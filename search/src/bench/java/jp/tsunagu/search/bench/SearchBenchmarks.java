@@ -38,8 +38,8 @@ public final class SearchBenchmarks {
   static final int INGEST_SECONDS = 20;
   static final int INDEXING_PAGES = 2_000;
   static final int INDEXING_SHOTS = 3;
-  static final int QUERY_CPU_WARMUP = 10;
-  static final int QUERY_CPU_ROUNDS = 15;
+  static final int QUERY_CPU_WARMUP = 20;
+  static final int QUERY_CPU_ROUNDS = 25;
 
   public static void main(String[] args) throws Exception {
     int pages = Integer.parseInt(args[0]);
@@ -246,7 +246,7 @@ public final class SearchBenchmarks {
         + " nothing; the `upsert` shot writes in batches of " + IndexingRatio.LIVE_BATCH + " with a reopen requested"
         + " after each, as the platform's indexer does, and commits once at the end. Query latency: JMH SampleTime, %d + %d samples, %d queries of"
         + " 2–3 words (e.g. 「保育園 申し込み」, 「乳幼児 健診 日程」) cycled by every client. CPU time per search: one"
-        + " thread, median of %d rounds of the %d queries. Freshness: %d pages published at a steady %d pages/s onto"
+        + " thread, median of %d rounds of the %d queries after " + QUERY_CPU_WARMUP + ", the three kinds interleaved. Freshness: %d pages published at a steady %d pages/s onto"
         + " the %d-page index; the passive reader polls every 2 ms, the index reopens at least every 0.25 s on its"
         + " own.%n%n",
         live.pages(), live.shots(), lucene.getN(), pg.getN(), BenchCorpus.QUERIES.size(), cpu.rounds(),

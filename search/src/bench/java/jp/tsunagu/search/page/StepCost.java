@@ -44,7 +44,7 @@ public final class StepCost {
               u.setQueryCache(null);
               long total = u.search(matching, FacetTally.manager(new FacetTally(Set.of(), request.now(), 30))).total();
               long t2 = threads.getCurrentThreadCpuTime();
-              long scored = ranking.top(u, full, total, 10, stats, CandidateRanking.SCORE_ALL_BELOW).scored();
+              long scored = ranking.top(u, full, total, 10, stats, Integer.getInteger("scoreAllBelow", CandidateRanking.SCORE_ALL_BELOW)).scored();
               long t3 = threads.getCurrentThreadCpuTime();
               u.search(matching, FacetTally.manager(new FacetTally(request.facets(), request.now(), 30))).result();
               long t4 = threads.getCurrentThreadCpuTime() - (t2 - t1);

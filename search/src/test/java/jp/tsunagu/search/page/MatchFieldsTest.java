@@ -58,26 +58,33 @@ class MatchFieldsTest {
       try (FSDirectory directory = FSDirectory.open(dir.resolve(root));
            DirectoryReader reader = DirectoryReader.open(directory)) {
         assertEquals(pages.size(), reader.numDocs());
+        int terms = 0;
+        int readings = 0;
         for (LeafReaderContext leaf : reader.leaves()) {
-          assertUnion(leaf.reader(), PageFields.MATCH, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
-          assertUnion(leaf.reader(), PageFields.MATCH_READING,
+          terms += assertUnion(leaf.reader(), PageFields.MATCH, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
+          readings += assertUnion(leaf.reader(), PageFields.MATCH_READING,
               PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);
         }
+        // Over the whole index: the live path may flush a segment of one short page (the last one)
+        // at its commit, which holds few terms.
+        assertTrue(terms > 100, "the index holds text");
+        assertTrue(readings > 100, "the index holds readings");
       }
     }
   }
 
-  private static void assertUnion(LeafReader reader, String match, String... fields) throws IOException {
+  /** Checks one segment; returns how many terms its text fields hold. */
+  private static int assertUnion(LeafReader reader, String match, String... fields) throws IOException {
     Map<BytesRef, Set<Integer>> expected = new TreeMap<>();
     for (String field : fields) {
       postings(reader, field).forEach((term, docs) -> expected.computeIfAbsent(term, t -> new TreeSet<>()).addAll(docs));
     }
     Map<BytesRef, Set<Integer>> actual = postings(reader, match);
-    assertTrue(expected.size() > 100, "the index holds text");
     assertEquals(expected.keySet(), actual.keySet(), match + ": terms");
     for (Map.Entry<BytesRef, Set<Integer>> e : expected.entrySet()) {
       assertEquals(e.getValue(), actual.get(e.getKey()), match + ":" + e.getKey().utf8ToString());
     }
+    return expected.size();
   }
 
   private static Map<BytesRef, Set<Integer>> postings(LeafReader reader, String field) throws IOException {
