@@ -22,7 +22,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.Collector;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.DocIdStream;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
@@ -165,11 +164,6 @@ final class FacetTally {
           }
 
           @Override
-          public void collect(DocIdStream docs) throws IOException {
-            leaf.count(docs);
-          }
-
-          @Override
           public void finish() throws IOException {
             leaf.finish();
           }
@@ -190,16 +184,6 @@ final class FacetTally {
     private final int[] oldCounts;
     private final NumericDocValues publishedOne;
     private final SortedNumericDocValues publishedMany;
-    /**
-     * The common case, counted by {@link #countFromArrays}: every asked dimension that the segment
-     * has is single-valued with its ordinals in an array, no page of the old layout, and the
-     * publication times (if asked) in an array.
-     */
-    private final boolean fromArrays;
-    private final int[][] arrayOrds;
-    private final int[][] arrayCounts;
-    private final long[] publishedArray;
-    private final long[] publishedPresent;
     private long counted;
 
     private Leaf(LeafReader reader) throws IOException {
@@ -237,64 +221,10 @@ final class FacetTally {
         publishedOne = null;
         publishedMany = null;
       }
-      boolean arrays = old == null && (!published || publishedValues != null
-          || reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) == null);
-      int withOrds = 0;
-      for (int d = 0; d < n; d++) {
-        if (multi[d] != null || (single[d] != null && singleOrds[d] == null)) {
-          arrays = false;
-        }
-        if (singleOrds[d] != null) {
-          withOrds++;
-        }
-      }
-      fromArrays = arrays;
-      arrayOrds = new int[withOrds][];
-      arrayCounts = new int[withOrds][];
-      for (int d = 0, a = 0; d < n; d++) {
-        if (singleOrds[d] != null) {
-          arrayOrds[a] = singleOrds[d];
-          arrayCounts[a++] = ordCounts[d];
-        }
-      }
-      publishedArray = publishedValues == null ? null : publishedValues.values();
-      publishedPresent = publishedValues == null ? null : publishedValues.present().getBits();
-    }
-
-    /** Counts the pages of a stream (in increasing order). */
-    void count(DocIdStream docs) throws IOException {
-      if (fromArrays) {
-        docs.forEach(this::countFromArrays);
-      } else {
-        docs.forEach(this::count);
-      }
-    }
-
-    /** {@link #count} for a segment where everything asked is in arrays: a few array reads per page. */
-    private void countFromArrays(int doc) {
-      counted++;
-      for (int a = 0; a < arrayOrds.length; a++) {
-        int ord = arrayOrds[a][doc];
-        if (ord >= 0) {
-          arrayCounts[a][ord]++;
-        }
-      }
-      if (publishedArray != null && (publishedPresent[doc >> 6] & (1L << doc)) != 0) {
-        long value = publishedArray[doc];
-        for (int r = 0; r < rangeCounts.length; r++) {
-          if (value >= rangeFrom[r] && value <= rangeTo[r]) {
-            rangeCounts[r]++;
-          }
-        }
-      }
     }
 
     /** Counts one page; pages come in increasing order. */
     void count(int doc) throws IOException {
-      if (fromArrays) {
-        countFromArrays(doc);
-        return;
-      }
       counted++;
       for (int d = 0; d < single.length; d++) {
         if (singleOrds[d] != null) {
