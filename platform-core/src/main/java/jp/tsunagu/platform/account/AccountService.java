@@ -26,6 +26,8 @@ public final class AccountService {
   private final AccountRepository accounts = new AccountRepository();
   private final PasswordHasher hasher;
   private final RateLimiter limiter;
+  /** The rate limit of failed sign-ins per account, in 15-minute windows. */
+  public static final String SIGN_IN_PER_ACCOUNT = "signin-account";
   private final Limit signInPerAccount;
   private final Limit signInPerAddress;
   private final Limit mailPerAddress;
@@ -39,7 +41,7 @@ public final class AccountService {
     this.cache = cache;
     this.hasher = hasher;
     this.limiter = limiter;
-    this.signInPerAccount = new Limit("signin-account", signInAttemptsPer15Min, 900);
+    this.signInPerAccount = new Limit(SIGN_IN_PER_ACCOUNT, signInAttemptsPer15Min, 900);
     this.signInPerAddress = new Limit("signin-ip", signInAttemptsPer15Min * 10, 900);
     this.mailPerAddress = new Limit("mail-request", 5, 3600);
     this.publicUrl = publicUrl;

@@ -42,7 +42,7 @@ public final class TsunaguConfig {
   public static final Setting<String> DB_URL =
       new Setting<>("db.url", "", "PostgreSQL URL (postgresql://user:password@host:port/database); empty starts an embedded PostgreSQL.", TsunaguConfig::postgresUrl);
   public static final Setting<Integer> DB_POOL_SIZE =
-      new Setting<>("db.poolSize", "16", "Connections in the PostgreSQL pool of each node.", intBetween(1, 500));
+      new Setting<>("db.poolSize", "16", "Connections to PostgreSQL of each node, shared out over its event loops (at least 4 each).", intBetween(1, 500));
   public static final Setting<String> DB_EMBEDDED_DATA_DIR =
       new Setting<>("db.embeddedDataDir", "data/pg", "Data folder of the embedded PostgreSQL (kept between starts).", text());
 

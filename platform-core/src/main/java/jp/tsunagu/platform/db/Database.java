@@ -1,6 +1,7 @@
 package jp.tsunagu.platform.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -9,7 +10,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** Connection facts of the platform's PostgreSQL and the pool built from them. */
+/** Connection facts of the platform's PostgreSQL and the pools built from them ({@link EventLoopPools}). */
 public record Database(String host, int port, String database, String user, String password) {
 
   /** Parses a postgresql://user:password@host:port/database URL. */
@@ -40,8 +41,18 @@ public record Database(String host, int port, String database, String user, Stri
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
         .addProperty("search_path", "core");
-    PoolOptions pool = new PoolOptions().setMaxSize(size).setShared(true).setName("tsunagu-" + database + "-" + port);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    int perLoop = perLoop(size, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    return new EventLoopPools("tsunagu-" + database + "-" + port, name -> PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(perLoop).setShared(true).setName(name)).connectingTo(connect).using(vertx).build());
+  }
+
+  /**
+   * Connections of each event loop's pool: the node's {@code size} shared out over its event loops,
+   * and never fewer than 4, so that a transaction and a statement run beside it on the same loop
+   * do not wait for each other.
+   */
+  static int perLoop(int size, int eventLoops) {
+    return Math.max(4, (size + eventLoops - 1) / eventLoops);
   }
 
   @Override

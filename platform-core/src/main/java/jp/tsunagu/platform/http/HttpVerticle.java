@@ -1,6 +1,10 @@
 package jp.tsunagu.platform.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.net.RFC3986;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
@@ -15,6 +19,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.account.AccountHandlers;
@@ -62,7 +67,8 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(OpenAPIContract contract) {
+  /** The contract's API routes and the rest (pages, the OpenID endpoints, static files), each in its own router. */
+  private Handler<HttpServerRequest> router(OpenAPIContract contract) {
     TsunaguConfig config = services.config();
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     SessionHandler sessions = SessionHandler.create(new ThrottledSessionStore(ClusteredSessionStore.create(vertx, SESSION_MAP)))
@@ -73,10 +79,10 @@ public final class HttpVerticle extends VerticleBase {
         .setSessionTimeout(TimeUnit.MINUTES.toMillis(config.get(TsunaguConfig.SESSION_TIMEOUT_MINUTES)))
         .setLazySession(true)
         .setMinLength(32);
-    builder.rootHandler(sessions);
-    builder.rootHandler(new SecurityHeaders(config.publicUrl()));
-    builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)));
-    builder.rootHandler(SessionFlush.expose(sessions));
+    // Both routers run the same handlers on every request first.
+    List<Handler<RoutingContext>> root = List.of(sessions, new SecurityHeaders(config.publicUrl()),
+        BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)), SessionFlush.expose(sessions));
+    root.forEach(builder::rootHandler);
     validation = new ContractValidation(vertx, contract);
 
     HealthHandlers health = new HealthHandlers(services.pool(), services.migrated()::get);
@@ -247,12 +253,19 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "deleteLifeStageMessage", staffNotices::deleteLifeStageMessage);
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
-    Router router = builder.createRouter();
+    Router api = builder.createRouter();
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
-    router.get("/api/v1/me/notifications/stream").handler(services.delivery().liveInbox(vertx, services.auth())::stream)
+    api.get("/api/v1/me/notifications/stream").handler(services.delivery().liveInbox(vertx, services.auth())::stream)
         .failureHandler(Problems::handle);
-    Pages.mount(vertx, router, services);
+    api.route("/api/*").handler(ctx -> ctx.fail(404));
+    api.route("/api/*").failureHandler(Problems::handle);
+    api.route("/health/*").failureHandler(Problems::handle);
+
+    Router router = Router.router(vertx);
+    root.forEach(h -> router.route().handler(h));
+    // the token endpoint first: relying parties' back ends call it most
     services.oidc().mount(router);
+    Pages.mount(vertx, router, services);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
@@ -260,10 +273,27 @@ public final class HttpVerticle extends VerticleBase {
         .sendFile("webroot/api-docs.html"));
     router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
-    router.route("/api/*").handler(ctx -> ctx.fail(404));
-    router.route("/api/*").failureHandler(Problems::handle);
-    router.route("/health/*").failureHandler(Problems::handle);
-    return router;
+    return request -> (isApi(request.path()) ? api : router).handle(request);
+  }
+
+  /**
+   * Whether a request is for the JSON API (the contract's {@code /api/} and {@code /health/}
+   * operations). The two sets of routes are kept apart so that a request of one set is not
+   * matched against every route of the other: the contract alone has about a hundred, most of them
+   * patterns with path parameters. Decided on the path as the router will see it (dot segments
+   * removed, escaped unreserved characters decoded); a path that needs no normalising is taken as
+   * it is.
+   */
+  static boolean isApi(String rawPath) {
+    String path = rawPath == null ? "/" : rawPath;
+    if (path.indexOf('%') >= 0 || path.contains("/.") || path.contains("//")) {
+      path = RFC3986.normalizePath(path);
+    }
+    return under(path, "/api") || under(path, "/health");
+  }
+
+  private static boolean under(String path, String prefix) {
+    return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
   }
 
   /**

@@ -184,6 +184,9 @@ public final class Pages {
           .onSuccess(mails -> view.render(ctx, "dev/outbox", Map.of("mails", mails.stream().map(m -> ((io.vertx.core.json.JsonObject) m).getMap()).toList())))
           .onFailure(ctx::fail));
     }
+    // No page at this address: the error page with 404 (without this, the form check above, which
+    // takes a POST to any page address, would make Vert.x answer 405 to a GET of an unknown one).
+    router.routeWithRegex(NOT_API).last().handler(ctx -> ctx.fail(404));
     router.routeWithRegex(NOT_API).failureHandler(errors::handle);
   }
 }

@@ -15,6 +15,7 @@ import jp.tsunagu.api.model.ChangePasswordRequest;
 import jp.tsunagu.api.model.ProfileUpdate;
 import jp.tsunagu.api.model.SignInRequest;
 import jp.tsunagu.platform.testing.Fixtures;
+import jp.tsunagu.platform.testing.Poll;
 import jp.tsunagu.platform.testing.TestPlatform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +122,26 @@ class TwoNodeSessionIT {
     }
     assertEquals(429, assertThrows(ApiException.class, () -> new CitizenApi(second.client())
         .signIn(new SignInRequest().email("shared-limit@example.jp").password(Fixtures.PASSWORD))).getCode());
+  }
+
+  @Test
+  void failedSignInsCountedOnOneNodeOnlyLimitTheOtherOnceItHasHeard() throws Exception {
+    new Fixtures(first).verifiedCitizen("heard-limit@example.jp");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(401, assertThrows(ApiException.class, () -> new CitizenApi(first.client())
+          .signIn(new SignInRequest().email("heard-limit@example.jp").password("not the password"))).getCode());
+    }
+    // the second node has counted nothing itself: it knows of the count from the first node's announcement
+    jp.tsunagu.platform.ratelimit.RateLimiter.Limit perAccount =
+        new jp.tsunagu.platform.ratelimit.RateLimiter.Limit(jp.tsunagu.platform.account.AccountService.SIGN_IN_PER_ACCOUNT, 10, 900);
+    Poll.until(java.time.Duration.ofSeconds(10), "the second node hears of the count",
+        () -> second.platform().services().limiter().knowsCounted(perAccount, "heard-limit@example.jp"));
+    assertEquals(429, assertThrows(ApiException.class, () -> new CitizenApi(second.client())
+        .signIn(new SignInRequest().email("heard-limit@example.jp").password(Fixtures.PASSWORD))).getCode());
+    // and a bucket nobody counted in costs no counter read: the right password goes through on either node
+    new Fixtures(first).verifiedCitizen("unlimited@example.jp");
+    new CitizenApi(second.client()).signIn(new SignInRequest().email("unlimited@example.jp").password(Fixtures.PASSWORD));
+    org.junit.jupiter.api.Assertions.assertFalse(second.platform().services().limiter().knowsCounted(perAccount, "unlimited@example.jp"));
   }
 
   private static int hazelcastMembers(TestPlatform node) {

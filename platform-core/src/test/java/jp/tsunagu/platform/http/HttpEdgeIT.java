@@ -96,6 +96,24 @@ class HttpEdgeIT {
   }
 
   @Test
+  void eachPathReachesItsOwnRoutesHoweverItIsSpelt() throws Exception {
+    // the API and the rest are routed apart: a path goes where the router, after normalising it, says it belongs
+    assertProblem(send(at("/api")), 404, "not-found");
+    assertProblem(send(at("/x/../api/v1/me")), 401, "unauthenticated");
+    assertProblem(send(at("/%61pi/v1/me")), 401, "unauthenticated");
+    assertEquals("UP", new io.vertx.core.json.JsonObject(send(at("/static/../health/live")).body()).getString("status"));
+    HttpResponse<String> discovery = send(at("/api/../.well-known/openid-configuration"));
+    assertEquals(200, discovery.statusCode(), discovery.body());
+    assertTrue(discovery.body().contains("\"token_endpoint\""), discovery.body());
+    HttpResponse<String> notApi = send(at("/apiary"));
+    assertEquals(404, notApi.statusCode());
+    assertTrue(notApi.headers().firstValue("content-type").orElse("").startsWith("text/html"), "the error page, not a problem");
+    HttpResponse<String> page = send(at("/sign-in"));
+    assertEquals(200, page.statusCode());
+    assertEquals("DENY", page.headers().firstValue("x-frame-options").orElse(""));
+  }
+
+  @Test
   void crossSiteRequestsThatChangeDataAreRefused() throws Exception {
     assertProblem(send(at("/api/v1/session").header("Content-Type", "application/json").header("Origin", "https://evil.example")
         .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.jp\",\"password\":\"x\"}"))), 403, "cross-site-request");
