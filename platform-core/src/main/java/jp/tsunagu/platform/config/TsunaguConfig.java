@@ -75,7 +75,9 @@ public final class TsunaguConfig {
   public static final Setting<Integer> ARGON2_PARALLELISM =
       new Setting<>("security.argon2Parallelism", "1", "Argon2id lanes.", intBetween(1, 64));
   public static final Setting<Integer> PASSWORD_WORKERS =
-      new Setting<>("security.passwordWorkers", String.valueOf(CORES), "Threads of the password-hashing worker pool.", intBetween(1, 256));
+      new Setting<>("security.passwordWorkers", String.valueOf(CORES),
+          "Threads of the password-hashing worker pool; each keeps the Argon2id memory (security.argon2MemoryKib) for its life.",
+          intBetween(1, 256));
   public static final Setting<Integer> SESSION_TIMEOUT_MINUTES =
       new Setting<>("security.sessionTimeoutMinutes", "60", "Idle time after which a browser session ends.", intBetween(1, 60 * 24 * 30));
   public static final Setting<Integer> SIGN_IN_ATTEMPTS_PER_15_MIN =

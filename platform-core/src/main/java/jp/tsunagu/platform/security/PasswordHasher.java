@@ -8,14 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashing (RFC 9106) in the PHC string format
  * {@code $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>}. Hashing runs on its own worker
  * pool, never on an event loop. Stored hashes keep their own parameters, so raising the cost later
- * re-hashes on the next successful sign-in ({@link #needsRehash}).
+ * re-hashes on the next successful sign-in ({@link #needsRehash}). The hash itself is {@link Argon2id}, which keeps its
+ * memory per worker thread instead of allocating it for every hash.
  */
 public final class PasswordHasher {
   private static final int SALT_BYTES = 16;
@@ -128,17 +127,6 @@ public final class PasswordHasher {
   }
 
   private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
-    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(m)
-        .withIterations(t)
-        .withParallelism(p)
-        .withSalt(salt)
-        .build();
-    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-    generator.init(params);
-    byte[] out = new byte[length];
-    generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-    return out;
+    return Argon2id.hash(password.getBytes(StandardCharsets.UTF_8), salt, m, t, p, length);
   }
 }
