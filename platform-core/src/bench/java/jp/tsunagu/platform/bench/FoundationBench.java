@@ -106,7 +106,7 @@ public final class FoundationBench {
   }
 
   static ProcessBuilder nodeProcess(String dbUrl, Path dataDir) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:+UseZGC", "-Xms256m", "-XX:+AutoCreateSharedArchive",
+    ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:+UseG1GC", "-Xms256m", "-XX:+AutoCreateSharedArchive",
         "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-jar", JAR.toString());
     pb.redirectErrorStream(true);
     pb.environment().put("TSUNAGU_HTTP_PORT", String.valueOf(freePort()));
