@@ -66,8 +66,8 @@ public final class OidcBench {
       and two signatures (access token and ID token); client credentials are one signature and no database write. \
       Signatures are native (Amazon Corretto Crypto Provider, about 0.26 ms of CPU per RSA-2048 signature here). The client \
       secret check is one SHA-256 of the presented secret against the stored digest (secrets are 256-bit random values, \
-      so no slow hash), the client comes from the node's 30-second cache, and the client-authentication rate limit is \
-      two Hazelcast reads. Each refresh token to spend is the live token of its own grant, as in real use; codes are \
+      so no slow hash), the client comes from the node's 30-second cache, and the client-authentication rate limit \
+      reads no Hazelcast counter unless a failure was counted in its window (none here). Each refresh token to spend is the live token of its own grant, as in real use; codes are \
       flows written beforehand in bulk. Each grant is warmed up for 15 s (64 connections, its own tokens: shorter warm-ups left the JIT compiler \
       busy during the peak, a tenth of the cores), then runs at its peak three times for 10 s each; the table shows the \
       median run and the range of the three. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
@@ -123,7 +123,7 @@ public final class OidcBench {
       report.append('\n').append(verification(node, basic));
     }
     report.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before the run: %s; after: %s. The node (2 event loops, "
-        + "16 PostgreSQL connections), its embedded PostgreSQL and wrk share the machine's cores with whatever else runs there.%n%n",
+        + "16 PostgreSQL connections shared out over its event loops), its embedded PostgreSQL and wrk share the machine's cores with whatever else runs there.%n%n",
         loadBefore.substring(0, loadBefore.lastIndexOf(' ', loadBefore.lastIndexOf(' ') - 1)),
         Files.readString(Path.of("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1")));
     report.append(NOTES);
