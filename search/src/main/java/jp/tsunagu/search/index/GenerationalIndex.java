@@ -4,12 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -230,7 +226,7 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
       directories.removeAllBut(number - 1);
       next = IndexGeneration.open(number, directories.path(number), analyzer, searchers, false, maxStaleSec);
       next.deleteAll();
-      fill(next, documents.iterator(), progress, threads);
+      RebuildFill.fill(next, documents.iterator(), progress, threads);
       next.mergeDown(REBUILT_SEGMENTS);
       swapIn(next, replay, sequence);
       progress.finish();
@@ -243,7 +239,6 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
     }
   }
 
-  private static final Rebuilt END = new Rebuilt(null, null);
   /**
    * A rebuilt generation is merged into this many segments before it is swapped in: every term a
    * query looks up is then sought once instead of once per flushed segment, and facet ordinals need
@@ -252,94 +247,6 @@ public final class GenerationalIndex<S extends IndexSearcher> implements Closeab
    * (58 s for 100,000 pages on the loaded benchmark machine, after a fill of 524 s).
    */
   static final int REBUILT_SEGMENTS = 1;
-  private static final int QUEUED_PER_THREAD = 32;
-
-  private static void fill(IndexGeneration<?> next, Iterator<Rebuilt> documents, RebuildProgress progress, int threads)
-      throws IOException {
-    if (threads <= 1) {
-      while (documents.hasNext()) {
-        Rebuilt doc = documents.next();
-        next.update(doc.id(), doc.document().get());
-        progress.advance();
-      }
-      return;
-    }
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<BlockingQueue<Rebuilt>> queues = new ArrayList<>(threads);
-    List<Thread> workers = new ArrayList<>(threads);
-    for (int i = 0; i < threads; i++) {
-      BlockingQueue<Rebuilt> queue = new ArrayBlockingQueue<>(QUEUED_PER_THREAD);
-      queues.add(queue);
-      workers.add(Thread.ofPlatform().daemon().name("tsunagu-rebuild-" + i).start(() -> {
-        try {
-          for (Rebuilt doc; (doc = queue.take()) != END; ) {
-            if (failure.get() != null) {
-              continue; // drain, so that the reader never blocks on a full queue
-            }
-            try {
-              next.update(doc.id(), doc.document().get());
-              progress.advance();
-            } catch (IOException | RuntimeException e) {
-              failure.compareAndSet(null, e);
-            }
-          }
-          if (failure.get() == null) {
-            // Every worker flushes a buffer as it finishes: the last segments are written by all
-            // threads at once instead of by the final merge's flush on one.
-            next.flushOwnBuffer();
-          }
-        } catch (IOException | RuntimeException e) {
-          failure.compareAndSet(null, e);
-        } catch (InterruptedException e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
-    }
-    boolean interrupted = false;
-    try {
-      while (failure.get() == null && documents.hasNext()) {
-        Rebuilt doc = documents.next();
-        queues.get(Math.floorMod(doc.id().hashCode(), threads)).put(doc);
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-      failure.compareAndSet(null, e);
-    } finally {
-      for (BlockingQueue<Rebuilt> queue : queues) {
-        while (true) {
-          try {
-            queue.put(END);
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      }
-      for (Thread worker : workers) {
-        while (true) {
-          try {
-            worker.join();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    Throwable f = failure.get();
-    if (f instanceof IOException e) {
-      throw e;
-    }
-    if (f instanceof RuntimeException e) {
-      throw e;
-    }
-    if (f != null) {
-      throw new SearchException("rebuild interrupted", f);
-    }
-  }
 
   private void swapIn(IndexGeneration<S> next, Queue<Function<IndexGeneration<S>, Long>> replay, long sequence)
       throws IOException {
