@@ -52,9 +52,15 @@ final class ClientRepository {
         .mapEmpty();
   }
 
+  /**
+   * Deletes a client, its flows (by cascade) and then its grants with their refresh tokens. The
+   * grants go in a second statement: the first waits for any code exchange holding one of the
+   * client's flows, so the second (a new snapshot) sees the grant such an exchange made.
+   */
   Future<Boolean> delete(SqlClient tx, String tenantCode, String clientId) {
     return tx.preparedQuery("DELETE FROM oidc_client WHERE tenant_code = $1 AND client_id = $2").execute(Tuple.of(tenantCode, clientId))
-        .map(r -> r.rowCount() > 0);
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+            : tx.preparedQuery("DELETE FROM oidc_grant WHERE client_id = $1").execute(Tuple.of(clientId)).map(true));
   }
 
   static Client map(Row r) {

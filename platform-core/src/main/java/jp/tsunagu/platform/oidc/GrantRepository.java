@@ -26,19 +26,6 @@ final class GrantRepository {
     this.pool = pool;
   }
 
-  Future<Void> insertGrant(SqlClient tx, Grant g) {
-    return tx.preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .execute(Tuple.from(Arrays.asList(g.id(), g.clientId(), g.accountId(), g.sid(), g.scopes().toArray(String[]::new),
-            g.authTime() == null ? null : g.authTime().atOffset(ZoneOffset.UTC), g.acr(), g.accountStamp())))
-        .mapEmpty();
-  }
-
-  Future<Void> insertRefresh(SqlClient tx, byte[] hash, UUID grantId, Instant expiresAt) {
-    return tx.preparedQuery("INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(Buffer.buffer(hash), grantId, expiresAt.atOffset(ZoneOffset.UTC))).mapEmpty();
-  }
-
   /** A refresh token with its grant, as it was before the rotation. */
   record RefreshRow(Grant grant, boolean used, Instant expiresAt) {}
 

@@ -184,6 +184,26 @@ class OidcTokensIT {
   }
 
   @Test
+  void removingAServiceDeletesItsGrantsAndEndsItsTokens() throws Exception {
+    Rp closing = register(new NewOidcClient().scopes(List.of("openid", "email"))
+        .grantTypes(List.of(GrantTypesEnum.AUTHORIZATION_CODE, GrantTypesEnum.REFRESH_TOKEN)));
+    JsonObject t = tokens(closing, closing.standardQuery(null), fixtures.verifiedCitizen("closing@example.jp").email());
+    assertEquals(200, closing.userinfo(t.getString("access_token")).statusCode());
+    io.vertx.sqlclient.Pool pool = node.platform().services().pool();
+    String grants = "SELECT count(*) FROM oidc_grant WHERE client_id = $1";
+    assertEquals(1L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
+
+    api.deleteOidcClient(Fixtures.SHIMADA, closing.clientId);
+
+    assertEquals(0L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
+    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
+        .execute(io.vertx.sqlclient.Tuple.of(t.getString("refresh_token")))).iterator().next().getLong(0), "its refresh token went with it");
+    assertEquals(401, closing.userinfo(t.getString("access_token")).statusCode(), "an access token of a removed service is not live");
+    assertEquals(200, rp.userinfo(tokens(rp, rp.standardQuery(null), "closing@example.jp").getString("access_token")).statusCode(),
+        "the other services' grants stay");
+  }
+
+  @Test
   void publicClientsCannotIntrospect() throws Exception {
     Rp pub = register(new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.NONE).scopes(List.of("openid")));
     oauthError(pub.post("/oauth2/introspect", "application/x-www-form-urlencoded", "token=x&client_id=" + pub.clientId, null),
