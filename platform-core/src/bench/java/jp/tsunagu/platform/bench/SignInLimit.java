@@ -39,8 +39,9 @@ final class SignInLimit {
         browser.signIn(email, Fixtures.PASSWORD);
       }
     }
-    // warm-up: the JIT compiles the pages, forms and flows; sign-ins are slow (one password hash each), so it takes a while
-    double jit = untilJitQuiet(Integer.getInteger("bench.signInWarmRounds", 8), 15, () -> flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD));
+    // warm-up: the JIT compiles the pages, forms and flows. Sign-ins are slow (one password hash each): at about 50/s a method
+    // called once per sign-in reaches C2's thresholds (thousands of calls) only after minutes, so up to 20 rounds of 15 s
+    double jit = untilJitQuiet(Integer.getInteger("bench.signInWarmRounds", 20), 15, () -> flows.run(FLOW_THREADS, 15, emails, Fixtures.PASSWORD));
     System.out.printf("sign-ins warm (JIT compiling %.1f %% of a core in the last round)%n", 100 * jit);
     String stored = Fixtures.await(s.pool().preparedQuery("SELECT password_hash FROM account WHERE email = $1")
         .execute(Tuple.of(emails.get(0)))).iterator().next().getString(0);
@@ -52,6 +53,7 @@ final class SignInLimit {
     List<Double> driverShares = new ArrayList<>();
     List<SignInFlows.Result> results = new ArrayList<>();
     List<double[]> besides = new ArrayList<>(); // CPU ms per sign-in outside Argon2id: node, PostgreSQL, driver
+    List<String> byThreads = new ArrayList<>(); // the node's CPU ms per sign-in by thread group
     String hashCores = "";
     String flowCores = "";
     for (int round = 0; round < ROUNDS; round++) {
@@ -59,10 +61,12 @@ final class SignInLimit {
       double hashes = hashLimit(s.hasher(), stored);
       CpuMeter.Reading hashCpu = meter.read().minus(before);
       before = meter.read();
+      java.util.Map<String, Double> threadsBefore = ThreadCpu.read();
       double hashSecondsBefore = hashCpuSeconds(s);
       SignInFlows.Result r = flows.run(FLOW_THREADS, SECONDS, emails, Fixtures.PASSWORD);
       double hashSeconds = hashCpuSeconds(s) - hashSecondsBefore;
       CpuMeter.Reading flowCpu = meter.read().minus(before);
+      java.util.Map<String, Double> threads = ThreadCpu.minus(ThreadCpu.read(), threadsBefore);
       double driverSeconds = r.driverCpuSeconds(); // the browsers' threads (blocking sockets: all their work is on them)
       double nodeSeconds = flowCpu.node() - driverSeconds;
       limits.add(hashes);
@@ -77,10 +81,14 @@ final class SignInLimit {
       }
       double perFlow = 1000.0 / Math.max(1, r.flows());
       besides.add(new double[] {(nodeSeconds - hashSeconds) * perFlow, flowCpu.postgres() * perFlow, driverSeconds * perFlow});
+      StringBuilder byThread = new StringBuilder();
+      threads.forEach((group, seconds) -> byThread.append(byThread.isEmpty() ? "" : ", ").append(group).append(' ')
+          .append(String.format(Locale.ROOT, "%.2f", seconds * perFlow)));
+      byThreads.add(byThread.toString());
       System.out.printf("round %d: hash limit %.1f/s (cores: %s); flows %.1f/s (cores: %s); node CPU without the driver %.1f s, in Argon2id %.1f s, "
-          + "driver %.1f s; per sign-in besides the hash: node %.2f ms, PostgreSQL %.2f ms, driver %.2f ms%n", round + 1, hashes,
+          + "driver %.1f s; per sign-in besides the hash: node %.2f ms, PostgreSQL %.2f ms, driver %.2f ms; node by thread (ms): %s%n", round + 1, hashes,
           hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds,
-          besides.getLast()[0], besides.getLast()[1], besides.getLast()[2]);
+          besides.getLast()[0], besides.getLast()[1], besides.getLast()[2], byThreads.getLast());
     }
     SignInFlows.Result r = results.get(ROUNDS / 2);
     return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
@@ -92,7 +100,8 @@ final class SignInLimit {
             + "against **%.1f verifications/s** (range %.1f–%.1f): sign-ins reach **%.0f %%** of the limit (range %.0f–%.0f %%; goal ≥ 90 %%). "
             + "Of the node's CPU during the sign-ins (the driver's own threads, which run in the same JVM, left out), **%.0f %%** went into "
             + "Argon2id (range %.0f–%.0f %%). The driver's browsers took %.0f %% of the machine's cores, which real browsers would not. "
-            + "CPU per sign-in besides the hash (median of the rounds): node %.2f ms, PostgreSQL %.2f ms, the driver's browsers %.2f ms. "
+            + "CPU per sign-in besides the hash (median of the rounds): node %.2f ms, PostgreSQL %.2f ms, the driver's browsers %.2f ms; "
+            + "the node's threads in the middle round, ms of CPU per sign-in: %s. "
             + "Cores busy in the middle round: during the hashes alone %s; during the sign-ins %s.%n%n",
         s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_MEMORY_KIB), s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_ITERATIONS),
         s.config().get(jp.tsunagu.platform.config.TsunaguConfig.ARGON2_PARALLELISM),
@@ -100,7 +109,7 @@ final class SignInLimit {
         median(rates), min(rates), max(rates), r.percentile(0.5), r.percentile(0.99), results.stream().mapToLong(SignInFlows.Result::failures).sum(),
         median(limits), min(limits), max(limits), 100 * median(ratios), 100 * min(ratios), 100 * max(ratios),
         100 * median(shares), 100 * min(shares), 100 * max(shares), 100 * median(driverShares),
-        median(column(besides, 0)), median(column(besides, 1)), median(column(besides, 2)), hashCores, flowCores);
+        median(column(besides, 0)), median(column(besides, 1)), median(column(besides, 2)), byThreads.get(ROUNDS / 2), hashCores, flowCores);
   }
 
   static double median(List<Double> v) {

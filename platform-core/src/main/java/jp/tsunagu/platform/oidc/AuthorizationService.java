@@ -166,7 +166,7 @@ public final class AuthorizationService {
       return flows.signedInWithConsent(flow.id(), account, citizen.account().account().securityStamp(), citizen.sid(),
               citizen.authTime(), acr.get(), List.copyOf(granted(flow, notice, given.get())), Tokens.sha256(code),
               clock.instant().plus(codeLifetime), subjects.of(client, account))
-          .compose(moved -> moved.isPresent() ? Future.succeededFuture((Step) new Redirect(codeRedirect(moved.get(), code)))
+          .compose(moved -> moved ? Future.succeededFuture((Step) new Redirect(codeRedirect(flow, code)))
               : Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE)));
     })));
   }

@@ -49,16 +49,18 @@ final class FlowRepository {
    * (login, or consent when signing in again) → done in one checked UPDATE that also records the service's subject for the citizen, so a
    * returning citizen's sign-in writes the flow once.
    */
-  Future<Optional<Flow>> signedInWithConsent(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr,
-                                             List<String> scopes, byte[] codeHash, Instant codeExpiresAt, String subject) {
+  Future<Boolean> signedInWithConsent(UUID id, UUID accountId, int stamp, String sid, Instant authTime, String acr,
+                                      List<String> scopes, byte[] codeHash, Instant codeExpiresAt, String subject) {
+    // only whether it moved comes back: the caller has the flow's request already, so the row is not sent and parsed again
     return pool.preparedQuery("WITH moved AS (UPDATE oidc_flow SET state = 'done', account_id = $2, account_stamp = $3, sid = $4, "
             + "auth_time = $5, acr = $6, granted_scopes = $7, code_hash = $8, code_expires_at = $9 "
-            + "WHERE id = $1 AND state IN (" + states(FlowState.CONSENT.predecessors()) + ") AND expires_at > now() RETURNING *), "
+            + "WHERE id = $1 AND state IN (" + states(FlowState.CONSENT.predecessors()) + ") AND expires_at > now() "
+            + "RETURNING client_id, account_id), "
             + "subject AS (INSERT INTO oidc_subject (client_id, subject, account_id) SELECT client_id, $10, account_id FROM moved "
-            + "ON CONFLICT DO NOTHING) SELECT * FROM moved")
+            + "ON CONFLICT DO NOTHING) SELECT count(*) FROM moved")
         .execute(Tuple.from(List.of(id, accountId, stamp, sid, authTime.atOffset(ZoneOffset.UTC), acr, scopes.toArray(String[]::new),
             Buffer.buffer(codeHash), codeExpiresAt.atOffset(ZoneOffset.UTC), subject)))
-        .map(FlowRepository::first);
+        .map(rows -> rows.iterator().next().getLong(0) == 1);
   }
 
   Future<Optional<Flow>> acr(UUID id, String acr) {
@@ -73,9 +75,6 @@ final class FlowRepository {
   Future<Optional<Flow>> denied(UUID id) {
     return move(id, FlowState.DENIED, "code_hash = NULL");
   }
-
-  /** A code's flow at its exchange, with whether the code was used before. */
-  record CodeRow(Flow flow, boolean used, Instant codeExpiresAt) {}
 
   /** Removes flows that ended or lapsed long enough ago that no code of theirs can still be presented. */
   Future<Integer> purge(Instant before) {

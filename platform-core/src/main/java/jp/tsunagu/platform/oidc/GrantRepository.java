@@ -67,15 +67,21 @@ final class GrantRepository {
         });
   }
 
-  /** What a code exchange found, and whether it made the grant (all its conditions held). */
-  record Redemption(FlowRepository.CodeRow code, boolean issued) {}
+  /**
+   * What a code exchange found: the grant the code's flow makes (its id is the flow's), what the
+   * exchange is checked against (the request's redirect URI and code challenge, the code's use and
+   * expiry), the request's nonce for the ID token, and whether the statement made the grant.
+   */
+  record Redemption(Grant grant, String redirectUri, String codeChallenge, String nonce, boolean used, Instant codeExpiresAt,
+                    boolean issued) {}
 
   /**
    * Exchanges an authorization code in one statement: locks the code's flow and, if the code was
    * unused, marks it used whatever else is wrong (a code is single-use, RFC 6749 §4.1.2); only if it
    * was issued to this client, has not expired, names the same redirect URI and the PKCE challenge
    * matches ({@code challenge}: the S256 of the verifier presented, null when none was) inserts the
-   * grant (with the flow's id) and, when {@code refreshHash} is given, its first refresh token.
+   * grant (with the flow's id) and, when {@code refreshHash} is given, its first refresh token. Only
+   * the columns the exchange needs come back (not the stored request, which would be parsed again).
    */
   Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, byte[] refreshHash,
                                           Instant refreshExpiresAt) {
@@ -93,7 +99,9 @@ final class GrantRepository {
             ), first_refresh AS (
               INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $5::bytea, id, $6::timestamptz FROM ok WHERE $5::bytea IS NOT NULL
             )
-            SELECT c.*, EXISTS (SELECT 1 FROM ok) AS issued FROM c""")
+            SELECT c.id, c.client_id, c.account_id, c.sid, c.granted_scopes, c.auth_time, c.acr, c.account_stamp, c.code_used_at,
+              c.code_expires_at, c.request->>'redirect_uri' AS redirect_uri, c.request->>'code_challenge' AS code_challenge,
+              c.request->>'nonce' AS nonce, EXISTS (SELECT 1 FROM ok) AS issued FROM c""")
         .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge,
             refreshHash == null ? null : Buffer.buffer(refreshHash), refreshExpiresAt.atOffset(ZoneOffset.UTC))))
         .map(rows -> {
@@ -101,8 +109,15 @@ final class GrantRepository {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
-          return Optional.of(new Redemption(new FlowRepository.CodeRow(FlowRepository.map(r), r.getOffsetDateTime("code_used_at") != null,
-              r.getOffsetDateTime("code_expires_at").toInstant()), r.getBoolean("issued")));
+          String[] scopes = r.getArrayOfStrings("granted_scopes");
+          OffsetDateTime authTime = r.getOffsetDateTime("auth_time");
+          Grant grant = new Grant(r.getUUID("id"), r.getString("client_id"), r.getUUID("account_id"), r.getString("sid"),
+              scopes == null ? new LinkedHashSet<>() : new LinkedHashSet<>(List.of(scopes)), authTime == null ? null : authTime.toInstant(),
+              r.getString("acr"), r.getInteger("account_stamp"), false);
+          OffsetDateTime codeExpires = r.getOffsetDateTime("code_expires_at");
+          return Optional.of(new Redemption(grant, r.getString("redirect_uri"), r.getString("code_challenge"), r.getString("nonce"),
+              r.getOffsetDateTime("code_used_at") != null, codeExpires == null ? Instant.EPOCH : codeExpires.toInstant(),
+              r.getBoolean("issued")));
         });
   }
 

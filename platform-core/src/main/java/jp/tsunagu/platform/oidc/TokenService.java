@@ -79,19 +79,16 @@ public final class TokenService {
           if (found.isEmpty()) {
             return Future.failedFuture(OAuthError.invalidGrant("The code is not valid"));
           }
-          FlowRepository.CodeRow row = found.get().code();
-          Flow flow = row.flow();
+          GrantRepository.Redemption row = found.get();
           if (row.used()) {
             // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed code revokes what it was exchanged for
-            return grants.revokeGrant(pool, flow.id()).compose(v -> Future.failedFuture(OAuthError.invalidGrant("The code has been used already")));
+            return grants.revokeGrant(pool, row.grant().id()).compose(v -> Future.failedFuture(OAuthError.invalidGrant("The code has been used already")));
           }
-          if (!found.get().issued()) {
-            OAuthError wrong = checkCode(client, flow, row, redirect, verifier);
+          if (!row.issued()) {
+            OAuthError wrong = checkCode(client, row, redirect, verifier);
             return Future.failedFuture(wrong != null ? wrong : OAuthError.invalidGrant("The code has expired"));
           }
-          Grant grant = new Grant(flow.id(), client.clientId(), flow.accountId(), flow.sid(), flow.grantedScopes(), flow.authTime(),
-              flow.acr(), flow.accountStamp(), false);
-          return released(client, new Issued(grant, refresh, flow.request().nonce())).map(issued -> response(client, issued, true));
+          return released(client, new Issued(row.grant(), refresh, row.nonce())).map(issued -> response(client, issued, true));
         });
   }
 
@@ -166,17 +163,17 @@ public final class TokenService {
     return Future.succeededFuture(out);
   }
 
-  private OAuthError checkCode(Client client, Flow flow, FlowRepository.CodeRow row, String redirect, String verifier) {
-    if (!flow.clientId().equals(client.clientId())) {
+  private OAuthError checkCode(Client client, GrantRepository.Redemption row, String redirect, String verifier) {
+    if (!row.grant().clientId().equals(client.clientId())) {
       return OAuthError.invalidGrant("The code was issued to another client");
     }
     if (!row.codeExpiresAt().isAfter(clock.instant())) {
       return OAuthError.invalidGrant("The code has expired");
     }
-    if (redirect == null || !redirect.equals(flow.request().redirectUri())) {
+    if (redirect == null || !redirect.equals(row.redirectUri())) {
       return OAuthError.invalidGrant("redirect_uri does not match the authorization request");
     }
-    String challenge = flow.request().codeChallenge();
+    String challenge = row.codeChallenge();
     if (challenge == null) {
       return verifier == null ? null : OAuthError.invalidGrant("code_verifier sent, but the request had no code_challenge");
     }
