@@ -62,7 +62,7 @@ public final class OidcBench {
   static final String NOTES = """
       What each grant costs: a refresh is one SQL statement (lock the token, check it, mark it used, insert its \
       successor) and one RSA-2048 signature (the access token; no new ID token on refresh unless `oidc.idTokenOnRefresh`); \
-      a code exchange is one statement (lock the code's flow, mark it used, insert the grant and its first refresh token) \
+      a code exchange is one statement (spend the code, which locks its flow; insert the grant and its first refresh token) \
       and two signatures (access token and ID token); client credentials are one signature and no database write. \
       Signatures are native (Amazon Corretto Crypto Provider, about 0.26 ms of CPU per RSA-2048 signature here). The client \
       secret check is one SHA-256 of the presented secret against the stored digest (secrets are 256-bit random values, \
@@ -73,13 +73,17 @@ public final class OidcBench {
       median run and the range of the three. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
       constant-rate mode), so their rate is only near half of the peak. "CPU per grant" is the CPU time of the node \
       (this JVM), of its PostgreSQL server's processes, and of both with wrk, divided by the grants of the peak run; \
-      "rest of the machine" is other people's work on the shared cores during the run.
+      "WAL per grant" is the write-ahead log the server wrote during that run (`pg_current_wal_insert_lsn`, including full-page \
+      images after a checkpoint and the node's background work), divided by its grants, and unlike the CPU time it does not \
+      depend on the machine's load; "rest of the machine" is other people's work on the shared cores during the run.
 
       """;
 
 
   private static final java.util.Set<String> ONLY = java.util.Set.of(System.getProperty("bench.grants", "refresh,code,cc,signin").split(","));
   private static CpuMeter meter;
+  /** The node's database, for the WAL each grant writes. */
+  private static io.vertx.sqlclient.Pool database;
 
   private OidcBench() {}
 
@@ -95,6 +99,7 @@ public final class OidcBench {
         "security.argon2Iterations", System.getProperty("bench.argon2Iterations", "2"), "security.signInAttemptsPer15Min", "100000"))) {
       meter = new CpuMeter(ProcessHandle.current().pid(), cluster.database().port(), -1);
       Services s = node.platform().services();
+      database = s.pool();
       Fixtures fixtures = new Fixtures(node);
       fixtures.tenantWithStaff(Fixtures.SHIMADA, "島田市", "bench-admin@shimada.example", jp.tsunagu.platform.staff.Role.TENANT_ADMIN);
       Account citizen = fixtures.verifiedCitizen("bench-citizen@example.jp");
@@ -111,8 +116,8 @@ public final class OidcBench {
       String cc = "grant_type=client_credentials&scope=api.read";
 
       report.append("| grant | peak (64 connections; median of 3 runs, range) | p50 / p99 at peak | at about half of peak | p50 / p99 there | non-2xx "
-              + "| CPU per grant: node / PostgreSQL / with wrk | cores busy at peak |\n")
-          .append("|---|---|---|---|---|---|---|---|\n");
+              + "| CPU per grant: node / PostgreSQL / with wrk | WAL per grant | cores busy at peak |\n")
+          .append("|---|---|---|---|---|---|---|---|---|\n");
       wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
       String refresh = "grant_type=refresh_token&refresh_token=";
       if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, "bench-refresh-", refresh, basic));
@@ -146,12 +151,15 @@ public final class OidcBench {
     System.out.printf("%s: warm after %d rounds (JIT compiling %.1f %% of a core in the last)%n", label, round[0], 100 * jit);
     List<FoundationBench.Wrk> peaks = new ArrayList<>();
     List<CpuMeter.Reading> used = new ArrayList<>();
+    List<Double> walBytes = new ArrayList<>();
     for (int i = 0; i < PEAKS; i++) {
       Path slice = values == null ? null : lines(values, WARM + i * PEAK_EACH, WARM + (i + 1) * PEAK_EACH);
       Path lua = script(slice, body);
       CpuMeter.Reading before = meter.read();
+      String walBefore = walPosition();
       peaks.add(wrk(url, 64, SECONDS, lua, "0", basic));
       used.add(meter.read().minus(before));
+      walBytes.add(walSince(walBefore));
       System.out.printf("%s, peak run %d: %.0f/s; cores: %s%n", label, i + 1, peaks.get(i).requestsPerSecond, used.get(i).cores("node"));
     }
     List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, PEAKS).boxed().toList());
@@ -166,9 +174,22 @@ public final class OidcBench {
     long delayMs = Math.max(1, Math.round(connections * 1000.0 / (peak.requestsPerSecond / 2)));
     Path halfSlice = values == null ? null : lines(values, WARM + PEAKS * PEAK_EACH, SPARE);
     FoundationBench.Wrk half = wrk(url, connections, SECONDS, script(halfSlice, body), String.valueOf(delayMs), basic);
-    return String.format(Locale.ROOT, "| %s | **%.0f/s** (%s) | %s / %s | %.0f/s | %s / %s | %d | %s | %s |%n", label,
+    double grants = peak.requestsPerSecond * cpuUsed.seconds();
+    String wal = String.format(Locale.ROOT, "%.0f B", walBytes.get(median) / grants);
+    return String.format(Locale.ROOT, "| %s | **%.0f/s** (%s) | %s / %s | %.0f/s | %s / %s | %d | %s | %s | %s |%n", label,
         peak.requestsPerSecond, range, peak.p50, peak.p99, half.requestsPerSecond, half.p50, half.p99,
-        peaks.stream().mapToLong(w -> w.errors).sum() + half.errors, cpu, cpuUsed.cores("node"));
+        peaks.stream().mapToLong(w -> w.errors).sum() + half.errors, cpu, wal, cpuUsed.cores("node"));
+  }
+
+  /** The database's current WAL insert position. */
+  private static String walPosition() throws Exception {
+    return Fixtures.await(database.query("SELECT pg_current_wal_insert_lsn()::text").execute()).iterator().next().getString(0);
+  }
+
+  /** Bytes of WAL written since {@code position} (by everything on the server: the grants and the node's background work). */
+  private static double walSince(String position) throws Exception {
+    return Fixtures.await(database.preparedQuery("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::float8")
+        .execute(io.vertx.sqlclient.Tuple.of(position))).iterator().next().getDouble(0);
   }
 
   /** Work that can fail, run as a warm-up round. */

@@ -76,22 +76,24 @@ final class GrantRepository {
                     boolean issued) {}
 
   /**
-   * Exchanges an authorization code in one statement: locks the code's flow and, if the code was
-   * unused, marks it used whatever else is wrong (a code is single-use, RFC 6749 §4.1.2); only if it
-   * was issued to this client, has not expired, names the same redirect URI and the PKCE challenge
-   * matches ({@code challenge}: the S256 of the verifier presented, null when none was) inserts the
-   * grant (with the flow's id) and, when {@code refreshHash} is given, its first refresh token. Only
-   * the columns the exchange needs come back (not the stored request, which would be parsed again).
+   * Exchanges an authorization code in one statement. Its UPDATE spends the code if it is unused,
+   * whatever else is wrong (a code is single-use, RFC 6749 §4.1.2), and holds the flow's row
+   * until the commit; only if the code was issued to this client, has not expired, names the same
+   * redirect URI and the PKCE challenge matches ({@code challenge}: the S256 of the verifier
+   * presented, null when none was) it inserts the grant (with the flow's id) and, when
+   * {@code refreshHash} is given, its first refresh token. A code this statement did not spend was
+   * spent before, or by an exchange running at the same time (whose commit the UPDATE waited for):
+   * either way it comes back as used, so the caller revokes what it was exchanged for. Only the
+   * columns the exchange needs come back (not the stored request, which would be parsed again).
    */
   Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, byte[] refreshHash,
                                           Instant refreshExpiresAt) {
     return pool.preparedQuery("""
-            WITH c AS (
-              SELECT * FROM oidc_flow WHERE code_hash = $1 FOR UPDATE
-            ), burnt AS (
-              UPDATE oidc_flow f SET code_used_at = now() FROM c WHERE f.id = c.id AND c.code_used_at IS NULL
+            WITH burnt AS (
+              UPDATE oidc_flow SET code_used_at = now() WHERE code_hash = $1 AND code_used_at IS NULL
+              RETURNING id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, code_expires_at, request
             ), ok AS (
-              SELECT * FROM c WHERE code_used_at IS NULL AND client_id = $2::text AND code_expires_at > now()
+              SELECT * FROM burnt WHERE client_id = $2::text AND code_expires_at > now()
                 AND request->>'redirect_uri' = $3::text AND (request->>'code_challenge') IS NOT DISTINCT FROM $4::text
             ), made AS (
               INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp)
@@ -99,9 +101,13 @@ final class GrantRepository {
             ), first_refresh AS (
               INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $5::bytea, id, $6::timestamptz FROM ok WHERE $5::bytea IS NOT NULL
             )
-            SELECT c.id, c.client_id, c.account_id, c.sid, c.granted_scopes, c.auth_time, c.acr, c.account_stamp, c.code_used_at,
-              c.code_expires_at, c.request->>'redirect_uri' AS redirect_uri, c.request->>'code_challenge' AS code_challenge,
-              c.request->>'nonce' AS nonce, EXISTS (SELECT 1 FROM ok) AS issued FROM c""")
+            SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, false AS used, code_expires_at,
+              request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge, request->>'nonce' AS nonce,
+              EXISTS (SELECT 1 FROM ok) AS issued FROM burnt
+            UNION ALL
+            SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, true, code_expires_at,
+              request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false
+            FROM oidc_flow WHERE code_hash = $1 AND NOT EXISTS (SELECT 1 FROM burnt)""")
         .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge,
             refreshHash == null ? null : Buffer.buffer(refreshHash), refreshExpiresAt.atOffset(ZoneOffset.UTC))))
         .map(rows -> {
@@ -116,7 +122,7 @@ final class GrantRepository {
               r.getString("acr"), r.getInteger("account_stamp"), false);
           OffsetDateTime codeExpires = r.getOffsetDateTime("code_expires_at");
           return Optional.of(new Redemption(grant, r.getString("redirect_uri"), r.getString("code_challenge"), r.getString("nonce"),
-              r.getOffsetDateTime("code_used_at") != null, codeExpires == null ? Instant.EPOCH : codeExpires.toInstant(),
+              r.getBoolean("used"), codeExpires == null ? Instant.EPOCH : codeExpires.toInstant(),
               r.getBoolean("issued")));
         });
   }

@@ -151,6 +151,32 @@ class OidcErrorsIT {
   }
 
   @Test
+  void aCodeExchangedTwiceAtOnceGivesTokensOnceAndTheLosingExchangeRevokesThem() throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      String code = confidential.code(new Browserless(node.baseUrl()), confidential.standardQuery(null), email);
+      Map<String, String> form = Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT);
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> both = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            together.await();
+            return confidential.token(form, true);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      java.util.List<HttpResponse<String>> answers = both.stream().map(java.util.concurrent.CompletableFuture::join)
+          .sorted(java.util.Comparator.comparingInt(HttpResponse::statusCode)).toList();
+      assertEquals(200, answers.get(0).statusCode(), answers.get(0).body());
+      oauthError(answers.get(1), 400, "invalid_grant");
+      // whether the second exchange came during the first or after it, it counts as a replay
+      assertEquals(401, confidential.userinfo(new JsonObject(answers.get(0).body()).getString("access_token")).statusCode());
+    }
+  }
+
+  @Test
   void anExpiredCodeOrOneForAnotherRedirectIsRefused() throws Exception {
     String code = confidential.code(new Browserless(node.baseUrl()), confidential.standardQuery(null), email);
     Fixtures.await(node.platform().services().pool().preparedQuery(
