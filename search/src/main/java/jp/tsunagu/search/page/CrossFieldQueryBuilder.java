@@ -31,6 +31,8 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
   private final String firstField;
   private final IndexStats stats;
   private final String matchField;
+  private final String rankField;
+  private final float rankBoost;
 
   /**
    * @param fields field name to weight (each at least 1), in order
@@ -47,11 +49,29 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
    *     still need the positions of the fields themselves.
    */
   CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats, String matchField) {
+    this(analyzer, fields, stats, matchField, null, 1f);
+  }
+
+  /**
+   * @param rankField when not null, every term is scored in this one combined scoring field (which
+   *     holds the weighted frequencies of all the fields) at {@code rankBoost}, instead of by a
+   *     disjunction over the fields; phrases still use the fields themselves
+   */
+  private CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats, String matchField,
+      String rankField, float rankBoost) {
     super(analyzer);
     this.fields = new LinkedHashMap<>(fields);
     this.firstField = fields.keySet().iterator().next();
     this.stats = stats;
     this.matchField = matchField;
+    this.rankField = rankField;
+    this.rankBoost = rankBoost;
+  }
+
+  /** A builder scoring every term in the combined field {@code rankField} at {@code rankBoost}. */
+  static CrossFieldQueryBuilder ranked(Analyzer analyzer, Map<String, Float> fields, IndexStats stats,
+      String rankField, float rankBoost) {
+    return new CrossFieldQueryBuilder(analyzer, fields, stats, null, rankField, rankBoost);
   }
 
   /** All terms of the text must match (in any of the fields); null when the text has no terms. */
@@ -81,6 +101,10 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
     if (matchField != null) {
       Term t = new Term(matchField, term.bytes());
       return stats == null ? new TermQuery(t) : stats.termQuery(t);
+    }
+    if (rankField != null) {
+      Term t = new Term(rankField, term.bytes());
+      return new BoostQuery(stats == null ? new TermQuery(t) : stats.termQuery(t), rankBoost * boost);
     }
     List<Query> perField = new ArrayList<>(fields.size());
     fields.forEach((field, weight) -> {

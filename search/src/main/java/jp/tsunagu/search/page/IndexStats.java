@@ -37,6 +37,7 @@ final class IndexStats {
   private final Map<Term, TermStates> states = new ConcurrentHashMap<>();
   private final Map<RedundancyKey, Boolean> redundant = new ConcurrentHashMap<>();
   private volatile Boolean matchFields;
+  private volatile Boolean rankFields;
 
   private record RedundancyKey(Analyzer surface, Analyzer reading, String text) {}
 
@@ -85,6 +86,21 @@ final class IndexStats {
       int maxDoc = searcher.getIndexReader().maxDoc();
       known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_MATCH)).docFreq() == maxDoc;
       matchFields = known;
+    }
+    return known;
+  }
+
+  /**
+   * True when every page of the index carries the combined scoring fields ({@link PageFields#RANK}),
+   * as {@link #hasMatchFields} checks the matching fields.
+   */
+  boolean hasRankFields() {
+    Boolean known = rankFields;
+    if (known == null) {
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_RANK)).docFreq() == maxDoc
+          && !Boolean.getBoolean("tsunagu.noRank");
+      rankFields = known;
     }
     return known;
   }

@@ -42,6 +42,9 @@ public final class PageQueries {
   static final int RECENCY_PIVOT_DAYS = 60;
   static final float READING_WEIGHT = 0.5f;
   static final float TITLE_BONUS = 2.0f;
+  /** The weight of a word's score in the combined scoring field ({@link PageFields#RANK}). */
+  static final float RANK_BOOST = Float.parseFloat(System.getProperty("tsunagu.rankBoost", "1"));
+  static final float RANKED_TITLE_BONUS = Float.parseFloat(System.getProperty("tsunagu.rankTitleBonus", "6"));
 
   private static final Map<String, Float> SURFACE = fields(PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
   private static final Map<String, Float> READING =
@@ -170,10 +173,13 @@ public final class PageQueries {
     if (query.isEmpty()) {
       return new MatchAllDocsQuery();
     }
-    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats,
-        matching ? PageFields.MATCH : null);
-    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats,
-        matching ? PageFields.MATCH_READING : null);
+    boolean ranked = !matching && stats != null && stats.hasRankFields();
+    CrossFieldQueryBuilder surface = ranked
+        ? CrossFieldQueryBuilder.ranked(tenant.querySurface(), SURFACE, stats, PageFields.RANK, RANK_BOOST)
+        : new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats, matching ? PageFields.MATCH : null);
+    CrossFieldQueryBuilder reading = ranked
+        ? CrossFieldQueryBuilder.ranked(tenant.queryReading(), READING, stats, PageFields.RANK_READING, RANK_BOOST)
+        : new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats, matching ? PageFields.MATCH_READING : null);
     CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats,
         matching ? PageFields.MATCH_EN : null) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();
@@ -222,7 +228,7 @@ public final class PageQueries {
       for (UserQuery.Clause clause : group) {
         Query q = title.createBooleanQuery(PageFields.TITLE, clause.text(), Occur.SHOULD);
         if (q != null) {
-          all.add(new BoostQuery(q, TITLE_BONUS), Occur.SHOULD);
+          all.add(new BoostQuery(q, ranked ? RANKED_TITLE_BONUS : TITLE_BONUS), Occur.SHOULD);
         }
       }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.facet.FacetsCollectorManager;
@@ -194,6 +195,17 @@ final class PageSearch {
     @Override
     protected PassageScorer getScorer(String field) {
       return PASSAGE_SCORER;
+    }
+
+    /**
+     * The body's terms are those of the query on the body itself and, where a word is scored in
+     * the combined field ({@link PageFields#RANK}, the same surface terms), on that field.
+     */
+    @Override
+    protected Predicate<String> getFieldMatcher(String field) {
+      return PageFields.BODY.equals(field)
+          ? name -> PageFields.BODY.equals(name) || PageFields.RANK.equals(name)
+          : super.getFieldMatcher(field);
     }
 
     @Override
