@@ -98,8 +98,7 @@ final class IndexStats {
     Boolean known = rankFields;
     if (known == null) {
       int maxDoc = searcher.getIndexReader().maxDoc();
-      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_RANK)).docFreq() == maxDoc
-          && !Boolean.getBoolean("tsunagu.noRank");
+      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_RANK)).docFreq() == maxDoc;
       rankFields = known;
     }
     return known;
