@@ -18,9 +18,13 @@ import org.apache.lucene.util.QueryBuilder;
  * Builds queries whose every term is matched across several weighted fields at once: a
  * {@link DisjunctionMaxQuery} of the term in each field, weighted, where the best field counts
  * fully and the others by {@link #TIE_BREAKER}; so a two-word query matches a page with one word
- * in the title and the other in the body. Unlike a BM25F {@code CombinedFieldQuery}, every field
- * keeps its own postings impacts and norms, which makes scoring a match cheaper. Graph synonyms
- * are handled by {@link QueryBuilder}.
+ * in the title and the other in the body. Graph synonyms are handled by {@link QueryBuilder}.
+ *
+ * <p>Two other forms look every term up in one field instead: the matching-only field (for finding
+ * and counting matches without scores) and the combined scoring field ({@link #ranked}: the
+ * fields' weights are in its frequencies at index time, so a term is one posting list with its
+ * own impacts, where a query-time BM25F {@code CombinedFieldQuery} would merge the fields'
+ * postings for every match).
  */
 final class CrossFieldQueryBuilder extends QueryBuilder {
 
