@@ -13,6 +13,7 @@ import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.UnicodeUtil;
@@ -121,6 +122,21 @@ public final class AnalyzedText {
     return new Distinct(texts, false);
   }
 
+  /**
+   * Every distinct surface term of the texts once, with a term frequency that weighs each text:
+   * a term's frequency is the sum over the texts of {@code weights[t]} times its count in text
+   * {@code t}. For a field of documents and frequencies with norms (a combined scoring field):
+   * the field's length, and so its BM25 norm, is the weighted number of tokens.
+   */
+  public static TokenStream weightedTerms(int[] weights, AnalyzedText... texts) {
+    return new Distinct(texts, true, weights);
+  }
+
+  /** As {@link #weightedTerms}, for the readings. */
+  public static TokenStream weightedReadings(int[] weights, AnalyzedText... texts) {
+    return new Distinct(texts, false, weights);
+  }
+
   /** UTF-8 terms back to back in one buffer; term {@code i} ends at {@code termEnds[i]}. */
   private static final class Terms {
     private byte[] bytes;
@@ -214,14 +230,25 @@ public final class AnalyzedText {
   private static final class Distinct extends TokenStream {
     private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
     private final PositionIncrementAttribute increment = addAttribute(PositionIncrementAttribute.class);
+    private final TermFrequencyAttribute frequency;
     private final BytesRef bytes = new BytesRef();
     private final Terms[] sources;
     /** Distinct terms in first-seen order, as (text index << 32 | token index). */
     private long[] distinct;
+    /** With weights: the weighted frequency of each distinct term. */
+    private final int[] frequencies;
     private int distinctCount;
     private int next;
 
     Distinct(AnalyzedText[] texts, boolean surface) {
+      this(texts, surface, null);
+    }
+
+    Distinct(AnalyzedText[] texts, boolean surface, int[] weights) {
+      if (weights != null && weights.length != texts.length) {
+        throw new IllegalArgumentException("one weight per text");
+      }
+      frequency = weights == null ? null : addAttribute(TermFrequencyAttribute.class);
       sources = new Terms[texts.length];
       int total = 0;
       for (int t = 0; t < texts.length; t++) {
@@ -233,6 +260,9 @@ public final class AnalyzedText {
       long[] table = new long[capacity];
       Arrays.fill(table, -1L);
       distinct = new long[Math.max(16, total)];
+      // Slot of each distinct term in the table, to add weights to the term's frequency.
+      int[] ordinalOfSlot = weights == null ? null : new int[capacity];
+      frequencies = weights == null ? null : new int[distinct.length];
       for (int t = 0; t < texts.length; t++) {
         Terms terms = sources[t];
         byte[] b = terms.bytes;
@@ -245,6 +275,10 @@ public final class AnalyzedText {
             if (ref == -1L) {
               long own = ((long) t << 32) | i;
               table[slot] = own;
+              if (weights != null) {
+                ordinalOfSlot[slot] = distinctCount;
+                frequencies[distinctCount] = weights[t];
+              }
               distinct[distinctCount++] = own;
               break;
             }
@@ -252,6 +286,9 @@ public final class AnalyzedText {
             int j = (int) ref;
             int otherFrom = other.start(j);
             if (Arrays.equals(b, from, from + len, other.bytes, otherFrom, other.end(j))) {
+              if (weights != null) {
+                frequencies[ordinalOfSlot[slot]] += weights[t];
+              }
               break;
             }
             slot = (slot + 1) & mask;
@@ -273,6 +310,9 @@ public final class AnalyzedText {
       bytes.length = terms.end(i) - bytes.offset;
       term.setBytesRef(bytes);
       increment.setPositionIncrement(1);
+      if (frequency != null) {
+        frequency.setTermFrequency(frequencies[next - 1]);
+      }
       return true;
     }
 

@@ -18,9 +18,13 @@ import org.apache.lucene.util.QueryBuilder;
  * Builds queries whose every term is matched across several weighted fields at once: a
  * {@link DisjunctionMaxQuery} of the term in each field, weighted, where the best field counts
  * fully and the others by {@link #TIE_BREAKER}; so a two-word query matches a page with one word
- * in the title and the other in the body. Unlike a BM25F {@code CombinedFieldQuery}, every field
- * keeps its own postings impacts and norms, which makes scoring a match cheaper. Graph synonyms
- * are handled by {@link QueryBuilder}.
+ * in the title and the other in the body. Graph synonyms are handled by {@link QueryBuilder}.
+ *
+ * <p>Two other forms look every term up in one field instead: the matching-only field (for finding
+ * and counting matches without scores) and the combined scoring field ({@link #ranked}: the
+ * fields' weights are in its frequencies at index time, so a term is one posting list with its
+ * own impacts, where a query-time BM25F {@code CombinedFieldQuery} would merge the fields'
+ * postings for every match).
  */
 final class CrossFieldQueryBuilder extends QueryBuilder {
 
@@ -31,6 +35,8 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
   private final String firstField;
   private final IndexStats stats;
   private final String matchField;
+  private final String rankField;
+  private final float rankBoost;
 
   /**
    * @param fields field name to weight (each at least 1), in order
@@ -47,11 +53,29 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
    *     still need the positions of the fields themselves.
    */
   CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats, String matchField) {
+    this(analyzer, fields, stats, matchField, null, 1f);
+  }
+
+  /**
+   * @param rankField when not null, every term is scored in this one combined scoring field (which
+   *     holds the weighted frequencies of all the fields) at {@code rankBoost}, instead of by a
+   *     disjunction over the fields; phrases still use the fields themselves
+   */
+  private CrossFieldQueryBuilder(Analyzer analyzer, Map<String, Float> fields, IndexStats stats, String matchField,
+      String rankField, float rankBoost) {
     super(analyzer);
     this.fields = new LinkedHashMap<>(fields);
     this.firstField = fields.keySet().iterator().next();
     this.stats = stats;
     this.matchField = matchField;
+    this.rankField = rankField;
+    this.rankBoost = rankBoost;
+  }
+
+  /** A builder scoring every term in the combined field {@code rankField} at {@code rankBoost}. */
+  static CrossFieldQueryBuilder ranked(Analyzer analyzer, Map<String, Float> fields, IndexStats stats,
+      String rankField, float rankBoost) {
+    return new CrossFieldQueryBuilder(analyzer, fields, stats, null, rankField, rankBoost);
   }
 
   /** All terms of the text must match (in any of the fields); null when the text has no terms. */
@@ -81,6 +105,10 @@ final class CrossFieldQueryBuilder extends QueryBuilder {
     if (matchField != null) {
       Term t = new Term(matchField, term.bytes());
       return stats == null ? new TermQuery(t) : stats.termQuery(t);
+    }
+    if (rankField != null) {
+      Term t = new Term(rankField, term.bytes());
+      return new BoostQuery(stats == null ? new TermQuery(t) : stats.termQuery(t), rankBoost * boost);
     }
     List<Query> perField = new ArrayList<>(fields.size());
     fields.forEach((field, weight) -> {

@@ -37,11 +37,27 @@ final class IndexStats {
   private final Map<Term, TermStates> states = new ConcurrentHashMap<>();
   private final Map<RedundancyKey, Boolean> redundant = new ConcurrentHashMap<>();
   private volatile Boolean matchFields;
+  private volatile Boolean rankFields;
+  /** False for statistics that never leave anything out of a query (for tests comparing both). */
+  private final boolean planning;
 
   private record RedundancyKey(Analyzer surface, Analyzer reading, String text) {}
 
   IndexStats(IndexSearcher searcher) {
+    this(searcher, true);
+  }
+
+  private IndexStats(IndexSearcher searcher, boolean planning) {
     this.searcher = searcher;
+    this.planning = planning;
+  }
+
+  /**
+   * Statistics of the searcher that leave nothing out: every reading clause and the tenant filter
+   * stay. A query built with them is the reference a planned one must answer like.
+   */
+  static IndexStats withoutPlanning(IndexSearcher searcher) {
+    return new IndexStats(searcher, false);
   }
 
   /** The statistics of {@code searcher}: the instance of the last call when it was for the same searcher. */
@@ -89,6 +105,20 @@ final class IndexStats {
     return known;
   }
 
+  /**
+   * True when every page of the index carries the combined scoring fields ({@link PageFields#RANK}),
+   * as {@link #hasMatchFields} checks the matching fields.
+   */
+  boolean hasRankFields() {
+    Boolean known = rankFields;
+    if (known == null) {
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_RANK)).docFreq() == maxDoc;
+      rankFields = known;
+    }
+    return known;
+  }
+
   /** A term query carrying the statistics already looked up. */
   Query termQuery(Term term) {
     return new TermQuery(term, states(term));
@@ -96,6 +126,9 @@ final class IndexStats {
 
   /** True when every document of the index belongs to one of the tenants, so no tenant filter is needed. */
   boolean allDocumentsIn(java.util.Collection<String> tenants) {
+    if (!planning) {
+      return false;
+    }
     long docs = 0;
     for (String tenant : tenants) {
       docs += states(new Term(PageFields.TENANT, tenant)).docFreq();
@@ -115,6 +148,9 @@ final class IndexStats {
    * differently (子供 and こども, ごみ and ゴミ) the counts differ and the reading stays.
    */
   boolean readingIsRedundant(Analyzer surface, Analyzer reading, String text) {
+    if (!planning) {
+      return false;
+    }
     RedundancyKey key = new RedundancyKey(surface, reading, text);
     Boolean known = redundant.get(key);
     if (known == null) {

@@ -40,6 +40,7 @@ public final class PageDocuments {
     doc.add(new StringField(PageFields.ID, page.id(), Field.Store.YES));
     doc.add(new StoredField(PageFields.URL, page.url()));
     doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
+    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_RANK, Field.Store.NO));
     addText(doc, page);
     addKeyword(doc, PageFields.CATEGORY, page.category());
     addKeyword(doc, PageFields.DEPARTMENT, page.department());
@@ -68,6 +69,11 @@ public final class PageDocuments {
     // documents only, so each distinct term of the page is given once.
     doc.add(new Field(PageFields.MATCH, AnalyzedText.distinctTerms(title, summary, body), PageFields.MATCH_ONLY));
     doc.add(new Field(PageFields.MATCH_READING, AnalyzedText.distinctReadings(title, summary, body), PageFields.MATCH_ONLY));
+    // And for ranking: each distinct term once, with the weighted sum of its counts as frequency.
+    doc.add(new Field(PageFields.RANK, AnalyzedText.weightedTerms(PageFields.RANK_WEIGHTS, title, summary, body),
+        PageFields.RANK_TEXT));
+    doc.add(new Field(PageFields.RANK_READING,
+        AnalyzedText.weightedReadings(PageFields.RANK_WEIGHTS, title, summary, body), PageFields.RANK_TEXT));
     addSuggestKeys(doc, page.title(), title);
   }
 

@@ -41,6 +41,23 @@ public final class PageFields {
   public static final String FORMAT = "format";
   public static final String FORMAT_MATCH = "match-1";
 
+  /**
+   * Combined scoring fields: every distinct surface term of title, summary and body of a Japanese
+   * page once (and every reading likewise), its term frequency the weighted sum of its counts
+   * ({@link #RANK_WEIGHTS}: title ×4, summary ×2, body ×1), with a norm of the weighted length.
+   * Ranking scores a word with one posting list (BM25 over the combined frequency) instead of one
+   * per field; phrases and highlights still use the fields themselves.
+   */
+  public static final String RANK = "rank";
+  public static final String RANK_READING = "rank_reading";
+  /** Weights of title, summary and body in the combined scoring fields. */
+  static final int[] RANK_WEIGHTS = {4, 2, 1};
+  /**
+   * Marks a page indexed with the combined scoring fields; an index where not every page has it
+   * (one written before them) is ranked with the per-field model until it is rebuilt.
+   */
+  public static final String FORMAT_RANK = "rank-1";
+
   /** Prefix keys of the title (surface from each token on, and katakana reading) for suggestions. */
   public static final String SUGGEST = "suggest";
 
@@ -58,6 +75,9 @@ public final class PageFields {
 
   /** Reading twins: positions for phrases, no offsets. */
   public static final FieldType TEXT_READING = textType(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+
+  /** The combined scoring fields: documents and (weighted) frequencies, with norms; no positions. */
+  public static final FieldType RANK_TEXT = textType(IndexOptions.DOCS_AND_FREQS);
 
   /** The matching-only fields: documents only, no frequencies, positions or norms. */
   public static final FieldType MATCH_ONLY = matchType();

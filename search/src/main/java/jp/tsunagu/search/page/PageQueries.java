@@ -35,6 +35,12 @@ import org.apache.lucene.util.QueryBuilder;
  * #RECENCY_PIVOT_DAYS} days ago. Tenants whose analysis differs get their own sub-query, each
  * restricted to them. Built for the searcher it runs on, the query leaves out what cannot change
  * its result ({@link IndexStats}).
+ *
+ * <p>On an index whose every page has the combined scoring fields ({@link PageFields#RANK}), a
+ * word is scored there instead, one term per word (its reading in {@link PageFields#RANK_READING}),
+ * plus its title score at {@link #RANKED_TITLE_BONUS}: the same words, phrases, readings, filters
+ * and recency, one posting list per word where the per-field model had one per field. An index
+ * written before those fields, or partly so, keeps the per-field model until it is rebuilt.
  */
 public final class PageQueries {
 
@@ -42,6 +48,18 @@ public final class PageQueries {
   static final int RECENCY_PIVOT_DAYS = 60;
   static final float READING_WEIGHT = 0.5f;
   static final float TITLE_BONUS = 2.0f;
+  /**
+   * On an index with the combined scoring fields ({@link PageFields#RANK}), the weight of a word's
+   * score there: the field weights are already in its frequencies.
+   */
+  static final float RANK_BOOST = 1f;
+  /**
+   * On an index with the combined scoring fields, the weight of the title's own score of a word: the
+   * title's weight in the per-field model and its bonus (4 + 2). The combined field has one
+   * document frequency for all three texts, so a word in nearly every body but an eighth of the
+   * titles (申し込み) tells pages apart there only by its title, with the title's statistics.
+   */
+  static final float RANKED_TITLE_BONUS = 6f;
 
   private static final Map<String, Float> SURFACE = fields(PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
   private static final Map<String, Float> READING =
@@ -170,10 +188,13 @@ public final class PageQueries {
     if (query.isEmpty()) {
       return new MatchAllDocsQuery();
     }
-    CrossFieldQueryBuilder surface = new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats,
-        matching ? PageFields.MATCH : null);
-    CrossFieldQueryBuilder reading = new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats,
-        matching ? PageFields.MATCH_READING : null);
+    boolean ranked = !matching && stats != null && stats.hasRankFields();
+    CrossFieldQueryBuilder surface = ranked
+        ? CrossFieldQueryBuilder.ranked(tenant.querySurface(), SURFACE, stats, PageFields.RANK, RANK_BOOST)
+        : new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats, matching ? PageFields.MATCH : null);
+    CrossFieldQueryBuilder reading = ranked
+        ? CrossFieldQueryBuilder.ranked(tenant.queryReading(), READING, stats, PageFields.RANK_READING, RANK_BOOST)
+        : new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats, matching ? PageFields.MATCH_READING : null);
     CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats,
         matching ? PageFields.MATCH_EN : null) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();
@@ -222,7 +243,8 @@ public final class PageQueries {
       for (UserQuery.Clause clause : group) {
         Query q = title.createBooleanQuery(PageFields.TITLE, clause.text(), Occur.SHOULD);
         if (q != null) {
-          all.add(new BoostQuery(q, TITLE_BONUS), Occur.SHOULD);
+          // A phrase is still scored in each field, the title at its own weight: its bonus stays.
+          all.add(new BoostQuery(q, ranked && !clause.phrase() ? RANKED_TITLE_BONUS : TITLE_BONUS), Occur.SHOULD);
         }
       }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.facet.FacetsCollectorManager;
@@ -23,7 +24,10 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
@@ -110,7 +114,9 @@ final class PageSearch {
     for (ScoreDoc sd : page) {
       docs.put(sd.doc, stored.document(sd.doc, WITH_BODY));
     }
-    String[] snippets = request.highlight() && !request.query().isEmpty() ? snippets(searcher, query, page, docs) : null;
+    String[] snippets = request.highlight() && !request.query().isEmpty()
+        ? snippets(searcher, stats.hasRankFields() ? highlightQuery(query) : query, page, docs)
+        : null;
     List<PageHit> hits = new ArrayList<>(page.length);
     for (int i = 0; i < page.length; i++) {
       String snippet = snippets == null ? null : snippets[i];
@@ -150,6 +156,47 @@ final class PageSearch {
     uncached.search(queries.matching(request, pinnedKeys, stats, english), FacetTally.manager(tally));
     long total = tally.total();
     return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total);
+  }
+
+  /**
+   * The part of a query scored in the combined field that the highlighter needs: each term of
+   * {@link PageFields#RANK} as a term of the body (the same surface terms), and the body's own
+   * terms and phrases (English included); excluded words, other fields and recency left out. The
+   * highlighter then finds the same matches in the body as with the per-field query, without
+   * building the weight of every clause of the full query for each hit. A query with any other
+   * kind of body clause (a span of a multi-word synonym) is given to the highlighter whole.
+   */
+  static Query highlightQuery(Query full) {
+    List<Query> parts = new ArrayList<>();
+    boolean[] whole = {false};
+    full.visit(new QueryVisitor() {
+      @Override
+      public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+        return occur == Occur.MUST_NOT ? QueryVisitor.EMPTY_VISITOR : this;
+      }
+
+      @Override
+      public boolean acceptField(String field) {
+        return field.equals(PageFields.RANK) || field.equals(PageFields.BODY) || field.equals(PageFields.BODY_EN);
+      }
+
+      @Override
+      public void consumeTerms(Query query, Term... terms) {
+        if (query instanceof TermQuery t && t.getTerm().field().equals(PageFields.RANK)) {
+          parts.add(new TermQuery(new Term(PageFields.BODY, t.getTerm().bytes())));
+        } else if (query instanceof TermQuery || query instanceof PhraseQuery) {
+          parts.add(query);
+        } else {
+          whole[0] = true;
+        }
+      }
+    });
+    if (whole[0] || parts.isEmpty() || parts.size() > IndexSearcher.getMaxClauseCount()) {
+      return full;
+    }
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    parts.forEach(q -> any.add(q, Occur.SHOULD));
+    return any.build();
   }
 
   private String[] snippets(FacetedSearcher searcher, Query query, ScoreDoc[] page, Map<Integer, Document> docs)
@@ -194,6 +241,17 @@ final class PageSearch {
     @Override
     protected PassageScorer getScorer(String field) {
       return PASSAGE_SCORER;
+    }
+
+    /**
+     * The body's terms are those of the query on the body itself and, where a word is scored in
+     * the combined field ({@link PageFields#RANK}, the same surface terms), on that field.
+     */
+    @Override
+    protected Predicate<String> getFieldMatcher(String field) {
+      return PageFields.BODY.equals(field)
+          ? name -> PageFields.BODY.equals(name) || PageFields.RANK.equals(name)
+          : super.getFieldMatcher(field);
     }
 
     @Override

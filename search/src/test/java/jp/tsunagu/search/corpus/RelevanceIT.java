@@ -47,7 +47,8 @@ class RelevanceIT {
   static final int PAGES = 4_000;
   static final int K = 10;
   /**
-   * Measured: nDCG@10 0.950, MRR 1.000; naive nDCG@10 0.778, MRR 0.929. The floors leave room for
+   * Measured: nDCG@10 0.967, MRR 1.000 (0.950 with the per-field model of an index without the
+   * combined scoring fields); naive nDCG@10 0.778, MRR 0.929. The floors leave room for
    * deliberate ranking changes, not for regressions.
    */
   static final double NDCG_FLOOR = 0.88;

@@ -15,12 +15,14 @@ import jp.tsunagu.search.corpus.MunicipalCorpus;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.SmallFloat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,9 @@ class MatchFieldsTest {
           terms += assertUnion(leaf.reader(), PageFields.MATCH, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
           readings += assertUnion(leaf.reader(), PageFields.MATCH_READING,
               PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);
+          assertWeighted(leaf.reader(), PageFields.RANK, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
+          assertWeighted(leaf.reader(), PageFields.RANK_READING,
+              PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);
         }
         // Over the whole index: the live path may flush a segment of one short page (the last one)
         // at its commit, which holds few terms.
@@ -85,6 +90,52 @@ class MatchFieldsTest {
       assertEquals(e.getValue(), actual.get(e.getKey()), match + ":" + e.getKey().utf8ToString());
     }
     return expected.size();
+  }
+
+  /**
+   * The combined scoring field holds every term of the fields, in every page that has it, with
+   * the weighted sum of its frequencies there ({@link PageFields#RANK_WEIGHTS}), and a page's
+   * length in it is the weighted sum of the fields' lengths.
+   */
+  private static void assertWeighted(LeafReader reader, String rank, String... fields) throws IOException {
+    Map<BytesRef, Map<Integer, Integer>> expected = new TreeMap<>();
+    for (int f = 0; f < fields.length; f++) {
+      int weight = PageFields.RANK_WEIGHTS[f];
+      frequencies(reader, fields[f]).forEach((term, docs) -> docs.forEach((doc, freq) ->
+          expected.computeIfAbsent(term, t -> new TreeMap<>()).merge(doc, weight * freq, Integer::sum)));
+    }
+    Map<BytesRef, Map<Integer, Integer>> actual = frequencies(reader, rank);
+    assertEquals(expected.keySet(), actual.keySet(), rank + ": terms");
+    Map<Integer, Long> lengths = new TreeMap<>();
+    for (Map.Entry<BytesRef, Map<Integer, Integer>> e : expected.entrySet()) {
+      assertEquals(e.getValue(), actual.get(e.getKey()), rank + ":" + e.getKey().utf8ToString());
+      e.getValue().forEach((doc, freq) -> lengths.merge(doc, (long) freq, Long::sum));
+    }
+    // The norm encodes the length (the sum of the frequencies) as one byte, as BM25 reads it.
+    NumericDocValues norms = reader.getNormValues(rank);
+    for (Map.Entry<Integer, Long> e : lengths.entrySet()) {
+      assertTrue(norms.advanceExact(e.getKey()));
+      assertEquals(SmallFloat.intToByte4((int) (long) e.getValue()), (byte) norms.longValue(), rank + " norm of " + e.getKey());
+    }
+  }
+
+  private static Map<BytesRef, Map<Integer, Integer>> frequencies(LeafReader reader, String field) throws IOException {
+    Map<BytesRef, Map<Integer, Integer>> out = new TreeMap<>();
+    Terms terms = reader.terms(field);
+    if (terms == null) {
+      return out;
+    }
+    TermsEnum te = terms.iterator();
+    PostingsEnum pe = null;
+    for (BytesRef term; (term = te.next()) != null; ) {
+      Map<Integer, Integer> docs = new TreeMap<>();
+      pe = te.postings(pe, PostingsEnum.FREQS);
+      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+        docs.put(d, pe.freq());
+      }
+      out.put(BytesRef.deepCopyOf(term), docs);
+    }
+    return out;
   }
 
   private static Map<BytesRef, Set<Integer>> postings(LeafReader reader, String field) throws IOException {
