@@ -98,8 +98,7 @@ final class IndexStats {
   boolean hasMatchFields() {
     Boolean known = matchFields;
     if (known == null) {
-      int maxDoc = searcher.getIndexReader().maxDoc();
-      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_MATCH)).docFreq() == maxDoc;
+      known = everyPageMarked(PageFields.FORMAT_MATCH);
       matchFields = known;
     }
     return known;
@@ -112,11 +111,16 @@ final class IndexStats {
   boolean hasRankFields() {
     Boolean known = rankFields;
     if (known == null) {
-      int maxDoc = searcher.getIndexReader().maxDoc();
-      known = maxDoc > 0 && states(new Term(PageFields.FORMAT, PageFields.FORMAT_RANK)).docFreq() == maxDoc;
+      known = everyPageMarked(PageFields.FORMAT_RANK);
       rankFields = known;
     }
     return known;
+  }
+
+  /** Whether the format marker term is in as many documents as the index has slots (both count deleted ones). */
+  private boolean everyPageMarked(String marker) {
+    int maxDoc = searcher.getIndexReader().maxDoc();
+    return maxDoc > 0 && states(new Term(PageFields.FORMAT, marker)).docFreq() == maxDoc;
   }
 
   /** A term query carrying the statistics already looked up. */

@@ -140,20 +140,7 @@ class MatchFieldsTest {
 
   private static Map<BytesRef, Set<Integer>> postings(LeafReader reader, String field) throws IOException {
     Map<BytesRef, Set<Integer>> out = new TreeMap<>();
-    Terms terms = reader.terms(field);
-    if (terms == null) {
-      return out;
-    }
-    TermsEnum te = terms.iterator();
-    PostingsEnum pe = null;
-    for (BytesRef term; (term = te.next()) != null; ) {
-      Set<Integer> docs = new TreeSet<>();
-      pe = te.postings(pe, PostingsEnum.NONE);
-      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
-        docs.add(d);
-      }
-      out.put(BytesRef.deepCopyOf(term), docs);
-    }
+    frequencies(reader, field).forEach((term, docs) -> out.put(term, new TreeSet<>(docs.keySet())));
     return out;
   }
 }
