@@ -38,6 +38,8 @@ public final class EventLoopPools implements Pool {
   private final Function<String, Pool> create;
   private final String name;
   private final Map<EventLoop, Pool> byLoop = new ConcurrentHashMap<>();
+  /** Numbers the loops' pools: two loops asking for their first pool at once must not get one name (a shared pool). */
+  private final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
   private final Pool unbound;
 
   /**
@@ -57,7 +59,7 @@ public final class EventLoopPools implements Pool {
     }
     EventLoop loop = internal.nettyEventLoop();
     Pool pool = byLoop.get(loop);
-    return pool != null ? pool : byLoop.computeIfAbsent(loop, l -> create.apply(name + "-" + byLoop.size()));
+    return pool != null ? pool : byLoop.computeIfAbsent(loop, l -> create.apply(name + "-" + made.getAndIncrement()));
   }
 
   /** How many event loops have a pool of their own (for tests). */

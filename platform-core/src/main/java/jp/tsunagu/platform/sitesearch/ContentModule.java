@@ -11,6 +11,8 @@ import jp.tsunagu.platform.content.ContentRepository;
 import jp.tsunagu.platform.content.ContentService;
 import jp.tsunagu.platform.content.FacilityRepository;
 import jp.tsunagu.platform.content.FacilityService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wiring of municipal content and search on one node: the content and facility services, this
@@ -29,6 +31,7 @@ public record ContentModule(
     SearchSettingsService settings,
     String nodeId,
     WorkerExecutor contentWorkers) {
+  private static final Logger LOG = LoggerFactory.getLogger(ContentModule.class);
 
   public static Future<ContentModule> start(Vertx vertx, com.hazelcast.core.HazelcastInstance hazelcast, Pool pool,
                                             TsunaguConfig config, String nodeId) {
@@ -50,8 +53,26 @@ public record ContentModule(
               new FacilitySearch(search, indexes, facilityRows), indexer, rebuilds, indexes, crawl, settings, nodeId, workers);
           return indexer.start(config.get(TsunaguConfig.SEARCH_POLL_MILLIS))
               .compose(v -> rebuilds.start())
+              .onSuccess(v -> rebuildIfWrittenBefore(vertx, indexes, rebuilds))
               .map(module);
         });
+  }
+
+  /**
+   * An index written by an earlier version of the platform (without the fields this one ranks by)
+   * answers correctly but more slowly; this node rebuilds it from PostgreSQL in the background, as
+   * a staff-requested rebuild does, while searches keep answering from the old one.
+   */
+  private static void rebuildIfWrittenBefore(Vertx vertx, SearchIndexes indexes, IndexRebuilds rebuilds) {
+    vertx.executeBlocking(() -> indexes.pages().writtenAsCurrent(), false)
+        .compose(current -> {
+          if (current) {
+            return Future.succeededFuture();
+          }
+          LOG.info("the page index was written by an earlier version; rebuilding it from PostgreSQL");
+          return rebuilds.run(java.util.UUID.randomUUID(), null);
+        })
+        .onFailure(err -> LOG.warn("the page index could not be checked or rebuilt at start: {}", err.toString()));
   }
 
   public Future<Void> stop() {

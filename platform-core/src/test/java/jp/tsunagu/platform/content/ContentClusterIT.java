@@ -126,6 +126,45 @@ class ContentClusterIT {
     }
   }
 
+  /**
+   * A node whose index was written by an earlier version (a page without the combined scoring
+   * fields, as such a version wrote every page) rebuilds it from PostgreSQL when it starts.
+   */
+  @Test
+  void aNodeWhoseIndexAnEarlierVersionWroteRebuildsItAtStart() throws Exception {
+    Path dir = TestPlatform.tempDir("tsunagu-search-earlier-");
+    String url = BASE + "kosodate/ichiji.html";
+    editor.upsertPage(SHIMADA, page(url, "一時預かりのご案内", "<p>保育園の一時預かりは予約制です。</p>", "kosodate"));
+    long generation;
+    try (TestPlatform node = TestPlatform.start(cluster, Map.of("search.dataDir", dir.toString()))) {
+      Poll.until(FRESH, "the page on the node", () -> finds(anonymous(node), SHIMADA, "一時預かり", url));
+      generation = node.platform().services().content().indexes().pages().generation();
+      assertTrue(node.platform().services().content().indexes().pages().writtenAsCurrent());
+    }
+    Path live;
+    try (var gens = java.nio.file.Files.list(dir.resolve("pages"))) {
+      live = gens.filter(g -> g.getFileName().toString().startsWith("gen-")).sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    try (org.apache.lucene.store.Directory lucene = org.apache.lucene.store.FSDirectory.open(live)) {
+      Map<String, String> checkpoint = org.apache.lucene.index.SegmentInfos.readLatestCommit(lucene).getUserData();
+      try (org.apache.lucene.index.IndexWriter writer = new org.apache.lucene.index.IndexWriter(lucene,
+          new org.apache.lucene.index.IndexWriterConfig(new org.apache.lucene.analysis.standard.StandardAnalyzer()))) {
+        org.apache.lucene.document.Document earlier = new org.apache.lucene.document.Document();
+        earlier.add(new org.apache.lucene.document.StringField(jp.tsunagu.search.page.PageFields.FORMAT,
+            jp.tsunagu.search.page.PageFields.FORMAT_MATCH, org.apache.lucene.document.Field.Store.NO));
+        writer.addDocument(earlier);
+        writer.setLiveCommitData(checkpoint.entrySet());
+        writer.commit();
+      }
+    }
+
+    try (TestPlatform node = TestPlatform.start(cluster, Map.of("search.dataDir", dir.toString()))) {
+      jp.tsunagu.search.page.PageIndex pages = node.platform().services().content().indexes().pages();
+      Poll.until(FRESH, "rebuilt at start", () -> pages.generation() > generation && pages.writtenAsCurrent());
+      assertTrue(finds(anonymous(node), SHIMADA, "一時預かり", url), "the rebuilt index answers");
+    }
+  }
+
   @Test
   void rebuildOnEveryNodeWhileSearchesKeepAnswering() throws Exception {
     ContentModule module = node1.platform().services().content();

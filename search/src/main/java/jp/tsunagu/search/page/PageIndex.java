@@ -154,6 +154,18 @@ public final class PageIndex implements AutoCloseable {
     return index.search(searcher -> searcher.count(new TermQuery(key)) > 0);
   }
 
+  /**
+   * True when every page here was written as this version writes pages (with the matching and the
+   * combined scoring fields) or the index is empty. An index written by an earlier version answers
+   * correctly but through the slower per-field model until a rebuild rewrites it.
+   */
+  public boolean writtenAsCurrent() {
+    return index.search(searcher -> {
+      IndexStats stats = new IndexStats(searcher);
+      return searcher.getIndexReader().maxDoc() == 0 || stats.hasMatchFields() && stats.hasRankFields();
+    });
+  }
+
   /** Pages in the index (searchable now). */
   public long count() {
     return index.search(searcher -> (long) searcher.getIndexReader().numDocs());

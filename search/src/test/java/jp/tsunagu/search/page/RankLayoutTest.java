@@ -274,13 +274,16 @@ class RankLayoutTest {
       assertEquals(pages.size(), index.count());
       assertEquals(oldAnswers, answers(index, requests));
       assertFalse(ranksWithCombinedFields(index));
+      assertFalse(index.writtenAsCurrent());
       // A page written now has the combined fields; the index still has pages without them.
       var token = index.upsert(pages.getFirst());
       assertTrue(index.awaitSearchable(token, Duration.ofSeconds(10)));
       assertFalse(ranksWithCombinedFields(index));
+      assertFalse(index.writtenAsCurrent(), "one page of the new layout does not make the index current");
       index.rebuild(pages.stream(), 1, new RebuildProgress(pages.size()));
       assertEquals(2, index.generation());
       assertTrue(ranksWithCombinedFields(index));
+      assertTrue(index.writtenAsCurrent());
       assertEquals(currentAnswers, answers(index, requests));
     }
   }
