@@ -101,11 +101,11 @@ final class GrantRepository {
             ), first_refresh AS (
               INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $5::bytea, id, $6::timestamptz FROM ok WHERE $5::bytea IS NOT NULL
             )
-            SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, false AS used, code_expires_at,
-              request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge, request->>'nonce' AS nonce,
-              EXISTS (SELECT 1 FROM ok) AS issued FROM burnt
+            SELECT id, client_id, account_id, sid, granted_scopes AS scopes, auth_time, acr, account_stamp, NULL::timestamptz AS revoked_at,
+              false AS used, code_expires_at, request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge,
+              request->>'nonce' AS nonce, EXISTS (SELECT 1 FROM ok) AS issued FROM burnt
             UNION ALL
-            SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, true, code_expires_at,
+            SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, NULL, true, code_expires_at,
               request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false
             FROM oidc_flow WHERE code_hash = $1 AND NOT EXISTS (SELECT 1 FROM burnt)""")
         .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge,
@@ -115,15 +115,8 @@ final class GrantRepository {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
-          String[] scopes = r.getArrayOfStrings("granted_scopes");
-          OffsetDateTime authTime = r.getOffsetDateTime("auth_time");
-          Grant grant = new Grant(r.getUUID("id"), r.getString("client_id"), r.getUUID("account_id"), r.getString("sid"),
-              scopes == null ? new LinkedHashSet<>() : new LinkedHashSet<>(List.of(scopes)), authTime == null ? null : authTime.toInstant(),
-              r.getString("acr"), r.getInteger("account_stamp"), false);
-          OffsetDateTime codeExpires = r.getOffsetDateTime("code_expires_at");
-          return Optional.of(new Redemption(grant, r.getString("redirect_uri"), r.getString("code_challenge"), r.getString("nonce"),
-              r.getBoolean("used"), codeExpires == null ? Instant.EPOCH : codeExpires.toInstant(),
-              r.getBoolean("issued")));
+          return Optional.of(new Redemption(grant(r), r.getString("redirect_uri"), r.getString("code_challenge"), r.getString("nonce"),
+              r.getBoolean("used"), r.getOffsetDateTime("code_expires_at").toInstant(), r.getBoolean("issued")));
         });
   }
 

@@ -75,13 +75,6 @@ class OidcTokensIT {
     node.close();
   }
 
-  static JsonObject tokens(Rp client, String query, String email) throws Exception {
-    String code = client.code(new Browserless(node.baseUrl()), query, email);
-    HttpResponse<String> r = client.token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", client.redirect), true);
-    assertEquals(200, r.statusCode(), r.body());
-    return new JsonObject(r.body());
-  }
-
   static Rp register(NewOidcClient c) throws Exception {
     OidcClient registered = api.registerOidcClient(Fixtures.SHIMADA, c.name("サービス").redirectUris(List.of(REDIRECT)));
     return new Rp(node.baseUrl(), registered.getClientId(), registered.getClientSecret(), REDIRECT);
@@ -90,7 +83,7 @@ class OidcTokensIT {
   @Test
   void userinfoAndIntrospectionRefuseTamperedUnsignedForeignAndExpiredTokens() throws Exception {
     String email = fixtures.verifiedCitizen("tokens@example.jp").email();
-    JsonObject t = tokens(rp, rp.standardQuery(null), email);
+    JsonObject t = rp.tokens(rp.standardQuery(null), email);
     String good = t.getString("access_token");
     assertEquals(200, rp.userinfo(good).statusCode());
     assertTrue(rp.introspect(good).getBoolean("active"));
@@ -129,78 +122,6 @@ class OidcTokensIT {
         Rp.basic(rp.clientId, rp.secret)).statusCode());
     assertEquals(401, rp.userinfo(good).statusCode());
     assertTrue(rp.introspect(t.getString("refresh_token")).getBoolean("active"));
-  }
-
-  @Test
-  void aPasswordChangeEndsWhatEarlierSignInsGaveServices() throws Exception {
-    Account citizen = fixtures.verifiedCitizen("stamp@example.jp");
-    JsonObject t = tokens(rp, rp.standardQuery(null), citizen.email());
-    assertEquals(200, rp.userinfo(t.getString("access_token")).statusCode());
-    Fixtures.await(node.platform().services().accounts().changePassword(citizen.id(), Fixtures.PASSWORD, "a brand new passphrase 2026"));
-    assertEquals(401, rp.userinfo(t.getString("access_token")).statusCode());
-    oauthError(rp.token(Map.of("grant_type", "refresh_token", "refresh_token", t.getString("refresh_token")), true), 400, "invalid_grant");
-  }
-
-  @Test
-  void thePurgeDeletesGrantsNothingCanUseAndKeepsTheRest() throws Exception {
-    Account citizen = fixtures.verifiedCitizen("purge@example.jp");
-    JsonObject live = tokens(rp, rp.standardQuery(null), citizen.email());
-    io.vertx.sqlclient.Pool pool = node.platform().services().pool();
-    // grants as time leaves them; the access-token lifetime is 300 s, the refresh lifetime 30 days
-    String insert = "INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, created_at, revoked_at) "
-        + "VALUES ($1, $2, $3, 'sid-purge', '{openid}', now(), 'urn:tsunagu:acr:email-verified', now() - $4::text::interval, now() - $5::text::interval)";
-    java.util.UUID revokedLongAgo = java.util.UUID.randomUUID();
-    java.util.UUID revokedJustNow = java.util.UUID.randomUUID();
-    java.util.UUID oldWithoutTokens = java.util.UUID.randomUUID();
-    java.util.UUID oldWithLiveToken = java.util.UUID.randomUUID();
-    java.util.UUID youngWithoutTokens = java.util.UUID.randomUUID();
-    Object[][] rows = {
-        {revokedLongAgo, "1 day", "1 hour"}, {revokedJustNow, "1 day", "10 seconds"}, {oldWithoutTokens, "31 days", null},
-        {oldWithLiveToken, "31 days", null}, {youngWithoutTokens, "1 day", null}};
-    for (Object[] r : rows) {
-      Fixtures.await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(r[0], rp.clientId, citizen.id(), r[1], r[2])));
-    }
-    String token = "INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) VALUES (sha256(convert_to($1::text, 'UTF8')), $2, "
-        + "now() + interval '1 day')";
-    Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-a", revokedLongAgo)));
-    Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-b", oldWithLiveToken)));
-
-    int purged = Fixtures.await(node.platform().services().oidc().purgeExpired());
-
-    java.util.Set<java.util.UUID> left = new java.util.HashSet<>();
-    Fixtures.await(pool.preparedQuery("SELECT id FROM oidc_grant WHERE account_id = $1").execute(io.vertx.sqlclient.Tuple.of(citizen.id())))
-        .forEach(r -> left.add(r.getUUID(0)));
-    assertFalse(left.contains(revokedLongAgo), "revoked before its last access token expired");
-    assertFalse(left.contains(oldWithoutTokens), "no refresh token left after a whole refresh lifetime");
-    assertTrue(left.contains(revokedJustNow), "its access tokens may still be presented");
-    assertTrue(left.contains(oldWithLiveToken), "a refresh token of it is still live");
-    assertTrue(left.contains(youngWithoutTokens), "its sid may still matter for back-channel logout");
-    assertEquals(6 - 2, left.size(), "the signed-in grant stays too: " + left);
-    assertTrue(purged >= 2, "purged " + purged);
-    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE grant_id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(revokedLongAgo))).iterator().next().getLong(0), "its refresh tokens went with it");
-    HttpResponse<String> refreshed = rp.token(Map.of("grant_type", "refresh_token", "refresh_token", live.getString("refresh_token")), true);
-    assertEquals(200, refreshed.statusCode(), refreshed.body());
-  }
-
-  @Test
-  void removingAServiceDeletesItsGrantsAndEndsItsTokens() throws Exception {
-    Rp closing = register(new NewOidcClient().scopes(List.of("openid", "email"))
-        .grantTypes(List.of(GrantTypesEnum.AUTHORIZATION_CODE, GrantTypesEnum.REFRESH_TOKEN)));
-    JsonObject t = tokens(closing, closing.standardQuery(null), fixtures.verifiedCitizen("closing@example.jp").email());
-    assertEquals(200, closing.userinfo(t.getString("access_token")).statusCode());
-    io.vertx.sqlclient.Pool pool = node.platform().services().pool();
-    String grants = "SELECT count(*) FROM oidc_grant WHERE client_id = $1";
-    assertEquals(1L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
-
-    api.deleteOidcClient(Fixtures.SHIMADA, closing.clientId);
-
-    assertEquals(0L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
-    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
-        .execute(io.vertx.sqlclient.Tuple.of(t.getString("refresh_token")))).iterator().next().getLong(0), "its refresh token went with it");
-    assertEquals(401, closing.userinfo(t.getString("access_token")).statusCode(), "an access token of a removed service is not live");
-    assertEquals(200, rp.userinfo(tokens(rp, rp.standardQuery(null), "closing@example.jp").getString("access_token")).statusCode(),
-        "the other services' grants stay");
   }
 
   @Test
@@ -253,7 +174,7 @@ class OidcTokensIT {
   void es256IdTokensWhereTheClientAsksAndTheJwksHoldsBothKinds() throws Exception {
     Rp es = register(new NewOidcClient().idTokenSignedResponseAlg(IdTokenSignedResponseAlgEnum.ES256).scopes(List.of("openid")));
     String email = fixtures.verifiedCitizen("es256@example.jp").email();
-    JsonObject t = tokens(es, es.standardQuery(null).replace("scope=openid%20email", "scope=openid"), email);
+    JsonObject t = es.tokens(es.standardQuery(null).replace("scope=openid%20email", "scope=openid"), email);
     IDTokenClaimsSet id = new IDTokenValidator(new Issuer(node.baseUrl()), new ClientID(es.clientId), JWSAlgorithm.ES256,
         URI.create(node.baseUrl() + "/oauth2/jwks").toURL()).validate(com.nimbusds.jwt.JWTParser.parse(t.getString("id_token")),
         new Nonce("n1"));
@@ -281,7 +202,7 @@ class OidcTokensIT {
   }
 
   private static String sub(Rp client, String scope, Account citizen) throws Exception {
-    JsonObject t = tokens(client, client.standardQuery(null).replace("scope=openid%20email", scope), citizen.email());
+    JsonObject t = client.tokens(client.standardQuery(null).replace("scope=openid%20email", scope), citizen.email());
     return SignedJWT.parse(t.getString("id_token")).getJWTClaimsSet().getSubject();
   }
 

@@ -52,6 +52,14 @@ final class Rp {
     return params(Browserless.location(page)).get("code");
   }
 
+  /** Signs the citizen in through the forms and exchanges the code (client_secret_basic); the token response. */
+  JsonObject tokens(String query, String email) throws Exception {
+    String code = code(new Browserless(base), query, email);
+    HttpResponse<String> r = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirect), true);
+    org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
   HttpResponse<String> token(Map<String, String> form, boolean basic) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
         .header("Content-Type", "application/x-www-form-urlencoded");

@@ -159,9 +159,10 @@ final class PageSearch {
   }
 
   /**
-   * The part of a query scored in the combined field that the highlighter needs: each term of
-   * {@link PageFields#RANK} as a term of the body (the same surface terms), and the body's own
-   * terms and phrases (English included); excluded words, other fields and recency left out. The
+   * The part of a query scored in the combined field that the highlighter needs: the terms of
+   * {@link PageFields#RANK} (which the body's field matcher takes as the body's: the same surface
+   * terms), and the body's own terms and phrases (English included); excluded words, other fields
+   * and recency left out. The
    * highlighter then finds the same matches in the body as with the per-field query, without
    * building the weight of every clause of the full query for each hit. A query with any other
    * kind of body clause (a span of a multi-word synonym) is given to the highlighter whole.
@@ -182,9 +183,7 @@ final class PageSearch {
 
       @Override
       public void consumeTerms(Query query, Term... terms) {
-        if (query instanceof TermQuery t && t.getTerm().field().equals(PageFields.RANK)) {
-          parts.add(new TermQuery(new Term(PageFields.BODY, t.getTerm().bytes())));
-        } else if (query instanceof TermQuery || query instanceof PhraseQuery) {
+        if (query instanceof TermQuery || query instanceof PhraseQuery) {
           parts.add(query);
         } else {
           whole[0] = true;
