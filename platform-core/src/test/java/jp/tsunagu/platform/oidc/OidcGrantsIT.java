@@ -36,8 +36,7 @@ class OidcGrantsIT {
     node = OidcTestNode.start(Map.of());
     fixtures = new Fixtures(node);
     api = new OpenidClientsApi(OidcTestNode.admin(node));
-    OidcClient c = OidcTestNode.confidential(node, REDIRECT, null, null);
-    rp = new Rp(node.baseUrl(), c.getClientId(), c.getClientSecret(), REDIRECT);
+    rp = OidcTestNode.confidentialRp(node, REDIRECT);
   }
 
   @AfterAll
@@ -46,8 +45,7 @@ class OidcGrantsIT {
   }
 
   static Rp register(NewOidcClient c) throws Exception {
-    OidcClient registered = api.registerOidcClient(Fixtures.SHIMADA, c.name("サービス").redirectUris(List.of(REDIRECT)));
-    return new Rp(node.baseUrl(), registered.getClientId(), registered.getClientSecret(), REDIRECT);
+    return OidcTestNode.register(node, api, c, REDIRECT);
   }
 
   @Test

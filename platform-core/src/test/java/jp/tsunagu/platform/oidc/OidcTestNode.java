@@ -53,4 +53,16 @@ final class OidcTestNode {
     }
     return new OpenidClientsApi(admin(node)).registerOidcClient(Fixtures.SHIMADA, c);
   }
+
+  /** A confidential client of {@link #confidential}, as a relying party. */
+  static Rp confidentialRp(TestPlatform node, String redirect) throws Exception {
+    OidcClient c = confidential(node, redirect, null, null);
+    return new Rp(node.baseUrl(), c.getClientId(), c.getClientSecret(), redirect);
+  }
+
+  /** Registers {@code c} (named サービス, with {@code redirect} as its one redirect URI), as a relying party. */
+  static Rp register(TestPlatform node, OpenidClientsApi api, NewOidcClient c, String redirect) throws Exception {
+    OidcClient registered = api.registerOidcClient(Fixtures.SHIMADA, c.name("サービス").redirectUris(List.of(redirect)));
+    return new Rp(node.baseUrl(), registered.getClientId(), registered.getClientSecret(), redirect);
+  }
 }
