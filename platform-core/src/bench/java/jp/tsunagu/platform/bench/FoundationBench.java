@@ -106,8 +106,10 @@ public final class FoundationBench {
   }
 
   static ProcessBuilder nodeProcess(String dbUrl, Path dataDir) throws IOException {
+    // the node's JVM options as ./tsunagu start gives them
     ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:+UseG1GC", "-Xms256m", "-XX:+AutoCreateSharedArchive",
-        "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-jar", JAR.toString());
+        "-XX:SharedArchiveFile=" + CDS_ARCHIVE,
+        Runtime.version().feature() >= 23 ? "--sun-misc-unsafe-memory-access=allow" : "-Dio.netty.noUnsafe=false", "-jar", JAR.toString());
     pb.redirectErrorStream(true);
     pb.environment().put("TSUNAGU_HTTP_PORT", String.valueOf(freePort()));
     pb.environment().put("TSUNAGU_HTTP_HOST", "127.0.0.1");

@@ -13,10 +13,20 @@ import javax.crypto.spec.SecretKeySpec;
  * citizen; the account id itself only for clients registered with a public subject.
  */
 public final class Subjects {
-  private final SecretKeySpec key;
+  /** One initialised MAC per thread: {@code doFinal} leaves it ready for the next subject. */
+  private final ThreadLocal<Mac> macs;
 
   public Subjects(byte[] secret) {
-    this.key = new SecretKeySpec(secret, "HmacSHA256");
+    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(key);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 unavailable", e);
+      }
+    });
   }
 
   public String of(Client client, UUID accountId) {
@@ -24,14 +34,9 @@ public final class Subjects {
   }
 
   public String pairwise(String sector, UUID accountId) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      mac.update(sector.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(accountId.toString().getBytes(StandardCharsets.US_ASCII)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    Mac mac = macs.get();
+    mac.update(sector.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(accountId.toString().getBytes(StandardCharsets.US_ASCII)));
   }
 }

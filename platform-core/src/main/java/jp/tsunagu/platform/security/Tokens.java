@@ -39,11 +39,16 @@ public final class Tokens {
     return folded.toUpperCase(java.util.Locale.ROOT).replaceAll("[\\s\\-ー－]", "");
   }
 
-  public static byte[] sha256(String text) {
+  /** One SHA-256 per thread: {@code digest} leaves it reset for the next text. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  public static byte[] sha256(String text) {
+    return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 }
