@@ -152,8 +152,12 @@ public final class ClientConsents implements ServiceConsent {
   @Override
   public Future<Set<String>> releasable(Client client, UUID accountId, Set<String> scopes) {
     return notice(client).compose(n -> {
-      Set<String> asItems = new LinkedHashSet<>(scopes);
-      asItems.retainAll(n.itemIds());
+      Set<String> asItems = new LinkedHashSet<>();
+      for (String s : scopes) {
+        if (n.hasItem(s)) {
+          asItems.add(s);
+        }
+      }
       if (asItems.isEmpty()) {
         return Future.succeededFuture(scopes);
       }

@@ -51,9 +51,14 @@ final class CompactSigner {
   }
 
   String sign(JOSEObjectType type, JWTClaimsSet claims) {
+    return sign(type, Json.encode(claims.toJSONObject()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Signs a claims set already written as UTF-8 JSON (see {@link Claims}). */
+  String sign(JOSEObjectType type, byte[] claimsJson) {
     String header = headers.computeIfAbsent(type, t -> B64.encodeToString(
         new JWSHeader.Builder(alg).keyID(kid).type(t).build().toString().getBytes(StandardCharsets.UTF_8)));
-    String input = header + '.' + B64.encodeToString(Json.encode(claims.toJSONObject()).getBytes(StandardCharsets.UTF_8));
+    String input = header + '.' + B64.encodeToString(claimsJson);
     try {
       Signature s = signatures.get();
       s.update(input.getBytes(StandardCharsets.US_ASCII));

@@ -28,6 +28,16 @@ public interface ServiceConsent {
       return items.stream().map(Item::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
+    /** Whether {@code id} is one of the notice's items (a notice has a handful: no set is built for it). */
+    public boolean hasItem(String id) {
+      for (Item item : items) {
+        if (item.id().equals(id)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** The purpose under which sign-in data (tokens, userinfo) is released. */
     public Purpose primaryPurpose() {
       return purposes.get(0);

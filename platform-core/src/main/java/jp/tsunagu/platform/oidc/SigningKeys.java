@@ -100,9 +100,18 @@ public final class SigningKeys {
 
   /** Signs claims with the client's algorithm (RS256 unless it asked for ES256) under the given JOSE type. */
   public String sign(JWSAlgorithm alg, JOSEObjectType type, JWTClaimsSet claims) {
+    return signer(alg).sign(type, claims);
+  }
+
+  /** Signs claims written by {@link Claims}. */
+  String sign(JWSAlgorithm alg, JOSEObjectType type, Claims claims) {
+    return signer(alg).sign(type, claims.json());
+  }
+
+  private CompactSigner signer(JWSAlgorithm alg) {
     KeySet.Key key = keys.signing(alg, clock.instant())
         .orElseThrow(() -> new IllegalStateException("no signing key for " + alg + " yet"));
-    return signers.computeIfAbsent(key.kid(), kid -> signer(key)).sign(type, claims);
+    return signers.computeIfAbsent(key.kid(), kid -> signer(key));
   }
 
   /**

@@ -2,7 +2,6 @@ package jp.tsunagu.platform.oidc;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -154,8 +152,8 @@ public final class TokenService {
       }
     }
     Instant now = clock.instant();
-    JWTClaimsSet.Builder at = accessClaims(now, client, client.clientId(), asked, null);
-    JsonObject out = new JsonObject().put("access_token", keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at.build()))
+    Claims at = accessClaims(now, client, client.clientId(), asked, null);
+    JsonObject out = new JsonObject().put("access_token", keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at))
         .put("token_type", "Bearer").put("expires_in", accessLifetime.toSeconds());
     if (!asked.isEmpty()) {
       out.put("scope", Scopes.join(asked));
@@ -188,38 +186,34 @@ public final class TokenService {
     Instant now = clock.instant();
     Grant g = issued.grant();
     String sub = subjects.of(client, g.accountId());
-    JWTClaimsSet.Builder at = accessClaims(now, client, sub, g.scopes(), g).claim("gid", g.id().toString());
-    String accessToken = keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at.build());
+    Claims at = accessClaims(now, client, sub, g.scopes(), g).put("gid", g.id().toString());
+    String accessToken = keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at);
     JsonObject out = new JsonObject().put("access_token", accessToken).put("token_type", "Bearer")
         .put("expires_in", accessLifetime.toSeconds()).put("scope", Scopes.join(g.scopes()));
     if (issued.refreshToken() != null) {
       out.put("refresh_token", issued.refreshToken());
     }
     if (withIdToken && g.scopes().contains(Scopes.OPENID)) {
-      JWTClaimsSet.Builder id = new JWTClaimsSet.Builder().issuer(issuer).subject(sub).audience(client.clientId())
-          .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(idLifetime)))
-          .claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr()).claim("amr", List.of("pwd"))
-          .claim("azp", client.clientId()).claim("at_hash", halfHash(accessToken));
-      if (g.sid() != null) {
-        id.claim("sid", g.sid());
-      }
-      if (issued.nonce() != null) {
-        id.claim("nonce", issued.nonce());
-      }
-      out.put("id_token", keys.sign(client.idTokenAlg(), JOSEObjectType.JWT, id.build()));
+      Claims id = new Claims().put("iss", issuer).put("sub", sub).put("aud", client.clientId())
+          .time("iat", now).time("exp", now.plus(idLifetime))
+          .time("auth_time", g.authTime()).put("acr", g.acr()).put("amr", List.of("pwd"))
+          .put("azp", client.clientId()).put("at_hash", halfHash(accessToken))
+          .put("sid", g.sid()).put("nonce", issued.nonce());
+      out.put("id_token", keys.sign(client.idTokenAlg(), JOSEObjectType.JWT, id));
     }
     return out;
   }
 
-  private JWTClaimsSet.Builder accessClaims(Instant now, Client client, String sub, Set<String> scopes, Grant g) {
-    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer).subject(sub).audience(issuer)
-        .claim("client_id", client.clientId()).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(accessLifetime)))
-        .jwtID(UUID.randomUUID().toString());
+  /** The claims of an RFC 9068 access token (§2.2); the platform is its audience. */
+  private Claims accessClaims(Instant now, Client client, String sub, Set<String> scopes, Grant g) {
+    Claims b = new Claims().put("iss", issuer).put("sub", sub).put("aud", issuer)
+        .put("client_id", client.clientId()).time("iat", now).time("exp", now.plus(accessLifetime))
+        .put("jti", UUID.randomUUID().toString());
     if (!scopes.isEmpty()) {
-      b.claim("scope", Scopes.join(scopes));
+      b.put("scope", Scopes.join(scopes));
     }
     if (g != null && g.authTime() != null) {
-      b.claim("auth_time", g.authTime().getEpochSecond()).claim("acr", g.acr());
+      b.time("auth_time", g.authTime()).put("acr", g.acr());
     }
     return b;
   }

@@ -63,6 +63,23 @@ class CompactSignerTest {
     }
   }
 
+  @Test
+  void claimsWrittenAsJsonDirectlyAreTheClaimsSetNimbusReads() throws Exception {
+    RSAKey jwk = new RSAKeyGenerator(2048).keyID("rs-2").generate();
+    CompactSigner signer = SignatureProvider.choose(true).compactSigner(key(jwk, JWSAlgorithm.RS256));
+    String awkward = "n\"o\\n\u0001ce ✓ 𠮷";
+    byte[] json = new Claims().put("iss", "https://id.example").put("sub", "s-1").put("aud", "client-1")
+        .time("iat", Instant.ofEpochSecond(1_800_000_000L)).time("exp", Instant.ofEpochSecond(1_800_000_300L))
+        .put("scope", "openid email").put("amr", List.of("pwd")).put("名前", "テスト").put("nonce", awkward)
+        .put("sid", (String) null).put("auth_time", 1_799_999_999L).json();
+    SignedJWT jwt = SignedJWT.parse(signer.sign(JOSEObjectType.JWT, json));
+    assertTrue(jwt.verify(new RSASSAVerifier(jwk.toRSAPublicKey())));
+    JWTClaimsSet expected = new JWTClaimsSet.Builder(CLAIMS).claim("nonce", awkward).claim("auth_time", 1_799_999_999L).build();
+    assertEquals(expected.toJSONObject(), jwt.getJWTClaimsSet().toJSONObject());
+    assertEquals(List.of("client-1"), jwt.getJWTClaimsSet().getAudience());
+    assertEquals(null, jwt.getJWTClaimsSet().getClaim("sid"), "a null claim is left out");
+  }
+
   private static KeySet.Key key(JWK jwk, JWSAlgorithm alg) {
     return new KeySet.Key(jwk.getKeyID(), alg, jwk, Instant.EPOCH, Instant.EPOCH);
   }
