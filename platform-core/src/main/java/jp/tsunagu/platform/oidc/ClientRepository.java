@@ -60,7 +60,9 @@ final class ClientRepository {
   Future<Boolean> delete(SqlClient tx, String tenantCode, String clientId) {
     return tx.preparedQuery("DELETE FROM oidc_client WHERE tenant_code = $1 AND client_id = $2").execute(Tuple.of(tenantCode, clientId))
         .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
-            : tx.preparedQuery("DELETE FROM oidc_grant WHERE client_id = $1").execute(Tuple.of(clientId)).map(true));
+            // the flows first: deleting one that an exchange is spending waits for it, so its grant is deleted next
+            : tx.preparedQuery("DELETE FROM oidc_flow WHERE client_id = $1").execute(Tuple.of(clientId))
+                .compose(f -> tx.preparedQuery("DELETE FROM oidc_grant WHERE client_id = $1").execute(Tuple.of(clientId))).map(true));
   }
 
   static Client map(Row r) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,15 @@ class OidcGrantsIT {
     String grants = "SELECT count(*) FROM oidc_grant WHERE client_id = $1";
     assertEquals(1L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
 
+    // a flow begun and not finished when the service goes
+    assertEquals(200, new Browserless(node.baseUrl()).authorize(URI.create(closing.authorizeUrl(closing.standardQuery(null)))).statusCode());
+    String flows = "SELECT count(*) FROM oidc_flow WHERE client_id = $1";
+    assertEquals(2L, Fixtures.await(pool.preparedQuery(flows).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
+
     api.deleteOidcClient(Fixtures.SHIMADA, closing.clientId);
+
+    assertEquals(0L, Fixtures.await(pool.preparedQuery(flows).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0),
+        "its flows went with it");
 
     assertEquals(0L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
     assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
