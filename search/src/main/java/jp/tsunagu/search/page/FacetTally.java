@@ -175,23 +175,40 @@ final class FacetTally {
   /** One segment's doc values and counts by segment ordinal, added to the tally by value at {@link #finish}. */
   final class Leaf {
     private final SortedDocValues[] single;
-    /** The ordinals of the single-valued dimensions by page, where the segment's are kept ({@link SegmentValues}). */
+    /**
+     * The ordinals of the single-valued dimensions by page, where the segment's are kept
+     * ({@link SegmentValues}): 1 + the ordinal in a byte for a dimension of few values, else the
+     * ordinal (-1 without a value).
+     */
+    private final byte[][] smallOrds;
     private final int[][] singleOrds;
-    private final SegmentValues.Longs publishedValues;
+    /** The publication times of the segment's pages as ranks, where the segment's are kept. */
+    private final SegmentValues.Ranks publishedRanks;
     private final SortedSetDocValues[] multi;
+    /** Counts by ordinal; for a dimension in bytes, by 1 + the ordinal (slot 0: pages without a value). */
     private final int[][] ordCounts;
     private final SortedSetDocValues old;
     private final int[] oldCounts;
     private final NumericDocValues publishedOne;
     private final SortedNumericDocValues publishedMany;
+    /**
+     * Whether every asked dimension the segment has is in bytes, the publication time in ranks
+     * (when asked) and no page has the old layout: then a page is counted without a branch ({@link #countFromArrays}).
+     */
+    private final boolean allSmall;
+    /** Per published range, its first rank and its number of ranks less one (an empty range: a first rank no page has). */
+    private final int[] rankFrom;
+    private final int[] rankSpan;
     private long counted;
 
     private Leaf(LeafReader reader) throws IOException {
       int n = dims.size();
       single = new SortedDocValues[n];
+      smallOrds = new byte[n][];
       singleOrds = new int[n][];
       multi = new SortedSetDocValues[n];
       ordCounts = new int[n][];
+      boolean small = true;
       for (int d = 0; d < n; d++) {
         String field = PageFields.facetValues(dims.get(d).apiName());
         if (reader.getFieldInfos().fieldInfo(field) == null) {
@@ -201,19 +218,21 @@ final class FacetTally {
         SortedDocValues one = DocValues.unwrapSingleton(set);
         if (one != null) {
           single[d] = one;
-          singleOrds[d] = SegmentValues.ords(reader, field);
-          ordCounts[d] = new int[one.getValueCount()];
+          smallOrds[d] = one.getValueCount() <= SegmentValues.SMALL ? SegmentValues.smallOrds(reader, field) : null;
+          singleOrds[d] = smallOrds[d] == null ? SegmentValues.ords(reader, field) : null;
+          ordCounts[d] = new int[one.getValueCount() + (smallOrds[d] != null ? 1 : 0)];
         } else {
           multi[d] = set;
           ordCounts[d] = new int[Math.toIntExact(set.getValueCount())];
         }
+        small &= smallOrds[d] != null;
       }
       boolean oldLayout = n > 0 && reader.getFieldInfos().fieldInfo(FacetsConfig.DEFAULT_INDEX_FIELD_NAME) != null;
       old = oldLayout ? DocValues.getSortedSet(reader, FacetsConfig.DEFAULT_INDEX_FIELD_NAME) : null;
       oldCounts = old == null ? null : new int[Math.toIntExact(old.getValueCount())];
-      publishedValues = published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null
-          ? SegmentValues.longs(reader, PageFields.PUBLISHED) : null;
-      if (publishedValues == null && published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null) {
+      boolean hasPublished = published && reader.getFieldInfos().fieldInfo(PageFields.PUBLISHED) != null;
+      publishedRanks = hasPublished ? SegmentValues.ranks(reader, PageFields.PUBLISHED) : null;
+      if (publishedRanks == null && hasPublished) {
         SortedNumericDocValues many = DocValues.getSortedNumeric(reader, PageFields.PUBLISHED);
         publishedOne = DocValues.unwrapSingleton(many);
         publishedMany = publishedOne == null ? many : null;
@@ -221,13 +240,30 @@ final class FacetTally {
         publishedOne = null;
         publishedMany = null;
       }
+      allSmall = small && old == null && (!hasPublished || publishedRanks != null);
+      rankFrom = new int[rangeCounts.length];
+      rankSpan = new int[rangeCounts.length];
+      if (publishedRanks != null) {
+        for (int r = 0; r < rangeCounts.length; r++) {
+          int first = publishedRanks.atLeast(rangeFrom[r]);
+          int last = publishedRanks.atMost(rangeTo[r]);
+          rankFrom[r] = last >= first ? first : Integer.MAX_VALUE;
+          rankSpan[r] = last >= first ? last - first : 0;
+        }
+      }
     }
 
     /** Counts one page; pages come in increasing order. */
     void count(int doc) throws IOException {
+      if (allSmall) {
+        countFromArrays(doc);
+        return;
+      }
       counted++;
       for (int d = 0; d < single.length; d++) {
-        if (singleOrds[d] != null) {
+        if (smallOrds[d] != null) {
+          ordCounts[d][smallOrds[d][doc] & 0xFF]++;
+        } else if (singleOrds[d] != null) {
           int ord = singleOrds[d][doc];
           if (ord >= 0) {
             ordCounts[d][ord]++;
@@ -247,10 +283,8 @@ final class FacetTally {
           oldCounts[(int) old.nextOrd()]++;
         }
       }
-      if (publishedValues != null) {
-        if (publishedValues.present().get(doc)) {
-          countPublished(publishedValues.values()[doc], null);
-        }
+      if (publishedRanks != null) {
+        countRank(publishedRanks.ranks()[doc]);
       } else if (publishedOne != null) {
         if (publishedOne.advanceExact(doc)) {
           countPublished(publishedOne.longValue(), null);
@@ -260,6 +294,32 @@ final class FacetTally {
         for (int i = publishedMany.docValueCount(); i > 0; i--) {
           countPublished(publishedMany.nextValue(), seen);
         }
+      }
+    }
+
+    /**
+     * Counts one page from the byte ordinals and the ranks alone, without a branch on its values:
+     * a page's publication time falls on either side of a range's bounds about as often as not,
+     * so a branch per range would be mispredicted about as often.
+     */
+    private void countFromArrays(int doc) {
+      counted++;
+      for (int d = 0; d < smallOrds.length; d++) {
+        if (smallOrds[d] != null) {
+          // null only for a dimension without a field in this segment: the same for every page
+          ordCounts[d][smallOrds[d][doc] & 0xFF]++;
+        }
+      }
+      if (publishedRanks != null) {
+        countRank(publishedRanks.ranks()[doc]);
+      }
+    }
+
+    /** Counts a publication time by its rank (0: the page has none, in no range). */
+    private void countRank(int rank) {
+      for (int r = 0; r < rangeCounts.length; r++) {
+        // rank in [rankFrom, rankFrom + rankSpan], as one unsigned comparison
+        rangeCounts[r] += Integer.compareUnsigned(rank - rankFrom[r], rankSpan[r]) <= 0 ? 1 : 0;
       }
     }
 
@@ -282,10 +342,12 @@ final class FacetTally {
         if (counts == null) {
           continue;
         }
-        for (int ord = 0; ord < counts.length; ord++) {
-          if (counts[ord] > 0) {
+        int shift = smallOrds[d] != null ? 1 : 0;
+        for (int slot = shift; slot < counts.length; slot++) {
+          if (counts[slot] > 0) {
+            int ord = slot - shift;
             BytesRef label = single[d] != null ? single[d].lookupOrd(ord) : multi[d].lookupOrd(ord);
-            add(d, label, counts[ord]);
+            add(d, label, counts[slot]);
           }
         }
       }

@@ -78,7 +78,8 @@ public final class PageDocuments {
   }
 
   private static AnalyzedText addJapanese(Document doc, TenantAnalysis tenant, String field, String readingField, String text) {
-    doc.add(new StoredField(field, text));
+    // The body in UTF-16 (StoredBody); the short texts as strings.
+    doc.add(PageFields.BODY.equals(field) ? StoredBody.field(text) : new StoredField(field, text));
     AnalyzedText analyzed = AnalyzedText.analyze(tenant.indexSurface(), field, text);
     doc.add(new Field(field, analyzed.surfaceStream(), PageFields.TEXT_WITH_OFFSETS));
     doc.add(new Field(readingField, analyzed.readingStream(), PageFields.TEXT_READING));

@@ -271,7 +271,7 @@ final class PageSearch {
         Document d = docs.get(doc);
         CharSequence[] byField = new CharSequence[fields.length];
         for (int i = 0; i < fields.length; i++) {
-          byField[i] = d.get(fields[i]);
+          byField[i] = PageFields.BODY.equals(fields[i]) ? StoredBody.of(d) : d.get(fields[i]);
         }
         values.add(byField);
       }
@@ -341,7 +341,7 @@ final class PageSearch {
     String title = english ? doc.get(PageFields.TITLE_EN) : doc.get(PageFields.TITLE);
     String summary = english ? doc.get(PageFields.SUMMARY_EN) : doc.get(PageFields.SUMMARY);
     if (snippet == null) {
-      String body = english ? doc.get(PageFields.BODY_EN) : doc.get(PageFields.BODY);
+      String body = english ? doc.get(PageFields.BODY_EN) : StoredBody.of(doc);
       String plain = summary != null && !summary.isBlank() ? summary : body == null ? "" : body;
       snippet = escape(plain.length() > SNIPPET_CHARS ? plain.substring(0, SNIPPET_CHARS) + "…" : plain);
     }

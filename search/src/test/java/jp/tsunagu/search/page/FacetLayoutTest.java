@@ -59,6 +59,9 @@ class FacetLayoutTest {
   static Directory oldLayout;
   static Directory newLayout;
   static Directory mixed;
+  /** Pages of a department of 300 and publication times on the bounds of the ranges, in both layouts. */
+  static Directory manyOld;
+  static Directory manyNew;
 
   @BeforeAll
   static void build() throws Exception {
@@ -85,6 +88,26 @@ class FacetLayoutTest {
     oldLayout = write("old", pages, documents, i -> true);
     newLayout = write("new", pages, documents, i -> false);
     mixed = write("mixed", pages, documents, i -> i % 3 != 1);
+    java.time.Instant now = MunicipalCorpus.EPOCH;
+    java.time.Instant[] bounds = new java.time.Instant[8];
+    int b = 0;
+    for (PublishedRange range : PublishedRange.values()) {
+      if (range != PublishedRange.OLDER) {
+        bounds[b++] = java.time.Instant.ofEpochMilli(range.from(now));
+        bounds[b++] = java.time.Instant.ofEpochMilli(range.from(now) - 1);
+      }
+    }
+    bounds[b++] = now;
+    bounds[b] = now.plusMillis(1);
+    List<Page> many = new ArrayList<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      Page p = corpus.get(i).page();
+      many.add(new Page(p.tenant(), p.id(), p.url(), p.title(), p.summary(), p.body(), p.category(), "課-" + (i % 300),
+          p.tags(), p.districts(), p.lifeStages(), p.language(), i % 2 == 0 ? bounds[i % bounds.length] : p.published(),
+          p.updated(), false));
+    }
+    manyOld = write("many-old", many, documents, i -> true);
+    manyNew = write("many-new", many, documents, i -> false);
   }
 
   interface Layout {
@@ -134,7 +157,7 @@ class FacetLayoutTest {
 
   @AfterAll
   static void close() throws Exception {
-    for (Directory d : List.of(oldLayout, newLayout, mixed)) {
+    for (Directory d : List.of(oldLayout, newLayout, mixed, manyOld, manyNew)) {
       d.close();
     }
     analysis.close();
@@ -185,6 +208,46 @@ class FacetLayoutTest {
       }
     }
     assertTrue(withValues > 15, "most requests count something: " + withValues);
+  }
+
+  /**
+   * A dimension of more values than a byte holds is counted by ordinal, and publication times
+   * exactly on a range's bounds (and one millisecond off) fall in the ranges Lucene puts them in.
+   */
+  @Test
+  void aLargeDimensionAndTimesOnTheRangeBoundsCountAsLuceneCounts() throws Exception {
+    PageSearch search = new PageSearch(analysis, new BestBets(), 0);
+    try (DirectoryReader oldReader = DirectoryReader.open(manyOld);
+        DirectoryReader newReader = DirectoryReader.open(manyNew)) {
+      for (PageQuery request : requests()) {
+        Map<String, List<FacetCount>> expected = reference(searcher(oldReader), search, request);
+        for (DirectoryReader reader : List.of(oldReader, newReader)) {
+          assertEquals(expected, search.run(searcher(reader), request, true).facets(),
+              request.text() + " " + request.filters() + " on " + reader.directory());
+        }
+      }
+      PageResults all = search.run(searcher(newReader), request("", b -> {}), true);
+      assertEquals(PageSearch.MAX_FACET_VALUES, all.facets().get("department").size());
+      Map<String, Long> published = new LinkedHashMap<>();
+      all.facets().get("published").forEach(c -> published.put(c.value(), c.count()));
+      assertTrue(published.values().stream().allMatch(c -> c > 0), published.toString());
+      assertEquals(all.total(), published.get("last_365_days") + published.get("older"), published.toString());
+    }
+  }
+
+  @Test
+  void ranksCompareAsTheirValues() {
+    SegmentValues.Ranks ranks = new SegmentValues.Ranks(new int[0], new long[] {-5, 0, 7, 100});
+    assertEquals(1, ranks.atLeast(Long.MIN_VALUE));
+    assertEquals(1, ranks.atLeast(-5));
+    assertEquals(2, ranks.atLeast(-4));
+    assertEquals(3, ranks.atLeast(7));
+    assertEquals(5, ranks.atLeast(101));
+    assertEquals(0, ranks.atMost(-6));
+    assertEquals(1, ranks.atMost(-5));
+    assertEquals(2, ranks.atMost(6));
+    assertEquals(4, ranks.atMost(Long.MAX_VALUE));
+    assertEquals(7, ranks.value(3));
   }
 
   @Test
