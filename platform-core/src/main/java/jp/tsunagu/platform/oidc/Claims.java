@@ -31,24 +31,11 @@ final class Claims {
 
   /** A string claim; nothing when {@code value} is null. */
   Claims put(String name, String value) {
-    if (value == null) {
-      return this;
-    }
-    try {
-      json.writeStringField(name, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return this;
+    return value == null ? this : write(() -> json.writeStringField(name, value));
   }
 
   Claims put(String name, long value) {
-    try {
-      json.writeNumberField(name, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return this;
+    return write(() -> json.writeNumberField(name, value));
   }
 
   /** A NumericDate (RFC 7519 §2): whole seconds since the epoch. */
@@ -58,12 +45,23 @@ final class Claims {
 
   /** An array of strings. */
   Claims put(String name, Collection<String> values) {
-    try {
+    return write(() -> {
       json.writeArrayFieldStart(name);
       for (String v : values) {
         json.writeString(v);
       }
       json.writeEndArray();
+    });
+  }
+
+  /** One write into memory; an {@code IOException} there would be a bug. */
+  private interface Write {
+    void run() throws IOException;
+  }
+
+  private Claims write(Write step) {
+    try {
+      step.run();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,12 +70,10 @@ final class Claims {
 
   /** The claims set as UTF-8 JSON; the builder is spent. */
   byte[] json() {
-    try {
+    write(() -> {
       json.writeEndObject();
       json.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
     return out.toByteArray();
   }
 }
