@@ -152,12 +152,7 @@ public final class ClientConsents implements ServiceConsent {
   @Override
   public Future<Set<String>> releasable(Client client, UUID accountId, Set<String> scopes) {
     return notice(client).compose(n -> {
-      Set<String> asItems = new LinkedHashSet<>();
-      for (String s : scopes) {
-        if (n.hasItem(s)) {
-          asItems.add(s);
-        }
-      }
+      Set<String> asItems = items(n, scopes);
       if (asItems.isEmpty()) {
         return Future.succeededFuture(scopes);
       }
@@ -181,11 +176,21 @@ public final class ClientConsents implements ServiceConsent {
     return consent.consents().endService(tenantCode, ServiceConsent.serviceId(clientId));
   }
 
+  /** Of {@code scopes}, in their order, the ones that are items of the notice. */
+  private static Set<String> items(ServiceConsent.Notice n, Set<String> scopes) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String s : scopes) {
+      if (n.hasItem(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   @Override
   public Future<Void> logRead(Client client, UUID accountId, Set<String> scopes) {
     return notice(client).compose(n -> {
-      Set<String> items = new LinkedHashSet<>(scopes);
-      items.retainAll(n.itemIds());
+      Set<String> items = items(n, scopes);
       if (items.isEmpty()) {
         return Future.succeededFuture();
       }
