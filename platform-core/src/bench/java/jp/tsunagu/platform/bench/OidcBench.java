@@ -60,14 +60,14 @@ public final class OidcBench {
   static final String REDIRECT = "https://bench.example/cb";
 
   static final String NOTES = """
-      What each grant costs: a refresh is one SQL statement (lock the token, check it, mark it used, insert its \
-      successor) and one RSA-2048 signature (the access token; no new ID token on refresh unless `oidc.idTokenOnRefresh`); \
-      a code exchange is one statement (spend the code, which locks its flow; insert the grant and its first refresh token) \
-      and two signatures (access token and ID token); client credentials are one signature and no database write. \
+      What each grant costs: a refresh is one SQL statement (check the generation the token names against its grant's \
+      row and move it on, an update in place) and one RSA-2048 signature (the access token; no new ID token on refresh unless \
+      `oidc.idTokenOnRefresh`); a code exchange is one statement (spend the code, which locks its flow; insert the grant, \
+      whose row carries its refresh-token family) and two signatures (access token and ID token); client credentials are one signature and no database write. \
       Signatures are native (Amazon Corretto Crypto Provider, about 0.26 ms of CPU per RSA-2048 signature here). The client \
       secret check is one SHA-256 of the presented secret against the stored digest (secrets are 256-bit random values, \
       so no slow hash), the client comes from the node's 30-second cache, and the client-authentication rate limit \
-      reads no Hazelcast counter unless a failure was counted in its window (none here). Each refresh token to spend is the live token of its own grant, as in real use; codes are \
+      reads no Hazelcast counter unless a failure was counted in its window (none here). Each refresh token to spend is the live token (generation 0) of its own grant, as in real use; codes are \
       flows written beforehand in bulk. Each grant is warmed up for 15 s (64 connections, its own tokens: shorter warm-ups left the JIT compiler \
       busy during the peak, a tenth of the cores), then runs at its peak three times for 10 s each; the table shows the \
       median run and the range of the three. The half-of-peak rows slow each of 16 connections with a fixed delay between requests (wrk has no \
@@ -86,6 +86,21 @@ public final class OidcBench {
   private static io.vertx.sqlclient.Pool database;
 
   private OidcBench() {}
+
+  /** With -Dbench.pgss: resets PostgreSQL's statement statistics, or prints the top statements by total time. */
+  static void statements(io.vertx.sqlclient.Pool pool, boolean reset) {
+    if (!Boolean.getBoolean("bench.pgss")) {
+      return;
+    }
+    Fixtures.await(pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute());
+    if (reset) {
+      Fixtures.await(pool.query("SELECT pg_stat_statements_reset()").execute());
+      return;
+    }
+    Fixtures.await(pool.query("SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, round(total_plan_time::numeric, 1) AS plan_ms, plans, rows, "
+        + "shared_blks_hit, shared_blks_dirtied, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS q FROM pg_stat_statements "
+        + "ORDER BY total_exec_time + total_plan_time DESC LIMIT 25").execute()).forEach(r -> System.out.println("pgss " + r.toJson()));
+  }
 
   public static void main(String[] args) throws Exception {
     int port = TestPlatform.freePort();
@@ -110,7 +125,7 @@ public final class OidcBench {
       // the citizen's consent to the service, in the ledger: every grant passes the consent gate (cached per link)
       Fixtures.await(s.oidc().consent().give(rp.client(), citizen.id(), java.util.Set.of("openid", "email"),
           java.util.Set.of("sign_in")));
-      spareRefreshTokens(s, citizen.id(), rp.client().clientId());
+      java.util.function.IntFunction<String> refreshTokens = spareRefreshTokens(s, citizen.id(), rp.client().clientId());
       spareCodes(s, citizen.id(), rp.client().clientId());
       String url = node.baseUrl() + "/oauth2/token";
       String cc = "grant_type=client_credentials&scope=api.read";
@@ -120,9 +135,9 @@ public final class OidcBench {
           .append("|---|---|---|---|---|---|---|---|---|\n");
       wrk(url, 16, 5, script(null, cc), "0", basic); // warm-up (JIT, pools)
       String refresh = "grant_type=refresh_token&refresh_token=";
-      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, "bench-refresh-", refresh, basic));
+      if (ONLY.contains("refresh")) report.append(row("refresh_token (rotation, one statement)", url, refreshTokens, refresh, basic));
       String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
-      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, "bench-code-", code, basic));
+      if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, i -> "bench-code-" + i, code, basic));
       if (ONLY.contains("cc")) report.append(row("client_credentials", url, null, cc, basic));
       if (ONLY.contains("signin")) report.append('\n').append(SignInLimit.measure(node, fixtures, rp.client().clientId(), basic, meter));
       report.append('\n').append(verification(node, basic));
@@ -142,7 +157,7 @@ public final class OidcBench {
    * (per-connection delay) to about half of the median peak. Single-use values ({@code values}
    * names them, null for none) come from separate slices, so no run spends another's.
    */
-  static String row(String label, String url, String values, String body, String basic) throws Exception {
+  static String row(String label, String url, java.util.function.IntFunction<String> values, String body, String basic) throws Exception {
     int[] round = {0};
     double jit = untilJitQuiet(WARM_ROUNDS, WARM_SECONDS, () -> {
       int r = round[0]++;
@@ -152,6 +167,7 @@ public final class OidcBench {
     List<FoundationBench.Wrk> peaks = new ArrayList<>();
     List<CpuMeter.Reading> used = new ArrayList<>();
     List<Double> walBytes = new ArrayList<>();
+    statements(database, true);
     for (int i = 0; i < PEAKS; i++) {
       Path slice = values == null ? null : lines(values, WARM + i * PEAK_EACH, WARM + (i + 1) * PEAK_EACH);
       Path lua = script(slice, body);
@@ -162,6 +178,7 @@ public final class OidcBench {
       walBytes.add(walSince(walBefore));
       System.out.printf("%s, peak run %d: %.0f/s; cores: %s%n", label, i + 1, peaks.get(i).requestsPerSecond, used.get(i).cores("node"));
     }
+    statements(database, false);
     List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, PEAKS).boxed().toList());
     order.sort(java.util.Comparator.comparingDouble(i -> peaks.get(i).requestsPerSecond));
     int median = order.get(PEAKS / 2);
@@ -258,15 +275,16 @@ public final class OidcBench {
    * Refresh tokens to spend, written in bulk: each of its own grant, as in real use (a grant has one live refresh token;
    * its next one exists only after a rotation). Their values go to a file.
    */
-  static void spareRefreshTokens(Services s, UUID account, String clientId) throws Exception {
-    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr) "
-            + "SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, $1, $2, 'bench-sid', '{openid,email}', now(), "
-            + "'urn:tsunagu:acr:email-verified' FROM generate_series(1, $3) g")
+  static java.util.function.IntFunction<String> spareRefreshTokens(Services s, UUID account, String clientId) throws Exception {
+    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, refresh_generation, "
+            + "refresh_expires_at) SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, $1, $2, 'bench-sid', '{openid,email}', now(), "
+            + "'urn:tsunagu:acr:email-verified', 0, now() + interval '1 day' FROM generate_series(1, $3) g")
         .execute(Tuple.of(clientId, account, SPARE)));
-    Fixtures.await(s.pool().preparedQuery("INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) "
-            + "SELECT sha256(convert_to('bench-refresh-' || i, 'UTF8')), ('00000000-0000-0000-0000-' || lpad(to_hex(i + 1), 12, '0'))::uuid, "
-            + "now() + interval '1 day' FROM generate_series(0, $1 - 1) i")
-        .execute(Tuple.of(SPARE)));
+    // each grant's live token (generation 0), made under the platform's refresh-token secret as the token endpoint makes them
+    jp.tsunagu.platform.oidc.RefreshTokens tokens = new jp.tsunagu.platform.oidc.RefreshTokens(Fixtures.await(
+        jp.tsunagu.platform.consentlink.PlatformSecrets.of(s.pool(), s.config()).getOrCreate(jp.tsunagu.platform.oidc.Oidc.REFRESH_TOKEN_SECRET,
+            () -> new byte[32]))); // the node made its secret at start; this value is never stored
+    return i -> tokens.issue(new UUID(0, i + 1), 0);
   }
 
   /** Codes to exchange: flows in state done, written in bulk; their codes go to a file. */
@@ -280,12 +298,12 @@ public final class OidcBench {
         .execute(Tuple.of(clientId, request, account, SPARE)));
   }
 
-  /** The values {@code prefix + i} for from ≤ i < to, one a line (separate files, so no value is spent twice). */
-  static Path lines(String prefix, int from, int to) throws Exception {
+  /** The values {@code value(i)} for from ≤ i < to, one a line (separate files, so no value is spent twice). */
+  static Path lines(java.util.function.IntFunction<String> value, int from, int to) throws Exception {
     Path file = Files.createTempFile("oidc-bench", ".txt");
     StringBuilder out = new StringBuilder();
     for (int i = from; i < to; i++) {
-      out.append(prefix).append(i).append('\n');
+      out.append(value.apply(i)).append('\n');
     }
     Files.writeString(file, out);
     return file;

@@ -46,6 +46,7 @@ final class SignInLimit {
     String stored = Fixtures.await(s.pool().preparedQuery("SELECT password_hash FROM account WHERE email = $1")
         .execute(Tuple.of(emails.get(0)))).iterator().next().getString(0);
     // the limit and the sign-ins alternate three times, so a change in the machine's load between them shows in both
+    OidcBench.statements(s.pool(), true);
     List<Double> limits = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
@@ -90,6 +91,7 @@ final class SignInLimit {
           hashCpu.cores("node"), r.perSecond(), flowCpu.cores("node"), nodeSeconds, hashSeconds, driverSeconds,
           besides.getLast()[0], besides.getLast()[1], besides.getLast()[2], byThreads.getLast());
     }
+    OidcBench.statements(s.pool(), false);
     SignInFlows.Result r = results.get(ROUNDS / 2);
     return String.format(Locale.ROOT, "Complete sign-ins (GET authorize with PKCE → sign-in page → POST the form: e-mail, password, CSRF "
             + "token → redirect with the code → code exchange with an ID token; each flow a new browser speaking HTTP/1.1 with an empty "

@@ -29,22 +29,64 @@ final class GrantRepository {
   /** A refresh token with its grant, as it was before the rotation. */
   record RefreshRow(Grant grant, boolean used, Instant expiresAt) {}
 
-  /** What a rotation found, and whether it replaced the token (all its conditions held). */
-  record Rotation(RefreshRow row, boolean rotated) {}
+  /**
+   * What a rotation found, and whether it replaced the token (all its conditions held); {@code generation} is the generation of
+   * the grant's live refresh token after the statement (the successor's when it rotated).
+   */
+  record Rotation(RefreshRow row, boolean rotated, Integer generation) {}
 
   /**
-   * Rotates a refresh token in one statement (one round trip, no explicit transaction): locks the
-   * presented token, and only if it is unused, unexpired, of a live grant of this client whose
-   * account is unchanged, and the scope asked for is within the grant, marks it used and inserts
-   * its successor. A concurrent rotation of the same token waits for the lock and then sees it used.
-   * Empty when no such token exists (or its account was deleted or changed its credentials).
+   * A grant with its refresh-token family: the generation of its one live refresh token and that token's expiry (both null when
+   * the grant has none).
    */
-  Future<Optional<Rotation>> rotateRefresh(byte[] hash, String clientId, Set<String> asked, byte[] nextHash, Instant nextExpiresAt) {
+  record Family(Grant grant, Integer generation, Instant expiresAt) {}
+
+  /** What a rotation of a family found: the family as it was before (or after, when it rotated), and whether it rotated. */
+  record FamilyRotation(Family family, boolean rotated) {}
+
+  /** The part of the checks a refresh shares between both token formats: the account unchanged and not deleted. */
+  private static final String ACCOUNT_UNCHANGED = "NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id "
+      + "AND (a.deleted_at IS NOT NULL OR a.security_stamp IS DISTINCT FROM coalesce(g.account_stamp, a.security_stamp)))";
+
+  /**
+   * Rotates a refresh token of the grant's family in one statement, an update of the grant's row in place (no index covers
+   * what it changes): only if {@code generation} is the live one, unexpired, of a live grant of this client whose account is
+   * unchanged, and the scope asked for is within the grant, the live generation moves one on with a new expiry. Otherwise the
+   * grant comes back as the statement found it, so the caller tells a replay (an earlier generation) from an expiry or a
+   * widened scope; a concurrent rotation of the same token waits for the row and then finds its generation gone. Empty when
+   * no such grant exists (or its account was deleted or changed its credentials).
+   */
+  Future<Optional<FamilyRotation>> rotateFamily(UUID grantId, int generation, String clientId, Set<String> asked, Instant nextExpiresAt) {
+    return pool.preparedQuery("""
+            WITH rotated AS (
+              UPDATE oidc_grant g SET refresh_generation = g.refresh_generation + 1, refresh_expires_at = $5
+              WHERE g.id = $1 AND g.refresh_generation = $2 AND g.refresh_expires_at > now() AND g.revoked_at IS NULL
+                AND g.client_id = $3::text AND ($4::text[] IS NULL OR g.scopes @> $4::text[]) AND\s""" + ACCOUNT_UNCHANGED + """
+
+              RETURNING g.*
+            )
+            SELECT *, true AS rotated FROM rotated
+            UNION ALL
+            SELECT g.*, false FROM oidc_grant g WHERE g.id = $1 AND NOT EXISTS (SELECT 1 FROM rotated) AND\s""" + ACCOUNT_UNCHANGED)
+        .execute(Tuple.of(grantId, generation, clientId, asked == null ? null : asked.toArray(String[]::new),
+            nextExpiresAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(new FamilyRotation(family(rows.iterator().next()), rows.iterator().next().getBoolean("rotated"))));
+  }
+
+  /**
+   * Rotates a refresh token issued before tokens named their family (a digest in {@code oidc_refresh_token}) in one statement:
+   * locks the presented token, and only if it is unused, unexpired, of a live grant of this client whose account is unchanged,
+   * and the scope asked for is within the grant, marks it used and starts the grant's family at the next generation, so its
+   * successor is a token of the current format. A concurrent rotation of the same token waits for the lock and then sees it
+   * used. Empty when no such token exists (or its account was deleted or changed its credentials).
+   */
+  Future<Optional<Rotation>> rotateRefresh(byte[] hash, String clientId, Set<String> asked, Instant nextExpiresAt) {
     return pool.preparedQuery("""
             WITH t AS (
               SELECT t.used_at, t.expires_at AS token_expires_at, g.* FROM oidc_refresh_token t JOIN oidc_grant g ON g.id = t.grant_id
-              WHERE t.token_hash = $1 AND NOT EXISTS (SELECT 1 FROM account a WHERE a.id = g.account_id
-                AND (a.deleted_at IS NOT NULL OR a.security_stamp IS DISTINCT FROM coalesce(g.account_stamp, a.security_stamp)))
+              WHERE t.token_hash = $1 AND\s""" + ACCOUNT_UNCHANGED + """
+
               FOR UPDATE OF t
             ), ok AS (
               SELECT id FROM t WHERE used_at IS NULL AND token_expires_at > now() AND revoked_at IS NULL AND client_id = $2::text
@@ -52,10 +94,11 @@ final class GrantRepository {
             ), spent AS (
               UPDATE oidc_refresh_token SET used_at = now() WHERE token_hash = $1 AND EXISTS (SELECT 1 FROM ok)
             ), successor AS (
-              INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $4::bytea, id, $5::timestamptz FROM ok
+              UPDATE oidc_grant SET refresh_generation = coalesce(refresh_generation + 1, 0), refresh_expires_at = $4
+              WHERE id IN (SELECT id FROM ok) RETURNING refresh_generation
             )
-            SELECT t.*, EXISTS (SELECT 1 FROM ok) AS rotated FROM t""")
-        .execute(Tuple.of(Buffer.buffer(hash), clientId, asked == null ? null : asked.toArray(String[]::new), Buffer.buffer(nextHash),
+            SELECT t.*, EXISTS (SELECT 1 FROM ok) AS rotated, (SELECT refresh_generation FROM successor) AS generation FROM t""")
+        .execute(Tuple.of(Buffer.buffer(hash), clientId, asked == null ? null : asked.toArray(String[]::new),
             nextExpiresAt.atOffset(ZoneOffset.UTC)))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -63,7 +106,7 @@ final class GrantRepository {
           }
           Row r = rows.iterator().next();
           return Optional.of(new Rotation(new RefreshRow(grant(r), r.getOffsetDateTime("used_at") != null,
-              r.getOffsetDateTime("token_expires_at").toInstant()), r.getBoolean("rotated")));
+              r.getOffsetDateTime("token_expires_at").toInstant()), r.getBoolean("rotated"), r.getInteger("generation")));
         });
   }
 
@@ -80,13 +123,13 @@ final class GrantRepository {
    * whatever else is wrong (a code is single-use, RFC 6749 §4.1.2), and holds the flow's row
    * until the commit; only if the code was issued to this client, has not expired, names the same
    * redirect URI and the PKCE challenge matches ({@code challenge}: the S256 of the verifier
-   * presented, null when none was) it inserts the grant (with the flow's id) and, when
-   * {@code refreshHash} is given, its first refresh token. A code this statement did not spend was
+   * presented, null when none was) it inserts the grant (with the flow's id), its refresh-token
+   * family started at generation 0 when {@code withRefresh}. A code this statement did not spend was
    * spent before, or by an exchange running at the same time (whose commit the UPDATE waited for):
    * either way it comes back as used, so the caller revokes what it was exchanged for. Only the
    * columns the exchange needs come back (not the stored request, which would be parsed again).
    */
-  Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, byte[] refreshHash,
+  Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, boolean withRefresh,
                                           Instant refreshExpiresAt) {
     return pool.preparedQuery("""
             WITH burnt AS (
@@ -96,10 +139,9 @@ final class GrantRepository {
               SELECT * FROM burnt WHERE client_id = $2::text AND code_expires_at > now()
                 AND request->>'redirect_uri' = $3::text AND (request->>'code_challenge') IS NOT DISTINCT FROM $4::text
             ), made AS (
-              INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp)
-              SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp FROM ok
-            ), first_refresh AS (
-              INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) SELECT $5::bytea, id, $6::timestamptz FROM ok WHERE $5::bytea IS NOT NULL
+              INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp, refresh_generation, refresh_expires_at)
+              SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, CASE WHEN $5::boolean THEN 0 END,
+                CASE WHEN $5::boolean THEN $6::timestamptz END FROM ok
             )
             SELECT id, client_id, account_id, sid, granted_scopes AS scopes, auth_time, acr, account_stamp, NULL::timestamptz AS revoked_at,
               false AS used, code_expires_at, request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge,
@@ -108,8 +150,8 @@ final class GrantRepository {
             SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, NULL, true, code_expires_at,
               request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false
             FROM oidc_flow WHERE code_hash = $1 AND NOT EXISTS (SELECT 1 FROM burnt)""")
-        .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge,
-            refreshHash == null ? null : Buffer.buffer(refreshHash), refreshExpiresAt.atOffset(ZoneOffset.UTC))))
+        .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge, withRefresh,
+            refreshExpiresAt.atOffset(ZoneOffset.UTC))))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
@@ -125,6 +167,12 @@ final class GrantRepository {
             + "WHERE t.token_hash = $1")
         .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(refreshRow(rows.iterator().next())));
+  }
+
+  /** A grant with its refresh-token family, for revocation and introspection. */
+  Future<Optional<Family>> findFamily(UUID grantId) {
+    return pool.preparedQuery("SELECT * FROM oidc_grant WHERE id = $1").execute(Tuple.of(grantId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(family(rows.iterator().next())));
   }
 
   /** Revokes a grant: its refresh tokens stop working and its access tokens fail introspection and userinfo. */
@@ -187,30 +235,38 @@ final class GrantRepository {
   static final int PURGE_BATCH = 5_000;
 
   /**
-   * Drops what cannot matter any more: revoked-token ids and refresh tokens past their expiry
-   * (used ones stay until then, so a replay is still recognised), and grants that nothing can use:
-   * revoked ones once their last access token has expired, and live ones whose refresh tokens are
-   * all gone, once a whole refresh lifetime has passed since they were made (so the grant that
-   * ties a session's {@code sid} to its service for back-channel logout stays as long as a
-   * refresh token of it could have). Returns how many grants were deleted.
+   * Drops what cannot matter any more: revoked-token ids and refresh tokens of the earlier format
+   * past their expiry (used ones stay until then, so a replay is still recognised), and grants that
+   * nothing can use: revoked ones once their last access token has expired, and live ones whose
+   * live refresh token has expired (or that never had one) and that have no earlier-format token
+   * left, once a whole refresh lifetime has passed since they were made (so the grant that ties a
+   * session's {@code sid} to its service for back-channel logout stays as long as a refresh token
+   * of it could have). A grant's family is recognised by its MAC for as long as the grant stays, so
+   * a replay of any generation revokes it until then. Returns how many grants were deleted.
    */
   Future<Integer> purge(Instant now, Duration accessLifetime, Duration refreshLifetime) {
     OffsetDateTime t = now.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("DELETE FROM oidc_revoked_token WHERE expires_at < $1").execute(Tuple.of(t))
         .compose(r -> pool.preparedQuery("DELETE FROM oidc_refresh_token WHERE expires_at < $1").execute(Tuple.of(t)))
-        .compose(r -> purgeGrants(now.minus(accessLifetime).atOffset(ZoneOffset.UTC), now.minus(refreshLifetime).atOffset(ZoneOffset.UTC), 0));
+        .compose(r -> purgeGrants(now.minus(accessLifetime).atOffset(ZoneOffset.UTC), now.minus(refreshLifetime).atOffset(ZoneOffset.UTC), t, 0));
   }
 
-  private Future<Integer> purgeGrants(OffsetDateTime revokedBefore, OffsetDateTime madeBefore, int sofar) {
+  private Future<Integer> purgeGrants(OffsetDateTime revokedBefore, OffsetDateTime madeBefore, OffsetDateTime now, int sofar) {
     return pool.preparedQuery("""
             DELETE FROM oidc_grant WHERE id IN (
               SELECT g.id FROM oidc_grant g
               WHERE g.revoked_at < $1
-                 OR g.created_at < $2 AND NOT EXISTS (SELECT 1 FROM oidc_refresh_token t WHERE t.grant_id = g.id)
+                 OR g.created_at < $2 AND (g.refresh_expires_at IS NULL OR g.refresh_expires_at < $4)
+                    AND NOT EXISTS (SELECT 1 FROM oidc_refresh_token t WHERE t.grant_id = g.id)
               LIMIT $3)""")
-        .execute(Tuple.of(revokedBefore, madeBefore, PURGE_BATCH))
+        .execute(Tuple.of(revokedBefore, madeBefore, PURGE_BATCH, now))
         .compose(r -> r.rowCount() < PURGE_BATCH ? Future.succeededFuture(sofar + r.rowCount())
-            : purgeGrants(revokedBefore, madeBefore, sofar + r.rowCount()));
+            : purgeGrants(revokedBefore, madeBefore, now, sofar + r.rowCount()));
+  }
+
+  private static Family family(Row r) {
+    OffsetDateTime expires = r.getOffsetDateTime("refresh_expires_at");
+    return new Family(grant(r), r.getInteger("refresh_generation"), expires == null ? null : expires.toInstant());
   }
 
   private static RefreshRow refreshRow(Row r) {

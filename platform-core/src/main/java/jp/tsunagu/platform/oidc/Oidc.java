@@ -31,6 +31,8 @@ public final class Oidc {
   public static final String INTROSPECTION_PATH = "/oauth2/introspect";
   public static final String LOGOUT_PATH = "/oauth2/logout";
   static final String PAIRWISE_SECRET = "oidc.pairwise";
+  /** The platform secret under which refresh tokens name their family ({@link RefreshTokens}). */
+  public static final String REFRESH_TOKEN_SECRET = "oidc.refresh";
 
   private final Vertx vertx;
   private final String issuer;
@@ -57,7 +59,7 @@ public final class Oidc {
   private final ServiceConsent consent;
 
   private Oidc(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts, ServiceConsent consent,
-               byte[] pairwise) {
+               byte[] pairwise, byte[] refreshSecret) {
     this.consent = consent;
     this.vertx = vertx;
     this.issuer = config.publicUrl();
@@ -76,13 +78,14 @@ public final class Oidc {
     this.grants = new GrantRepository(pool);
     this.clients = new ClientService(vertx, pool, new ClientRepository(pool), consent);
     this.subjects = new Subjects(pairwise);
+    RefreshTokens refreshTokens = new RefreshTokens(refreshSecret);
     this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
-        refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent);
+        refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent, refreshTokens);
     this.verifier = new TokenVerifier(keys, grants, issuer, clock);
     this.userinfo = new UserinfoService(grants, accounts, clients, consent);
-    this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock);
+    this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock, refreshTokens);
     this.authenticator = new ClientAuthenticator(clients, grants, limiter, config.get(TsunaguConfig.OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN),
         issuer, clock);
     this.logout = new BackchannelLogout(pool, grants, clients, keys, subjects, WebClient.create(vertx), issuer, clock);
@@ -91,14 +94,18 @@ public final class Oidc {
   /** Builds the provider and waits until it has signing keys (the first node of a deployment creates them). */
   public static Future<Oidc> start(Vertx vertx, Pool pool, TsunaguConfig config, RateLimiter limiter, AccountService accounts,
                                    ServiceConsent consent) {
-    return PlatformSecrets.of(pool, config).getOrCreate(PAIRWISE_SECRET, () -> {
-          byte[] b = new byte[32];
-          new SecureRandom().nextBytes(b);
-          return b;
-        })
-        .map(secret -> new Oidc(vertx, pool, config, limiter, accounts, consent, secret))
+    PlatformSecrets secrets = PlatformSecrets.of(pool, config);
+    return secrets.getOrCreate(PAIRWISE_SECRET, Oidc::newSecret)
+        .compose(pairwise -> secrets.getOrCreate(REFRESH_TOKEN_SECRET, Oidc::newSecret)
+            .map(refresh -> new Oidc(vertx, pool, config, limiter, accounts, consent, pairwise, refresh)))
         .compose(oidc -> oidc.keys.start().map(oidc))
         .onSuccess(Oidc::schedule);
+  }
+
+  private static byte[] newSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return b;
   }
 
   private void schedule() {

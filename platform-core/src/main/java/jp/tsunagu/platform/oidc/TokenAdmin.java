@@ -20,8 +20,11 @@ public final class TokenAdmin {
   private final GrantRepository grants;
   private final Subjects subjects;
   private final Clock clock;
+  private final RefreshTokens refreshTokens;
 
-  TokenAdmin(io.vertx.sqlclient.Pool pool, TokenVerifier verifier, GrantRepository grants, Subjects subjects, Clock clock) {
+  TokenAdmin(io.vertx.sqlclient.Pool pool, TokenVerifier verifier, GrantRepository grants, Subjects subjects, Clock clock,
+             RefreshTokens refreshTokens) {
+    this.refreshTokens = refreshTokens;
     this.pool = pool;
     this.verifier = verifier;
     this.grants = grants;
@@ -37,9 +40,23 @@ public final class TokenAdmin {
               : Future.<Void>succeededFuture())
           .recover(err -> err instanceof OAuthError ? Future.succeededFuture() : Future.failedFuture(err));
     }
-    return grants.findRefresh(Tokens.sha256(token))
+    return refresh(token)
         .compose(row -> row.isPresent() && row.get().grant().clientId().equals(client.clientId())
             ? grants.revokeGrant(pool, row.get().grant().id()) : Future.succeededFuture());
+  }
+
+  /**
+   * The refresh token's grant, whether the token is used (an earlier generation of its family, or
+   * marked used in the earlier format) and its expiry; empty for anything that is not one.
+   */
+  private Future<java.util.Optional<GrantRepository.RefreshRow>> refresh(String token) {
+    java.util.Optional<RefreshTokens.Presented> family = refreshTokens.read(token);
+    if (family.isPresent()) {
+      int generation = family.get().generation();
+      return grants.findFamily(family.get().grantId()).map(found -> found.filter(f -> f.generation() != null && generation <= f.generation())
+          .map(f -> new GrantRepository.RefreshRow(f.grant(), generation < f.generation(), f.expiresAt())));
+    }
+    return RefreshTokens.hasFormat(token) ? Future.succeededFuture(java.util.Optional.empty()) : grants.findRefresh(Tokens.sha256(token));
   }
 
   public Future<JsonObject> introspect(Client client, String token) {
@@ -50,7 +67,7 @@ public final class TokenAdmin {
           .recover(err -> err instanceof OAuthError ? Future.succeededFuture(inactive) : Future.failedFuture(err));
     }
     Instant now = clock.instant();
-    return grants.findRefresh(Tokens.sha256(token)).map(row -> {
+    return refresh(token).map(row -> {
       if (row.isEmpty() || row.get().used() || row.get().grant().revoked() || !row.get().expiresAt().isAfter(now)
           || !row.get().grant().clientId().equals(client.clientId())) {
         return inactive;

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -24,7 +25,8 @@ import jp.tsunagu.platform.security.Tokens;
  * The token endpoint's grants (RFC 6749 §4.1.3, §6, §4.4). A code is exchanged once, within its
  * lifetime, by the client it was issued to, with the same redirect URI and the PKCE verifier; a
  * second use revokes the grant made from it. A refresh token is replaced on every use; presenting
- * a replaced one revokes its whole family. Each exchange and each rotation is one SQL statement
+ * a replaced one revokes its whole family ({@link RefreshTokens}: a token names its grant and
+ * generation, so the family is the grant's row). Each exchange and each rotation is one SQL statement
  * (one round trip, atomic on its own), so a failure leaves nothing half-written; only the
  * revocation that follows a replay is a second statement. A refresh returns no new ID token unless
  * {@code oidc.idTokenOnRefresh} asks for one (OIDC Core §12.2).
@@ -44,10 +46,13 @@ public final class TokenService {
   private final Duration refreshLifetime;
   private final boolean idTokenOnRefresh;
   private final ServiceConsent consent;
+  private final RefreshTokens refreshTokens;
 
   TokenService(Pool pool, GrantRepository grants, SigningKeys keys, Subjects subjects, String issuer, Clock clock,
-               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime, boolean idTokenOnRefresh, ServiceConsent consent) {
+               Duration accessLifetime, Duration idLifetime, Duration refreshLifetime, boolean idTokenOnRefresh, ServiceConsent consent,
+               RefreshTokens refreshTokens) {
     this.consent = consent;
+    this.refreshTokens = refreshTokens;
     this.pool = pool;
     this.grants = grants;
     this.keys = keys;
@@ -70,9 +75,9 @@ public final class TokenService {
     if (verifier != null && !VERIFIER.matcher(verifier).matches()) {
       return Future.failedFuture(OAuthError.invalidRequest("code_verifier must be 43 to 128 unreserved characters"));
     }
-    String refresh = client.allows(Client.REFRESH_TOKEN) ? Tokens.urlToken() : null;
+    boolean withRefresh = client.allows(Client.REFRESH_TOKEN);
     return grants.redeemCode(Tokens.sha256(code), client.clientId(), redirect, verifier == null ? null : s256(verifier),
-            refresh == null ? null : Tokens.sha256(refresh), clock.instant().plus(refreshLifetime))
+            withRefresh, clock.instant().plus(refreshLifetime))
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(OAuthError.invalidGrant("The code is not valid"));
@@ -86,6 +91,7 @@ public final class TokenService {
             OAuthError wrong = checkCode(client, row, redirect, verifier);
             return Future.failedFuture(wrong != null ? wrong : OAuthError.invalidGrant("The code has expired"));
           }
+          String refresh = withRefresh ? refreshTokens.issue(row.grant().id(), 0) : null;
           return released(client, new Issued(row.grant(), refresh, row.nonce())).map(issued -> response(client, issued, true));
         });
   }
@@ -96,26 +102,62 @@ public final class TokenService {
     if (p.get("scope") != null && (asked == null || asked.isEmpty())) {
       return Future.failedFuture(OAuthError.invalidScope("scope must be space-separated scope names"));
     }
-    String next = Tokens.urlToken();
-    return grants.rotateRefresh(Tokens.sha256(presented), client.clientId(), asked, Tokens.sha256(next), clock.instant().plus(refreshLifetime))
+    Instant nextExpiry = clock.instant().plus(refreshLifetime);
+    Optional<RefreshTokens.Presented> family = refreshTokens.read(presented);
+    if (family.isPresent()) {
+      RefreshTokens.Presented t = family.get();
+      return grants.rotateFamily(t.grantId(), t.generation(), client.clientId(), asked, nextExpiry)
+          .compose(found -> {
+            GrantRepository.Family f = found.map(GrantRepository.FamilyRotation::family).orElse(null);
+            if (f == null || f.generation() == null || f.grant().revoked() || !f.grant().clientId().equals(client.clientId())
+                || t.generation() > f.generation()) {
+              return Future.failedFuture(OAuthError.invalidGrant("The refresh token is not valid"));
+            }
+            if (found.get().rotated()) {
+              return issue(client, f.grant(), asked, refreshTokens.issue(t.grantId(), f.generation()));
+            }
+            // not rotated: an earlier generation is a replay; the live one was refused for its expiry or scope, or a concurrent
+            // rotation of the same token took it first (a replay too)
+            boolean live = f.expiresAt().isAfter(clock.instant());
+            if (t.generation() < f.generation() || live && (asked == null || f.grant().scopes().containsAll(asked))) {
+              return replayed(f.grant());
+            }
+            return Future.failedFuture(live ? OAuthError.invalidScope("A refresh cannot widen the granted scope")
+                : OAuthError.invalidGrant("The refresh token has expired"));
+          });
+    }
+    if (RefreshTokens.hasFormat(presented)) {
+      return Future.failedFuture(OAuthError.invalidGrant("The refresh token is not valid"));
+    }
+    // a token of the earlier format: rotated into its grant's family
+    return grants.rotateRefresh(Tokens.sha256(presented), client.clientId(), asked, nextExpiry)
         .compose(found -> {
           if (found.isEmpty() || found.get().row().grant().revoked() || !found.get().row().grant().clientId().equals(client.clientId())) {
             return Future.failedFuture(OAuthError.invalidGrant("The refresh token is not valid"));
           }
           GrantRepository.RefreshRow row = found.get().row();
           if (row.used()) {
-            return grants.revokeGrant(pool, row.grant().id())
-                .compose(v -> Future.failedFuture(OAuthError.invalidGrant("The refresh token has been used already; its family is revoked")));
+            return replayed(row.grant());
           }
           if (!found.get().rotated()) {
             boolean widens = asked != null && !row.grant().scopes().containsAll(asked) && row.expiresAt().isAfter(clock.instant());
             return Future.failedFuture(widens ? OAuthError.invalidScope("A refresh cannot widen the granted scope")
                 : OAuthError.invalidGrant("The refresh token has expired"));
           }
-          Grant grant = asked == null ? row.grant() : new Grant(row.grant().id(), row.grant().clientId(), row.grant().accountId(),
-              row.grant().sid(), asked, row.grant().authTime(), row.grant().acr(), row.grant().accountStamp(), false);
-          return released(client, new Issued(grant, next, null)).map(issued -> response(client, issued, idTokenOnRefresh));
+          return issue(client, row.grant(), asked, refreshTokens.issue(row.grant().id(), found.get().generation()));
         });
+  }
+
+  /** A refresh token presented again: its whole family is revoked. */
+  private Future<JsonObject> replayed(Grant grant) {
+    return grants.revokeGrant(pool, grant.id())
+        .compose(v -> Future.failedFuture(OAuthError.invalidGrant("The refresh token has been used already; its family is revoked")));
+  }
+
+  /** The response to a rotation: the grant narrowed to the scope asked for, with the successor token. */
+  private Future<JsonObject> issue(Client client, Grant g, Set<String> asked, String next) {
+    Grant grant = asked == null ? g : new Grant(g.id(), g.clientId(), g.accountId(), g.sid(), asked, g.authTime(), g.acr(), g.accountStamp(), false);
+    return released(client, new Issued(grant, next, null)).map(issued -> response(client, issued, idTokenOnRefresh));
   }
 
   /**

@@ -82,6 +82,14 @@ class OidcGrantsIT {
         + "now() + interval '1 day')";
     Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-a", revokedLongAgo)));
     Fixtures.await(pool.preparedQuery(token).execute(io.vertx.sqlclient.Tuple.of("purge-b", oldWithLiveToken)));
+    // grants whose family is in the row: the live token's expiry decides
+    java.util.UUID oldWithLiveFamily = java.util.UUID.randomUUID();
+    java.util.UUID oldWithExpiredFamily = java.util.UUID.randomUUID();
+    String family = "INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, created_at, refresh_generation, "
+        + "refresh_expires_at) VALUES ($1, $2, $3, 'sid-purge', '{openid}', now(), 'urn:tsunagu:acr:email-verified', now() - interval '40 days', 7, "
+        + "now() + $4::text::interval)";
+    Fixtures.await(pool.preparedQuery(family).execute(io.vertx.sqlclient.Tuple.of(oldWithLiveFamily, rp.clientId, citizen.id(), "1 day")));
+    Fixtures.await(pool.preparedQuery(family).execute(io.vertx.sqlclient.Tuple.of(oldWithExpiredFamily, rp.clientId, citizen.id(), "-1 day")));
 
     int purged = Fixtures.await(node.platform().services().oidc().purgeExpired());
 
@@ -93,8 +101,10 @@ class OidcGrantsIT {
     assertTrue(left.contains(revokedJustNow), "its access tokens may still be presented");
     assertTrue(left.contains(oldWithLiveToken), "a refresh token of it is still live");
     assertTrue(left.contains(youngWithoutTokens), "its sid may still matter for back-channel logout");
-    assertEquals(6 - 2, left.size(), "the signed-in grant stays too: " + left);
-    assertTrue(purged >= 2, "purged " + purged);
+    assertTrue(left.contains(oldWithLiveFamily), "its live refresh token has not expired");
+    assertFalse(left.contains(oldWithExpiredFamily), "its live refresh token expired, a whole refresh lifetime after it was made");
+    assertEquals(8 - 3, left.size(), "the signed-in grant stays too: " + left);
+    assertTrue(purged >= 3, "purged " + purged);
     assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE grant_id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(revokedLongAgo))).iterator().next().getLong(0), "its refresh tokens went with it");
     HttpResponse<String> refreshed = rp.token(Map.of("grant_type", "refresh_token", "refresh_token", live.getString("refresh_token")), true);
@@ -122,8 +132,6 @@ class OidcGrantsIT {
         "its flows went with it");
 
     assertEquals(0L, Fixtures.await(pool.preparedQuery(grants).execute(io.vertx.sqlclient.Tuple.of(closing.clientId))).iterator().next().getLong(0));
-    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
-        .execute(io.vertx.sqlclient.Tuple.of(t.getString("refresh_token")))).iterator().next().getLong(0), "its refresh token went with it");
     assertEquals(401, closing.userinfo(t.getString("access_token")).statusCode(), "an access token of a removed service is not live");
     assertEquals(200, rp.userinfo(rp.tokens(rp.standardQuery(null), "closing@example.jp").getString("access_token")).statusCode(),
         "the other services' grants stay");

@@ -43,8 +43,12 @@ public final class TestDatabase {
       try {
         // tests run with the embedded server's default synchronous_commit=off; benchmarks ask for
         // commits that wait for the WAL flush, as a production server's do
-        server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
-            .setServerConfig("synchronous_commit", Boolean.getBoolean(DURABLE_COMMITS) ? "on" : "off").start();
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+            .setServerConfig("synchronous_commit", Boolean.getBoolean(DURABLE_COMMITS) ? "on" : "off");
+        if (Boolean.getBoolean("bench.pgss")) {
+          b.setServerConfig("shared_preload_libraries", "pg_stat_statements").setServerConfig("pg_stat_statements.track_planning", "on");
+        }
+        server = b.start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
