@@ -26,6 +26,7 @@ import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.StringHelper;
 
 /**
@@ -146,6 +147,26 @@ final class FacetTally {
         return tally;
       }
     };
+  }
+
+  /** Counts the pages of a segment whose bits are set, in increasing order. */
+  void countBits(LeafReaderContext context, FixedBitSet bits) throws IOException {
+    Leaf leaf = leaf(context);
+    long[] words = bits.getBits();
+    for (int w = 0; w < words.length; w++) {
+      long word = words[w];
+      int base = w << 6;
+      while (word != 0) {
+        leaf.count(base + Long.numberOfTrailingZeros(word));
+        word &= word - 1;
+      }
+    }
+    leaf.finish();
+  }
+
+  /** A collector of one segment's pages into this tally; {@link LeafCollector#finish} adds them. */
+  LeafCollector leafCollector(LeafReaderContext context) throws IOException {
+    return collector().getLeafCollector(context);
   }
 
   private Collector collector() {

@@ -153,7 +153,7 @@ final class PageSearch {
     // this search does not keep.
     IndexSearcher uncached = new IndexSearcher(searcher.getIndexReader());
     uncached.setQueryCache(null);
-    uncached.search(queries.matching(request, pinnedKeys, stats, english), FacetTally.manager(tally));
+    MatchingBits.count(uncached, queries.matching(request, pinnedKeys, stats, english), tally);
     long total = tally.total();
     return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total);
   }
