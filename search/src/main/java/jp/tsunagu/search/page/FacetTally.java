@@ -152,15 +152,7 @@ final class FacetTally {
   /** Counts the pages of a segment whose bits are set, in increasing order. */
   void countBits(LeafReaderContext context, FixedBitSet bits) throws IOException {
     Leaf leaf = leaf(context);
-    long[] words = bits.getBits();
-    for (int w = 0; w < words.length; w++) {
-      long word = words[w];
-      int base = w << 6;
-      while (word != 0) {
-        leaf.count(base + Long.numberOfTrailingZeros(word));
-        word &= word - 1;
-      }
-    }
+    leaf.countSetBits(bits.getBits());
     leaf.finish();
   }
 
@@ -338,6 +330,31 @@ final class FacetTally {
           countPublished(publishedMany.nextValue(), seen);
         }
       }
+    }
+
+    /** Counts the pages whose bits are set, in increasing order. */
+    void countSetBits(long[] words) throws IOException {
+      if (!allSmall) {
+        for (int w = 0; w < words.length; w++) {
+          for (long word = words[w]; word != 0; word &= word - 1) {
+            count((w << 6) + Long.numberOfTrailingZeros(word));
+          }
+        }
+        return;
+      }
+      int[] docs = pending;
+      int n = pendingCount;
+      for (int w = 0; w < words.length; w++) {
+        for (long word = words[w]; word != 0; word &= word - 1) {
+          docs[n++] = (w << 6) + Long.numberOfTrailingZeros(word);
+          if (n == docs.length) {
+            pendingCount = n;
+            countPending();
+            n = 0;
+          }
+        }
+      }
+      pendingCount = n;
     }
 
     /**

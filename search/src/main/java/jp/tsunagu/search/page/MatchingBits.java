@@ -57,25 +57,25 @@ final class MatchingBits {
     this.searcher = searcher;
   }
 
-  /** Counts every page {@code query} matches into {@code tally}, segment by segment in order. */
-  static void count(IndexSearcher searcher, Query query, FacetTally tally) throws IOException {
-    new MatchingBits(searcher).countAll(searcher.rewrite(query), tally);
-  }
-
-  /** As {@link #count}, and true for every segment that was counted from bit sets (for tests). */
-  static List<Boolean> countReportingBits(IndexSearcher searcher, Query query, FacetTally tally) throws IOException {
+  /**
+   * Counts every page {@code query} matches into {@code tally}, segment by segment in order.
+   *
+   * @return by segment ({@link LeafReaderContext#ord}), the live pages the query matches there
+   *     where they were found as bit sets, else null
+   */
+  static FixedBitSet[] count(IndexSearcher searcher, Query query, FacetTally tally) throws IOException {
     return new MatchingBits(searcher).countAll(searcher.rewrite(query), tally);
   }
 
-  private List<Boolean> countAll(Query rewritten, FacetTally tally) throws IOException {
+  private FixedBitSet[] countAll(Query rewritten, FacetTally tally) throws IOException {
     Weight weight = searcher.createWeight(rewritten, ScoreMode.COMPLETE_NO_SCORES, 1f);
-    List<Boolean> fromBits = new ArrayList<>();
-    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    FixedBitSet[] fromBits = new FixedBitSet[leaves.size()];
+    for (LeafReaderContext leaf : leaves) {
       ScorerSupplier supplier = weight.scorerSupplier(leaf);
       if (supplier == null) {
         // No match here; the segment's arrays are still read, as a collector would have read them.
         tally.leafCollector(leaf).finish();
-        fromBits.add(false);
         continue;
       }
       int maxDoc = leaf.reader().maxDoc();
@@ -85,13 +85,12 @@ final class MatchingBits {
           leaf.reader().getLiveDocs().applyMask(bits, 0);
         }
         tally.countBits(leaf, bits);
-        fromBits.add(true);
+        fromBits[leaf.ord] = bits;
       } else {
         LeafCollector collector = tally.leafCollector(leaf);
         BulkScorer scorer = supplier.bulkScorer();
         scorer.score(collector, leaf.reader().getLiveDocs(), 0, DocIdSetIterator.NO_MORE_DOCS);
         collector.finish();
-        fromBits.add(false);
       }
     }
     return fromBits;
