@@ -24,8 +24,11 @@ public final class TenantAnalysis implements AutoCloseable {
 
   private TenantAnalysis(UserDictionary dictionary, SynonymMap synonyms) {
     this.indexSurface = new JapaneseTextAnalyzer(dictionary, null, JapaneseTextAnalyzer.Output.SURFACE);
-    this.querySurface = new JapaneseTextAnalyzer(dictionary, synonyms, JapaneseTextAnalyzer.Output.SURFACE);
-    this.queryReading = new JapaneseTextAnalyzer(dictionary, synonyms, JapaneseTextAnalyzer.Output.READING);
+    // Query words are analysed several times per search and typed again and again: the query
+    // analyzers keep the tokens of the texts they analysed last. Configuring a tenant replaces its
+    // analysis, caches included.
+    this.querySurface = JapaneseTextAnalyzer.caching(dictionary, synonyms, JapaneseTextAnalyzer.Output.SURFACE);
+    this.queryReading = JapaneseTextAnalyzer.caching(dictionary, synonyms, JapaneseTextAnalyzer.Output.READING);
   }
 
   /** Analysis with the stock Kuromoji dictionary and no synonyms. */

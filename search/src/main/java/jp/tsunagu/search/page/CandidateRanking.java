@@ -31,6 +31,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
  * The best pages of a search by the full ranking model, with only the pages that can reach the
@@ -145,6 +146,18 @@ final class CandidateRanking {
   @SuppressWarnings("deprecation")
   Ranked top(IndexSearcher searcher, Query full, long total, int window, IndexStats stats, int scoreAllBelow)
       throws IOException {
+    return top(searcher, full, total, window, stats, scoreAllBelow, null);
+  }
+
+  /**
+   * As {@link #top(IndexSearcher, Query, long, int, IndexStats, int)}, with the matches of the
+   * matching pass where it found them as bit sets ({@link MatchingBits}, by segment, null where it
+   * did not): a page the sum hands over that is not among them is passed over without moving the
+   * full query's posting lists to it (the two queries match the same pages).
+   */
+  @SuppressWarnings("deprecation")
+  Ranked top(IndexSearcher searcher, Query full, long total, int window, IndexStats stats, int scoreAllBelow,
+      FixedBitSet[] matchBits) throws IOException {
     if (total <= scoreAllBelow) {
       // Few matches: scoring them all costs less than looking for the ones that can compete.
       return new Ranked(searcher.search(full, new TopScoreDocCollectorManager(window, window)), total);
@@ -153,7 +166,7 @@ final class CandidateRanking {
     // The sum alone, not restricted to the matches: a required filter would drive the iteration and
     // stop the skipping. Each page it hands over is checked against the full query instead.
     Best best = new Best(window);
-    searcher.search(boundQuery(stats), new Collector() {
+    Collector collector = new Collector() {
       @Override
       public ScoreMode scoreMode() {
         return ScoreMode.TOP_SCORES;
@@ -166,6 +179,7 @@ final class CandidateRanking {
           throw new CollectionTerminatedException();
         }
         DocIdSetIterator matches = exact.iterator();
+        FixedBitSet known = matchBits == null ? null : matchBits[leaf.ord];
         return new LeafCollector() {
           private Scorable bound;
 
@@ -177,6 +191,9 @@ final class CandidateRanking {
 
           @Override
           public void collect(int doc) throws IOException {
+            if (known != null && !known.get(doc)) {
+              return;
+            }
             // Pages arrive in document order; the full query's iterator stops at its next match.
             if (matches.docID() < doc) {
               matches.advance(doc);
@@ -190,7 +207,8 @@ final class CandidateRanking {
           }
         };
       }
-    });
+    };
+    searcher.search(boundQuery(stats), collector);
     return new Ranked(new TopDocs(new TotalHits(total, TotalHits.Relation.EQUAL_TO), best.inOrder()), best.scored);
   }
 

@@ -26,6 +26,7 @@ import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.StringHelper;
 
 /**
@@ -45,6 +46,10 @@ import org.apache.lucene.util.StringHelper;
 final class FacetTally {
 
   private static final char DELIM = FacetsConfig.DELIM_CHAR;
+  /** Pages counted at a time where a segment's values are all in arrays. */
+  static final int BATCH = 512;
+  /** Interleaved copies of a dimension's counts in a batch. */
+  private static final int LANES = 4;
 
   private final List<PageFacet> dims = new ArrayList<>();
   private final boolean published;
@@ -144,6 +149,18 @@ final class FacetTally {
     };
   }
 
+  /** Counts the pages of a segment whose bits are set, in increasing order. */
+  void countBits(LeafReaderContext context, FixedBitSet bits) throws IOException {
+    Leaf leaf = leaf(context);
+    leaf.countSetBits(bits.getBits());
+    leaf.finish();
+  }
+
+  /** A collector of one segment's pages into this tally; {@link LeafCollector#finish} adds them. */
+  LeafCollector leafCollector(LeafReaderContext context) throws IOException {
+    return collector().getLeafCollector(context);
+  }
+
   private Collector collector() {
     return new Collector() {
       @Override
@@ -193,13 +210,22 @@ final class FacetTally {
     private final SortedNumericDocValues publishedMany;
     /**
      * Whether every asked dimension the segment has is in bytes, the publication time in ranks
-     * (when asked) and no page has the old layout: then a page is counted without a branch ({@link #countFromArrays}).
+     * (when asked) and no page has the old layout: then pages are counted in batches without a branch on their values ({@link #countPending}).
      */
     private final boolean allSmall;
     /** Per published range, its first rank and its number of ranks less one (an empty range: a first rank no page has). */
     private final int[] rankFrom;
     private final int[] rankSpan;
     private long counted;
+    /**
+     * Where every asked dimension is in bytes ({@link #allSmall}): the pages collected and not yet
+     * counted, counted a batch at a time ({@link #countPending}); the ranks of a batch; and per
+     * dimension its counts in {@link #LANES} interleaved copies, added up at {@link #finish}.
+     */
+    private final int[] pending;
+    private final int[] pendingRanks;
+    private int pendingCount;
+    private final int[][] laneCounts;
 
     private Leaf(LeafReader reader) throws IOException {
       int n = dims.size();
@@ -241,6 +267,12 @@ final class FacetTally {
         publishedMany = null;
       }
       allSmall = small && old == null && (!hasPublished || publishedRanks != null);
+      pending = allSmall ? new int[BATCH] : null;
+      pendingRanks = allSmall && publishedRanks != null ? new int[BATCH] : null;
+      laneCounts = new int[n][];
+      for (int d = 0; d < n && allSmall; d++) {
+        laneCounts[d] = smallOrds[d] == null ? null : new int[LANES * ordCounts[d].length];
+      }
       rankFrom = new int[rangeCounts.length];
       rankSpan = new int[rangeCounts.length];
       if (publishedRanks != null) {
@@ -256,7 +288,10 @@ final class FacetTally {
     /** Counts one page; pages come in increasing order. */
     void count(int doc) throws IOException {
       if (allSmall) {
-        countFromArrays(doc);
+        pending[pendingCount++] = doc;
+        if (pendingCount == pending.length) {
+          countPending();
+        }
         return;
       }
       counted++;
@@ -297,21 +332,82 @@ final class FacetTally {
       }
     }
 
+    /** Counts the pages whose bits are set, in increasing order. */
+    void countSetBits(long[] words) throws IOException {
+      if (!allSmall) {
+        for (int w = 0; w < words.length; w++) {
+          for (long word = words[w]; word != 0; word &= word - 1) {
+            count((w << 6) + Long.numberOfTrailingZeros(word));
+          }
+        }
+        return;
+      }
+      int[] docs = pending;
+      int n = pendingCount;
+      for (int w = 0; w < words.length; w++) {
+        for (long word = words[w]; word != 0; word &= word - 1) {
+          docs[n++] = (w << 6) + Long.numberOfTrailingZeros(word);
+          if (n == docs.length) {
+            pendingCount = n;
+            countPending();
+            n = 0;
+          }
+        }
+      }
+      pendingCount = n;
+    }
+
     /**
-     * Counts one page from the byte ordinals and the ranks alone, without a branch on its values:
-     * a page's publication time falls on either side of a range's bounds about as often as not,
-     * so a branch per range would be mispredicted about as often.
+     * Counts the pages kept since the last call from the byte ordinals and the ranks alone, one
+     * dimension (and one range) at a time over the batch, without a branch on a page's values: a
+     * page's publication time falls on either side of a range's bounds about as often as not, so a
+     * branch per range would be mispredicted about as often. Each loop keeps its array, its bounds
+     * and its count in registers, and a dimension's counts go to {@link #LANES} interleaved copies
+     * so that pages with the same value in a row do not wait for each other's increments.
      */
-    private void countFromArrays(int doc) {
-      counted++;
+    private void countPending() {
+      int n = pendingCount;
+      if (n == 0) {
+        return;
+      }
+      pendingCount = 0;
+      counted += n;
+      int[] docs = pending;
       for (int d = 0; d < smallOrds.length; d++) {
-        if (smallOrds[d] != null) {
-          // null only for a dimension without a field in this segment: the same for every page
-          ordCounts[d][smallOrds[d][doc] & 0xFF]++;
+        byte[] ords = smallOrds[d];
+        if (ords == null) {
+          // only for a dimension without a field in this segment: the same for every page
+          continue;
+        }
+        int[] lanes = laneCounts[d];
+        int width = ordCounts[d].length;
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+          lanes[ords[docs[i]] & 0xFF]++;
+          lanes[width + (ords[docs[i + 1]] & 0xFF)]++;
+          lanes[2 * width + (ords[docs[i + 2]] & 0xFF)]++;
+          lanes[3 * width + (ords[docs[i + 3]] & 0xFF)]++;
+        }
+        for (; i < n; i++) {
+          lanes[ords[docs[i]] & 0xFF]++;
         }
       }
       if (publishedRanks != null) {
-        countRank(publishedRanks.ranks()[doc]);
+        int[] ranks = publishedRanks.ranks();
+        int[] batch = pendingRanks;
+        for (int i = 0; i < n; i++) {
+          batch[i] = ranks[docs[i]];
+        }
+        for (int r = 0; r < rangeCounts.length; r++) {
+          int from = rankFrom[r];
+          int span = rankSpan[r];
+          long in = 0;
+          for (int i = 0; i < n; i++) {
+            // rank in [from, from + span], as one unsigned comparison (rank 0: no time, in no range)
+            in += Integer.compareUnsigned(batch[i] - from, span) <= 0 ? 1 : 0;
+          }
+          rangeCounts[r] += in;
+        }
       }
     }
 
@@ -336,6 +432,21 @@ final class FacetTally {
 
     /** Adds this segment's counts to the tally, by value. */
     void finish() throws IOException {
+      if (allSmall) {
+        countPending();
+        for (int d = 0; d < laneCounts.length; d++) {
+          int[] lanes = laneCounts[d];
+          if (lanes == null) {
+            continue;
+          }
+          int[] counts = ordCounts[d];
+          for (int lane = 0; lane < LANES; lane++) {
+            for (int slot = 0; slot < counts.length; slot++) {
+              counts[slot] += lanes[lane * counts.length + slot];
+            }
+          }
+        }
+      }
       total += counted;
       for (int d = 0; d < ordCounts.length; d++) {
         int[] counts = ordCounts[d];

@@ -39,6 +39,7 @@ import org.apache.lucene.search.uhighlight.Passage;
 import org.apache.lucene.search.uhighlight.PassageScorer;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 
 /** Runs one {@link PageQuery} against an acquired {@link FacetedSearcher}. Stateless; thread-safe. */
 final class PageSearch {
@@ -153,9 +154,9 @@ final class PageSearch {
     // this search does not keep.
     IndexSearcher uncached = new IndexSearcher(searcher.getIndexReader());
     uncached.setQueryCache(null);
-    uncached.search(queries.matching(request, pinnedKeys, stats, english), FacetTally.manager(tally));
+    FixedBitSet[] matches = MatchingBits.count(uncached, queries.matching(request, pinnedKeys, stats, english), tally);
     long total = tally.total();
-    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow).top(), total);
+    return new Found(ranking.top(uncached, full, total, window, stats, scoreAllBelow, matches).top(), total);
   }
 
   /**

@@ -62,6 +62,8 @@ class FacetLayoutTest {
   /** Pages of a department of 300 and publication times on the bounds of the ranges, in both layouts. */
   static Directory manyOld;
   static Directory manyNew;
+  /** The pages of {@link #newLayout} in one segment, so that a search counts more than a batch of them there. */
+  static Directory oneSegment;
 
   @BeforeAll
   static void build() throws Exception {
@@ -108,6 +110,10 @@ class FacetLayoutTest {
     }
     manyOld = write("many-old", many, documents, i -> true);
     manyNew = write("many-new", many, documents, i -> false);
+    oneSegment = write("one-segment", pages, documents, i -> false);
+    try (IndexWriter writer = new IndexWriter(oneSegment, new IndexWriterConfig(analysis.english()))) {
+      writer.forceMerge(1);
+    }
   }
 
   interface Layout {
@@ -157,7 +163,7 @@ class FacetLayoutTest {
 
   @AfterAll
   static void close() throws Exception {
-    for (Directory d : List.of(oldLayout, newLayout, mixed, manyOld, manyNew)) {
+    for (Directory d : List.of(oldLayout, newLayout, mixed, manyOld, manyNew, oneSegment)) {
       d.close();
     }
     analysis.close();
@@ -232,6 +238,41 @@ class FacetLayoutTest {
       all.facets().get("published").forEach(c -> published.put(c.value(), c.count()));
       assertTrue(published.values().stream().allMatch(c -> c > 0), published.toString());
       assertEquals(all.total(), published.get("last_365_days") + published.get("older"), published.toString());
+    }
+  }
+
+  /**
+   * Where every asked dimension is kept in bytes and the publication time in ranks, a segment's
+   * pages are counted in batches ({@link FacetTally#BATCH}): with more matches than a batch in one
+   * segment, and a number that is no multiple of it, every page is still counted once.
+   */
+  @Test
+  void pagesCountedInBatchesCountAsLuceneCounts() throws Exception {
+    PageSearch search = new PageSearch(analysis, new BestBets(), 0);
+    try (DirectoryReader oldReader = DirectoryReader.open(oldLayout);
+        DirectoryReader oneReader = DirectoryReader.open(oneSegment)) {
+      assertEquals(1, oneReader.leaves().size());
+      int beyondABatch = 0;
+      for (String text : List.of("", "ごみ", "保育園 申し込み", "図書館 OR 花火大会", "防災訓練 -日程")) {
+        for (String[] facets : List.of(new String[] {"category", "department", "published"},
+            new String[] {"category", "language"}, new String[] {"published"})) {
+          for (int cut = 0; cut < 2; cut++) {
+            PageQuery.Builder b = PageQuery.builder(MunicipalCorpus.TENANT).text(text).highlight(false).facets(facets)
+                .now(MunicipalCorpus.EPOCH);
+            if (cut == 1) {
+              b.filter("published", "last_365_days");
+            }
+            PageQuery request = b.build();
+            Map<String, List<FacetCount>> expected = reference(searcher(oldReader), search, request);
+            for (boolean twoSteps : new boolean[] {true, false}) {
+              PageResults results = search.run(searcher(oneReader), request, twoSteps);
+              assertEquals(expected, results.facets(), text + " " + List.of(facets) + " cut " + cut + " two steps " + twoSteps);
+              beyondABatch += results.total() > FacetTally.BATCH && results.total() % FacetTally.BATCH != 0 ? 1 : 0;
+            }
+          }
+        }
+      }
+      assertTrue(beyondABatch >= 6, "searches with more matches than a batch: " + beyondABatch);
     }
   }
 
