@@ -1,13 +1,11 @@
 package jp.tsunagu.platform.oidc;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Refresh tokens that name their family: a version byte, the grant's id, the token's generation
@@ -37,16 +35,7 @@ public final class RefreshTokens {
     if (secret.length < 32) {
       throw new IllegalArgumentException("the refresh-token secret must have at least 256 bits");
     }
-    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(key);
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    this.macs = jp.tsunagu.platform.security.HmacSha256.perThread(secret);
   }
 
   /** The token of generation {@code generation} of the grant {@code grantId}. */

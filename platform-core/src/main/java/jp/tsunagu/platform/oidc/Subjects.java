@@ -1,11 +1,9 @@
 package jp.tsunagu.platform.oidc;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.UUID;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Subject identifiers (OIDC Core §8): pairwise by default, HMAC-SHA256 under a platform secret of
@@ -17,16 +15,7 @@ public final class Subjects {
   private final ThreadLocal<Mac> macs;
 
   public Subjects(byte[] secret) {
-    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(key);
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 unavailable", e);
-      }
-    });
+    this.macs = jp.tsunagu.platform.security.HmacSha256.perThread(secret);
   }
 
   public String of(Client client, UUID accountId) {
