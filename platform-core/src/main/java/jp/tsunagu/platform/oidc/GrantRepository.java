@@ -182,8 +182,7 @@ final class GrantRepository {
   }
 
   Future<Optional<Grant>> grant(UUID id) {
-    return pool.preparedQuery("SELECT * FROM oidc_grant WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(grant(rows.iterator().next())));
+    return findFamily(id).map(found -> found.map(Family::grant));
   }
 
   /** Whether an access token is still good: its grant (if any) not revoked and its own id not revoked. */

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import jp.tsunagu.search.corpus.MunicipalCorpus;
 import org.apache.lucene.index.DirectoryReader;
@@ -29,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ranges, on segments with deleted pages, dense ones and sparse ones.
  */
 class MatchingBitsTest {
-
-  private static final String[] ALL_FACETS = {"category", "department", "district", "life_stage", "tag", "language",
-      "published"};
 
   @TempDir static Path dir;
   static AnalysisRegistry analysis;
@@ -73,20 +69,13 @@ class MatchingBitsTest {
     for (String text : List.of("保育園 申し込み", "防災訓練 日程", "介護保険 申請", "マイナンバーカード 手続き", "ごみ 収集日 年末年始",
         "子供 医療費 助成", "図書館 OR 花火大会", "防災訓練 -日程", "住民税 変更 -案内", "\"粗大ごみ 収集\"", "ユニコーン",
         "ユニコーン ごみ", "申請", "存在しない言葉")) {
-      all.add(request(text, b -> {}));
-      all.add(request(text, b -> b.filter("category", "子育て", "ごみ")));
-      all.add(request(text, b -> b.filter("published", "last_365_days")));
-      all.add(request(text, b -> b.publishedBetween(MunicipalCorpus.EPOCH.minusSeconds(86_400L * 400),
+      all.add(FacetLayoutTest.request(text, b -> {}));
+      all.add(FacetLayoutTest.request(text, b -> b.filter("category", "子育て", "ごみ")));
+      all.add(FacetLayoutTest.request(text, b -> b.filter("published", "last_365_days")));
+      all.add(FacetLayoutTest.request(text, b -> b.publishedBetween(MunicipalCorpus.EPOCH.minusSeconds(86_400L * 400),
           MunicipalCorpus.EPOCH.minusSeconds(86_400L * 30))));
     }
     return all;
-  }
-
-  static PageQuery request(String text, Consumer<PageQuery.Builder> more) {
-    PageQuery.Builder b = PageQuery.builder(MunicipalCorpus.TENANT).text(text).highlight(false).facets(ALL_FACETS)
-        .now(MunicipalCorpus.EPOCH);
-    more.accept(b);
-    return b.build();
   }
 
   @Test
