@@ -115,6 +115,20 @@ class StoredBodyTest {
   }
 
   @Test
+  void anUnpairedSurrogateIsStoredAsTheUtf8StringStoredIt() throws Exception {
+    for (String body : List.of("保育園\uD842です", "末尾\uD842", "\uDFB7先頭", "逆\uDFB7\uD842順", "𠮷野家\uD842\uD842𠮷")) {
+      Page page = Pages.ja(Pages.CHIYODA, "p2", "保育園", body, "子育て");
+      Document doc = new PageDocuments(analysis).toDocument(page);
+      // a UTF-8 stored field replaces each unpaired surrogate with U+FFFD (Lucene's UnicodeUtil)
+      String asUtf8 = new org.apache.lucene.util.BytesRef(body).utf8ToString();
+      assertEquals(asUtf8, StoredBody.of(doc), body);
+      assertTrue(StoredBody.of(doc).chars().filter(c -> c == 0xFFFD).count() > 0, body);
+    }
+    String paired = "𠮷野家の前で";
+    assertTrue(paired == StoredBody.wellFormed(paired), "a well-formed text is not copied");
+  }
+
+  @Test
   void hitsAndSnippetsAreTheSameFromEitherForm() throws Exception {
     PageSearch search = new PageSearch(analysis, new BestBets());
     int compared = 0;
