@@ -4,14 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import jp.tsunagu.platform.http.ProblemException;
 import jp.tsunagu.platform.http.SessionFlush;
+import jp.tsunagu.platform.security.HmacSha256;
 
 /**
  * Synchronizer tokens for the HTML forms. Each session holds a random nonce; a form carries
@@ -35,7 +34,7 @@ final class Csrf {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final jp.tsunagu.platform.consentlink.PlatformSecrets secrets;
-  private volatile Future<SecretKeySpec> key;
+  private volatile Future<ThreadLocal<Mac>> key;
 
   Csrf(jp.tsunagu.platform.consentlink.PlatformSecrets secrets) {
     this.secrets = secrets;
@@ -97,8 +96,8 @@ final class Csrf {
     }
   }
 
-  private Future<SecretKeySpec> key() {
-    Future<SecretKeySpec> current = key;
+  private Future<ThreadLocal<Mac>> key() {
+    Future<ThreadLocal<Mac>> current = key;
     if (current.failed()) {
       current = load();
       key = current;
@@ -107,22 +106,16 @@ final class Csrf {
   }
 
   /** Stores a fresh key unless one exists, then reads the one that won (on every node the same). */
-  private Future<SecretKeySpec> load() {
+  private Future<ThreadLocal<Mac>> load() {
     return secrets.getOrCreate(SECRET_NAME, () -> {
       byte[] fresh = new byte[32];
       RANDOM.nextBytes(fresh);
       return fresh;
-    }).map(bytes -> new SecretKeySpec(bytes, "HmacSHA256"));
+    }).map(HmacSha256::perThread);
   }
 
-  private static String mac(SecretKeySpec key, String nonce) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return B64.encodeToString(mac.doFinal(("csrf\0" + nonce).getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+  private static String mac(ThreadLocal<Mac> key, String nonce) {
+    return B64.encodeToString(key.get().doFinal(("csrf\0" + nonce).getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String random() {
