@@ -95,6 +95,8 @@ public final class TsunaguConfig {
       new Setting<>("search.dataDir", "data/search", "Folder of this node's own search indexes (rebuilt from PostgreSQL when missing); each node needs its own.", nonEmpty());
   public static final Setting<Integer> SEARCH_WORKERS =
       new Setting<>("search.workers", String.valueOf(CORES), "Threads of the search worker pool (queries); index writes have one thread of their own.", intBetween(1, 256));
+  public static final Setting<Integer> SEARCH_QUEUE_LIMIT =
+      new Setting<>("search.queueLimit", "256", "Searches a node accepts at once, running and waiting for a search worker; one more is refused at once with 503 and Retry-After instead of waiting behind the others.", intBetween(1, 100000));
   public static final Setting<Integer> SEARCH_POLL_MILLIS =
       new Setting<>("search.pollMillis", "1000", "How often a node looks for content changes it was not told about (content events wake it at once).", intBetween(50, 60000));
 
@@ -180,7 +182,7 @@ public final class TsunaguConfig {
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
-      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_POLL_MILLIS, SEARCH_COMMIT_SECONDS,
+      SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_QUEUE_LIMIT, SEARCH_POLL_MILLIS, SEARCH_COMMIT_SECONDS,
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,

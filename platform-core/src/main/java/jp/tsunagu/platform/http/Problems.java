@@ -91,7 +91,7 @@ public final class Problems {
       body.mergeIn(p.extensions());
     }
     HttpServerResponse response = ctx.response().setStatusCode(p.status()).putHeader("Content-Type", CONTENT_TYPE);
-    if (p.status() == 429 && p.extensions() != null) {
+    if ((p.status() == 429 || p.status() == 503) && p.extensions() != null && p.extensions().containsKey("retryAfter")) {
       response.putHeader("Retry-After", String.valueOf(p.extensions().getLong("retryAfter")));
     }
     if (p.status() == 401 && !response.headers().contains("WWW-Authenticate")) {

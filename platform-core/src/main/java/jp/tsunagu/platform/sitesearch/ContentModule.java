@@ -38,7 +38,8 @@ public record ContentModule(
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tsunagu-content", 2, 30, TimeUnit.SECONDS);
     ContentRepository pages = new ContentRepository(pool);
     FacilityRepository facilityRows = new FacilityRepository(pool);
-    return SearchIndexes.open(vertx, Path.of(config.get(TsunaguConfig.SEARCH_DATA_DIR)), config.get(TsunaguConfig.SEARCH_WORKERS))
+    return SearchIndexes.open(vertx, Path.of(config.get(TsunaguConfig.SEARCH_DATA_DIR)), config.get(TsunaguConfig.SEARCH_WORKERS),
+        config.get(TsunaguConfig.SEARCH_QUEUE_LIMIT))
         .compose(indexes -> {
           IndexRebuilds rebuilds = new IndexRebuilds(vertx, pool, pages, facilityRows, indexes, nodeId);
           SearchSettingsService settings = new SearchSettingsService(vertx, pool, pages, rebuilds, workers);

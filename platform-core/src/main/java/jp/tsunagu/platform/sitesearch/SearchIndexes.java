@@ -6,6 +6,7 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import jp.tsunagu.search.analysis.AnalyzedText;
 import jp.tsunagu.search.facility.FacilityIndex;
@@ -27,23 +28,27 @@ public final class SearchIndexes {
   private final PageIndex pages;
   private final FacilityIndex facilities;
   private final WorkerExecutor queries;
+  /** Searches accepted and not yet answered (running or waiting for a worker), and how many may be. */
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final int queueLimit;
   private final WorkerExecutor writer;
   private final WorkerExecutor committer;
   private final WorkerExecutor rebuilder;
 
-  private SearchIndexes(AnalysisRegistry analysis, PageIndex pages, FacilityIndex facilities, WorkerExecutor queries,
+  private SearchIndexes(AnalysisRegistry analysis, PageIndex pages, FacilityIndex facilities, WorkerExecutor queries, int queueLimit,
                         WorkerExecutor writer, WorkerExecutor committer, WorkerExecutor rebuilder) {
     this.analysis = analysis;
     this.pages = pages;
     this.facilities = facilities;
     this.queries = queries;
+    this.queueLimit = queueLimit;
     this.writer = writer;
     this.committer = committer;
     this.rebuilder = rebuilder;
   }
 
   /** Opens (or creates) the indexes under {@code dataDir}; the opening itself is disk work, done on a worker. */
-  public static Future<SearchIndexes> open(Vertx vertx, Path dataDir, int queryThreads) {
+  public static Future<SearchIndexes> open(Vertx vertx, Path dataDir, int queryThreads, int queueLimit) {
     WorkerExecutor queries = vertx.createSharedWorkerExecutor("tsunagu-search", queryThreads, 30, TimeUnit.SECONDS);
     WorkerExecutor writer = vertx.createSharedWorkerExecutor("tsunagu-index", 1, 10, TimeUnit.MINUTES);
     WorkerExecutor committer = vertx.createSharedWorkerExecutor("tsunagu-index-commit", 1, 10, TimeUnit.MINUTES);
@@ -55,7 +60,7 @@ public final class SearchIndexes {
       LOG.info("search index at {}: {} pages, generation {}, committed through change {}", dataDir, pages.count(),
           pages.generation(), pages.committedSequence());
       warmUp(analysis);
-      return new SearchIndexes(analysis, pages, facilities, queries, writer, committer, rebuilder);
+      return new SearchIndexes(analysis, pages, facilities, queries, queueLimit, writer, committer, rebuilder);
     });
   }
 
@@ -79,9 +84,29 @@ public final class SearchIndexes {
     return analysis;
   }
 
-  /** Runs a search on the query pool. */
+  /**
+   * Runs a search on the query pool, or refuses it at once ({@link Busy}) when {@code queueLimit}
+   * searches are already running or waiting there: past that point a search would only wait
+   * behind the others for longer than its caller cares to, and the queue would grow without bound.
+   */
   public <T> Future<T> query(Callable<T> work) {
-    return queries.executeBlocking(work, false);
+    if (accepted.incrementAndGet() > queueLimit) {
+      accepted.decrementAndGet();
+      return Future.failedFuture(new Busy(queueLimit));
+    }
+    return queries.executeBlocking(work, false).andThen(done -> accepted.decrementAndGet());
+  }
+
+  /** Searches accepted and not yet answered on this node. */
+  int accepted() {
+    return accepted.get();
+  }
+
+  /** A search refused because the node's search queue is full; a signal, so it has no stack trace. */
+  public static final class Busy extends RuntimeException {
+    Busy(int limit) {
+      super("The node has " + limit + " searches running or waiting", null, false, false);
+    }
   }
 
   /** Runs an index write on the single writer thread, after every write submitted before it. */

@@ -179,7 +179,10 @@ public final class SearchService {
         .put("pinned", h.pinned());
   }
 
-  /** The search module's refusals as 400 problems (one type per reason), index failures as 503. */
+  /**
+   * The search module's refusals as 400 problems (one type per reason), index failures as 503, and
+   * a full search queue as 503 with Retry-After.
+   */
   static <T> Future<T> problem(Throwable err) {
     if (err instanceof InvalidSearchRequestException e) {
       String type = switch (e.reason()) {
@@ -192,6 +195,10 @@ public final class SearchService {
         case BAD_ARGUMENT -> "search-bad-argument";
       };
       return Future.failedFuture(new ProblemException(400, type, "Invalid search", e.getMessage()));
+    }
+    if (err instanceof SearchIndexes.Busy) {
+      return Future.failedFuture(new ProblemException(503, "search-busy", "Search busy",
+          "Too many searches are waiting on this node; try again in a moment", new JsonObject().put("retryAfter", 1)));
     }
     if (err instanceof SearchException) {
       LOG.warn("search index failure", err);
