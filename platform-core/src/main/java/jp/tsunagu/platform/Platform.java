@@ -193,7 +193,8 @@ public final class Platform {
     passwordWorkers = vertx.createSharedWorkerExecutor("tsunagu-password", config.get(TsunaguConfig.PASSWORD_WORKERS),
         30, TimeUnit.SECONDS);
     PasswordHasher hasher = new PasswordHasher(passwordWorkers, config.get(TsunaguConfig.ARGON2_MEMORY_KIB),
-        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM)).withMetrics(registry);
+        config.get(TsunaguConfig.ARGON2_ITERATIONS), config.get(TsunaguConfig.ARGON2_PARALLELISM)).withMetrics(registry)
+        .withQueueLimit(config.get(TsunaguConfig.PASSWORD_QUEUE_LIMIT));
     RateLimiter limiter = new RateLimiter(vertx, node.hazelcast().getMap(ClusterNode.RATE_LIMIT_MAP), clock);
     String publicUrl = config.publicUrl();
     AccountService accounts = new AccountService(pool, accountCache, hasher, limiter, config.get(TsunaguConfig.SIGN_IN_ATTEMPTS_PER_15_MIN),

@@ -125,8 +125,10 @@ public final class AccountService {
                     "Confirm your e-mail address with the link we sent before signing in"));
               }
               if (hasher.needsRehash(account.passwordHash())) {
+                // the password was right: a full password queue only puts the new hash off to a later sign-in
                 return hasher.hash(pw).compose(h -> accounts.rehash(pool, account.id(), h))
-                    .compose(v -> cache.invalidate(account.id())).map(account);
+                    .compose(v -> cache.invalidate(account.id())).map(account)
+                    .recover(err -> PasswordHasher.busy(err) ? Future.succeededFuture(account) : Future.failedFuture(err));
               }
               return Future.succeededFuture(account);
             }));

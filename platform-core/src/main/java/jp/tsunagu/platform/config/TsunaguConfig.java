@@ -78,6 +78,10 @@ public final class TsunaguConfig {
       new Setting<>("security.passwordWorkers", String.valueOf(CORES),
           "Threads of the password-hashing worker pool; each keeps the Argon2id memory (security.argon2MemoryKib) for its life.",
           intBetween(1, 256));
+  public static final Setting<Integer> PASSWORD_QUEUE_LIMIT =
+      new Setting<>("security.passwordQueueLimit", "64",
+          "Password hashes and checks a node accepts at once, running and waiting for a password worker; one more is refused at once with 503 and Retry-After instead of waiting behind the others.",
+          intBetween(1, 100000));
   public static final Setting<Integer> SESSION_TIMEOUT_MINUTES =
       new Setting<>("security.sessionTimeoutMinutes", "60", "Idle time after which a browser session ends.", intBetween(1, 60 * 24 * 30));
   public static final Setting<Integer> SIGN_IN_ATTEMPTS_PER_15_MIN =
@@ -179,7 +183,7 @@ public final class TsunaguConfig {
       DB_URL, DB_POOL_SIZE, DB_EMBEDDED_DATA_DIR,
       CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
-      ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS,
+      ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS, PASSWORD_QUEUE_LIMIT,
       SESSION_TIMEOUT_MINUTES, SIGN_IN_ATTEMPTS_PER_15_MIN, CODE_ATTEMPTS_PER_HOUR, RESIDENCE_CODE_TTL_DAYS,
       ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MAX_AGE_SECONDS,
       SEARCH_DATA_DIR, SEARCH_WORKERS, SEARCH_QUEUE_LIMIT, SEARCH_POLL_MILLIS, SEARCH_COMMIT_SECONDS,

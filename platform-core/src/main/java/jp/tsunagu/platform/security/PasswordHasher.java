@@ -31,6 +31,10 @@ public final class PasswordHasher {
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private Counter cpuSeconds;
   private Counter hashes;
+  /** Hashes and checks accepted and not yet done (running or waiting for a worker), and how many may be. */
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+  private int queueLimit = Integer.MAX_VALUE;
+  private static final String BUSY = "password-busy";
 
   public PasswordHasher(WorkerExecutor workers, int memoryKib, int iterations, int parallelism) {
     this.workers = workers;
@@ -57,18 +61,48 @@ public final class PasswordHasher {
     return this;
   }
 
+  /**
+   * Bounds the password workers' queue: with {@code limit} hashes and checks running or waiting,
+   * one more is refused at once (503 {@code password-busy}, Retry-After) rather than queued behind
+   * them, so a flood of sign-ins cannot make every sign-in wait without bound.
+   */
+  public PasswordHasher withQueueLimit(int limit) {
+    this.queueLimit = limit;
+    return this;
+  }
+
+  /** Whether a hash or check was refused because the password workers' queue was full. */
+  public static boolean busy(Throwable err) {
+    return err instanceof jp.tsunagu.platform.http.ProblemException p && p.status() == 503 && BUSY.equals(p.type());
+  }
+
+  /** Hashes and checks accepted and not yet done on this node. */
+  int accepted() {
+    return accepted.get();
+  }
+
   public String parameters() {
     return "argon2id m=" + memoryKib + " KiB, t=" + iterations + ", p=" + parallelism;
   }
 
   public Future<String> hash(String password) {
-    return workers.executeBlocking(() -> measured(() -> hashBlocking(password)), false);
+    return submit(() -> measured(() -> hashBlocking(password)));
   }
 
   /** Verifies a password; a null stored hash is checked against a dummy so timing reveals nothing. */
   public Future<Boolean> verify(String password, String storedHash) {
     String target = storedHash == null ? dummyHash : storedHash;
-    return workers.executeBlocking(() -> measured(() -> verifyBlocking(password, target)) && storedHash != null, false);
+    return submit(() -> measured(() -> verifyBlocking(password, target)) && storedHash != null);
+  }
+
+  private <T> Future<T> submit(java.util.concurrent.Callable<T> work) {
+    if (accepted.incrementAndGet() > queueLimit) {
+      accepted.decrementAndGet();
+      return Future.failedFuture(new jp.tsunagu.platform.http.ProblemException(503, BUSY, "Sign-in busy",
+          "Too many password checks are waiting on this node; try again in a moment",
+          new io.vertx.core.json.JsonObject().put("retryAfter", 1)));
+    }
+    return workers.executeBlocking(work, false).andThen(done -> accepted.decrementAndGet());
   }
 
   private <T> T measured(java.util.function.Supplier<T> work) {
