@@ -27,6 +27,7 @@ import jp.tsunagu.platform.oidc.AuthorizationService.Citizen;
 import jp.tsunagu.platform.oidc.AuthorizationService.Step;
 import jp.tsunagu.platform.oidc.Flow;
 import jp.tsunagu.platform.residence.ResidenceService;
+import jp.tsunagu.platform.security.PasswordHasher;
 
 /**
  * The authorization endpoint and the pages of a flow: sign-in (or "continue as"), the residence
@@ -36,6 +37,7 @@ import jp.tsunagu.platform.residence.ResidenceService;
  */
 final class AuthorizePages {
   static final String FLOW_COOKIE = "tsunagu_flow";
+  private static final String TYPED_EMAIL = "tsunagu.signIn.typedEmail";
   private final AuthorizationService authorization;
   private final AccountService accounts;
   private final ResidenceService residence;
@@ -103,6 +105,7 @@ final class AuthorizePages {
   /** POST /authorize/:flow/sign-in */
   void signIn(RoutingContext ctx) {
     String email = field(ctx, "email");
+    ctx.put(TYPED_EMAIL, email);
     flow(ctx).compose(flow -> attempt(() -> accounts.signIn(email, field(ctx, "password"), clientAddress(ctx)))
             .compose(account -> {
               Auth.signInCitizen(ctx, account);
@@ -110,7 +113,7 @@ final class AuthorizePages {
               return citizen(ctx);
             })
             .compose(c -> authorization.signedIn(flow, c.orElseThrow()))
-            .recover(err -> err instanceof ProblemException p && p.status() < 500
+            .recover(err -> err instanceof ProblemException p && (p.status() < 500 || PasswordHasher.busy(p))
                 ? authorization.client(flow).map(client -> (Step) new AuthorizationService.SignIn(flow, client, false))
                     .onSuccess(step -> render(ctx, step, p)).compose(x -> Future.failedFuture(new Rendered()))
                 : Future.failedFuture(err)))
@@ -146,7 +149,7 @@ final class AuthorizePages {
     flow(ctx).compose(flow -> cancel ? authorization.deny(flow)
             : auth.citizen(ctx).compose(a -> attempt(() -> residence.verify(a.id(), code, clientAddress(ctx))))
                 .map(r -> flowPath(flow.id()))
-                .recover(err -> err instanceof ProblemException p && p.status() < 500 && p.status() != 401
+                .recover(err -> err instanceof ProblemException p && (p.status() < 500 || PasswordHasher.busy(p)) && p.status() != 401
                     ? citizen(ctx).compose(c -> authorization.proceed(flow, c)).onSuccess(step -> render(ctx, step, p))
                         .compose(x -> Future.failedFuture(new Rendered()))
                     : Future.failedFuture(err)))
@@ -183,7 +186,9 @@ final class AuthorizePages {
     switch (step) {
       case AuthorizationService.SignIn s -> {
         model.put("client", s.client().name());
-        model.put("email", flow.request().loginHint() == null ? "" : flow.request().loginHint());
+        // a refused form keeps the address the citizen typed; a first page offers the service's login_hint
+        String typed = ctx.get(TYPED_EMAIL);
+        model.put("email", typed != null ? typed : flow.request().loginHint() == null ? "" : flow.request().loginHint());
         model.put("offerCurrent", s.offerCurrent());
         view.render(ctx, problem == null ? 200 : problem.status(), "authorize/sign-in", model);
       }

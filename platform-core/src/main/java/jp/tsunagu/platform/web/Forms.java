@@ -4,6 +4,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.function.Consumer;
 import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.security.PasswordHasher;
 
 /** Reading submitted forms and answering refused ones. */
 final class Forms {
@@ -23,12 +24,13 @@ final class Forms {
   }
 
   /**
-   * A refused form is shown again with the reason (status 4xx, no redirect, so the typed values
-   * survive); a missing sign-in, a missing role and unexpected failures go to the failure handler.
+   * A refused form is shown again with the reason (status 4xx, or 503 when the password workers'
+   * queue is full, so the citizen can simply send it again; no redirect, so the typed values survive); a missing sign-in, a missing role and unexpected failures go to the failure handler.
    */
   static void refused(RoutingContext ctx, Throwable err, Consumer<ProblemException> showAgain) {
-    if (err instanceof ProblemException p && p.status() >= 400 && p.status() < 500
-        && !"unauthenticated".equals(p.type()) && !"forbidden".equals(p.type()) && !"not-found".equals(p.type())) {
+    if (err instanceof ProblemException p && (p.status() >= 400 && p.status() < 500
+        && !"unauthenticated".equals(p.type()) && !"forbidden".equals(p.type()) && !"not-found".equals(p.type())
+        || PasswordHasher.busy(p))) {
       showAgain.accept(p);
     } else {
       ctx.fail(err);
