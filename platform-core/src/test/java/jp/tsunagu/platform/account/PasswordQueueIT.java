@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.api.client.CitizenApi;
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A node whose password queue is full refuses one more sign-in at once: 503, a problem document,
  * Retry-After; and signs the citizen in once the queue has room again. One password worker and a
- * queue of one; the queue is held by a check of a stored hash whose own cost (128 MiB, 10 passes)
- * keeps the worker busy for a second or more.
+ * queue of one, held by {@link Fixtures#slowPasswordCheck}.
  */
 class PasswordQueueIT {
   static TestPlatform node;
@@ -43,9 +41,7 @@ class PasswordQueueIT {
   void aSignInBeyondTheQueueIsRefusedAtOnceWithRetryAfter() throws Exception {
     String email = fixtures.verifiedCitizen("queue@example.jp").email();
     CitizenApi api = new CitizenApi(node.client());
-    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    String slow = "$argon2id$v=19$m=131072,t=10,p=1$" + b64.encodeToString(new byte[16]) + "$" + b64.encodeToString(new byte[32]);
-    Future<Boolean> holding = node.platform().services().hasher().verify("anything", slow);
+    Future<Boolean> holding = fixtures.slowPasswordCheck();
 
     long t0 = System.nanoTime();
     ApiException busy = assertThrows(ApiException.class,

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.testing.Fixtures;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * A sign-in form sent while the node's password queue is full comes back at once as the same form
  * (503) saying so, with the authorization flow where it was; sent again once the queue has room, it
  * signs the citizen in and the flow goes on to its code. One password worker and a queue of one,
- * held by a check of a stored hash whose own cost (128 MiB, 10 passes) takes a second or more.
+ * held by {@link Fixtures#slowPasswordCheck}.
  */
 class SignInBusyIT {
   static final String REDIRECT = "http://127.0.0.1:9/cb";
@@ -49,9 +48,7 @@ class SignInBusyIT {
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("/sign-in\""), "the sign-in page");
 
-    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    String slow = "$argon2id$v=19$m=131072,t=10,p=1$" + b64.encodeToString(new byte[16]) + "$" + b64.encodeToString(new byte[32]);
-    Future<Boolean> holding = node.platform().services().hasher().verify("anything", slow);
+    Future<Boolean> holding = fixtures.slowPasswordCheck();
     HttpResponse<String> busy = browser.signIn(page, email, Fixtures.PASSWORD);
     assertFalse(holding.isComplete(), "the queue was still full when the form came back");
     assertEquals(503, busy.statusCode());

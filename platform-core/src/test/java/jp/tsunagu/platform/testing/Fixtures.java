@@ -24,6 +24,16 @@ public final class Fixtures {
     this.services = node.platform().services();
   }
 
+  /**
+   * Takes one place in the node's password queue for a second or more: a check of a stored hash
+   * whose own cost (128 MiB, 10 passes) is far above the node's; the check answers false.
+   */
+  public Future<Boolean> slowPasswordCheck() {
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder().withoutPadding();
+    String slow = "$argon2id$v=19$m=131072,t=10,p=1$" + b64.encodeToString(new byte[16]) + "$" + b64.encodeToString(new byte[32]);
+    return services.hasher().verify("anything", slow);
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
