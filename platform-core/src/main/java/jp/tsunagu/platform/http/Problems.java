@@ -91,13 +91,18 @@ public final class Problems {
       body.mergeIn(p.extensions());
     }
     HttpServerResponse response = ctx.response().setStatusCode(p.status()).putHeader("Content-Type", CONTENT_TYPE);
-    if ((p.status() == 429 || p.status() == 503) && p.extensions() != null && p.extensions().containsKey("retryAfter")) {
-      response.putHeader("Retry-After", String.valueOf(p.extensions().getLong("retryAfter")));
-    }
+    retryAfter(response, p);
     if (p.status() == 401 && !response.headers().contains("WWW-Authenticate")) {
       // a bearer-token check may have set its own challenge (RFC 6750 §3)
       response.putHeader("WWW-Authenticate", "Cookie realm=\"tsunagu\"");
     }
     response.end(body.encode());
+  }
+
+  /** A refusal that says when to come back (429, or 503 with a {@code retryAfter}) says so in Retry-After too. */
+  public static void retryAfter(HttpServerResponse response, ProblemException p) {
+    if ((p.status() == 429 || p.status() == 503) && p.extensions() != null && p.extensions().containsKey("retryAfter")) {
+      response.putHeader("Retry-After", String.valueOf(p.extensions().getLong("retryAfter")));
+    }
   }
 }

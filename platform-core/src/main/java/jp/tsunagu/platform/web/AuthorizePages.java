@@ -115,6 +115,7 @@ final class AuthorizePages {
             .compose(c -> authorization.signedIn(flow, c.orElseThrow()))
             .recover(err -> err instanceof ProblemException p && (p.status() < 500 || PasswordHasher.busy(p))
                 ? authorization.client(flow).map(client -> (Step) new AuthorizationService.SignIn(flow, client, false))
+                    .andThen(x -> jp.tsunagu.platform.http.Problems.retryAfter(ctx.response(), p))
                     .onSuccess(step -> render(ctx, step, p)).compose(x -> Future.failedFuture(new Rendered()))
                 : Future.failedFuture(err)))
         .onSuccess(step -> after(ctx, step))

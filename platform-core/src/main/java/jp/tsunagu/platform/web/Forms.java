@@ -31,6 +31,7 @@ final class Forms {
     if (err instanceof ProblemException p && (p.status() >= 400 && p.status() < 500
         && !"unauthenticated".equals(p.type()) && !"forbidden".equals(p.type()) && !"not-found".equals(p.type())
         || PasswordHasher.busy(p))) {
+      jp.tsunagu.platform.http.Problems.retryAfter(ctx.response(), p);
       showAgain.accept(p);
     } else {
       ctx.fail(err);

@@ -32,6 +32,7 @@ final class PageErrors {
       }
       return;
     }
+    Problems.retryAfter(ctx.response(), p);
     view.render(ctx, p.status(), "error", Map.of("problem", p, "status", p.status(),
         "staffArea", path.startsWith("/staff"), "errorSection", "page"));
   }

@@ -52,6 +52,7 @@ class SignInBusyIT {
     HttpResponse<String> busy = browser.signIn(page, email, Fixtures.PASSWORD);
     assertFalse(holding.isComplete(), "the queue was still full when the form came back");
     assertEquals(503, busy.statusCode());
+    assertEquals("1", busy.headers().firstValue("retry-after").orElse(""));
     assertTrue(busy.body().contains("/sign-in\""), "the same form again");
     assertTrue(busy.body().contains("混み合っています") || busy.body().contains("busy right now"), busy.body());
     assertTrue(busy.body().contains(email), "the typed address survives");
