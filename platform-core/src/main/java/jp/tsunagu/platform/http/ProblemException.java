@@ -77,4 +77,9 @@ public class ProblemException extends RuntimeException {
         "Too many attempts; try again in " + retryAfterSeconds + " s",
         new JsonObject().put("retryAfter", retryAfterSeconds));
   }
+
+  /** The node cannot take this now (a full queue): 503, with when to try again. */
+  public static ProblemException busy(String type, String title, String detail, long retryAfterSeconds) {
+    return new ProblemException(503, type, title, detail, new JsonObject().put("retryAfter", retryAfterSeconds));
+  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import jp.tsunagu.platform.security.Tokens;
 
 /**
@@ -49,14 +50,14 @@ public final class TokenAdmin {
    * The refresh token's grant, whether the token is used (an earlier generation of its family, or
    * marked used in the earlier format) and its expiry; empty for anything that is not one.
    */
-  private Future<java.util.Optional<GrantRepository.RefreshRow>> refresh(String token) {
-    java.util.Optional<RefreshTokens.Presented> family = refreshTokens.read(token);
+  private Future<Optional<GrantRepository.RefreshRow>> refresh(String token) {
+    Optional<RefreshTokens.Presented> family = refreshTokens.read(token);
     if (family.isPresent()) {
       int generation = family.get().generation();
       return grants.findFamily(family.get().grantId()).map(found -> found.filter(f -> f.generation() != null && generation <= f.generation())
           .map(f -> new GrantRepository.RefreshRow(f.grant(), generation < f.generation(), f.expiresAt())));
     }
-    return RefreshTokens.hasFormat(token) ? Future.succeededFuture(java.util.Optional.empty()) : grants.findRefresh(Tokens.sha256(token));
+    return RefreshTokens.hasFormat(token) ? Future.succeededFuture(Optional.empty()) : grants.findRefresh(Tokens.sha256(token));
   }
 
   public Future<JsonObject> introspect(Client client, String token) {

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.ratelimit.BoundedWorkers;
 
 /**
  * Argon2id password hashing (RFC 9106) in the PHC string format
@@ -31,13 +33,13 @@ public final class PasswordHasher {
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private Counter cpuSeconds;
   private Counter hashes;
-  /** Hashes and checks accepted and not yet done (running or waiting for a worker), and how many may be. */
-  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-  private int queueLimit = Integer.MAX_VALUE;
+  /** The password workers, with their queue bounded once {@link #withQueueLimit} is called. */
+  private BoundedWorkers queue;
   private static final String BUSY = "password-busy";
 
   public PasswordHasher(WorkerExecutor workers, int memoryKib, int iterations, int parallelism) {
     this.workers = workers;
+    this.queue = new BoundedWorkers(workers, Integer.MAX_VALUE, PasswordHasher::refusal);
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = parallelism;
@@ -67,18 +69,22 @@ public final class PasswordHasher {
    * them, so a flood of sign-ins cannot make every sign-in wait without bound.
    */
   public PasswordHasher withQueueLimit(int limit) {
-    this.queueLimit = limit;
+    this.queue = new BoundedWorkers(workers, limit, PasswordHasher::refusal);
     return this;
+  }
+
+  private static ProblemException refusal() {
+    return ProblemException.busy(BUSY, "Sign-in busy", "Too many password checks are waiting on this node; try again in a moment", 1);
   }
 
   /** Whether a hash or check was refused because the password workers' queue was full. */
   public static boolean busy(Throwable err) {
-    return err instanceof jp.tsunagu.platform.http.ProblemException p && p.status() == 503 && BUSY.equals(p.type());
+    return err instanceof ProblemException p && p.status() == 503 && BUSY.equals(p.type());
   }
 
   /** Hashes and checks accepted and not yet done on this node. */
   int accepted() {
-    return accepted.get();
+    return queue.accepted();
   }
 
   public String parameters() {
@@ -86,23 +92,13 @@ public final class PasswordHasher {
   }
 
   public Future<String> hash(String password) {
-    return submit(() -> measured(() -> hashBlocking(password)));
+    return queue.submit(() -> measured(() -> hashBlocking(password)));
   }
 
   /** Verifies a password; a null stored hash is checked against a dummy so timing reveals nothing. */
   public Future<Boolean> verify(String password, String storedHash) {
     String target = storedHash == null ? dummyHash : storedHash;
-    return submit(() -> measured(() -> verifyBlocking(password, target)) && storedHash != null);
-  }
-
-  private <T> Future<T> submit(java.util.concurrent.Callable<T> work) {
-    if (accepted.incrementAndGet() > queueLimit) {
-      accepted.decrementAndGet();
-      return Future.failedFuture(new jp.tsunagu.platform.http.ProblemException(503, BUSY, "Sign-in busy",
-          "Too many password checks are waiting on this node; try again in a moment",
-          new io.vertx.core.json.JsonObject().put("retryAfter", 1)));
-    }
-    return workers.executeBlocking(work, false).andThen(done -> accepted.decrementAndGet());
+    return queue.submit(() -> measured(() -> verifyBlocking(password, target)) && storedHash != null);
   }
 
   private <T> T measured(java.util.function.Supplier<T> work) {

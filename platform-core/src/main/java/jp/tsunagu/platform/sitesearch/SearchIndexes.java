@@ -6,7 +6,7 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import jp.tsunagu.platform.ratelimit.BoundedWorkers;
 import jp.tsunagu.search.analysis.AnalysisRegistry;
 import jp.tsunagu.search.analysis.AnalyzedText;
 import jp.tsunagu.search.facility.FacilityIndex;
@@ -28,9 +28,8 @@ public final class SearchIndexes {
   private final PageIndex pages;
   private final FacilityIndex facilities;
   private final WorkerExecutor queries;
-  /** Searches accepted and not yet answered (running or waiting for a worker), and how many may be. */
-  private final AtomicInteger accepted = new AtomicInteger();
-  private final int queueLimit;
+  /** The query pool with its queue bounded by {@code search.queueLimit}. */
+  private final BoundedWorkers searches;
   private final WorkerExecutor writer;
   private final WorkerExecutor committer;
   private final WorkerExecutor rebuilder;
@@ -41,7 +40,7 @@ public final class SearchIndexes {
     this.pages = pages;
     this.facilities = facilities;
     this.queries = queries;
-    this.queueLimit = queueLimit;
+    this.searches = new BoundedWorkers(queries, queueLimit, () -> new Busy(queueLimit));
     this.writer = writer;
     this.committer = committer;
     this.rebuilder = rebuilder;
@@ -84,22 +83,14 @@ public final class SearchIndexes {
     return analysis;
   }
 
-  /**
-   * Runs a search on the query pool, or refuses it at once ({@link Busy}) when {@code queueLimit}
-   * searches are already running or waiting there: past that point a search would only wait
-   * behind the others for longer than its caller cares to, and the queue would grow without bound.
-   */
+  /** Runs a search on the query pool, or refuses it at once ({@link Busy}) when the pool's queue is full. */
   public <T> Future<T> query(Callable<T> work) {
-    if (accepted.incrementAndGet() > queueLimit) {
-      accepted.decrementAndGet();
-      return Future.failedFuture(new Busy(queueLimit));
-    }
-    return queries.executeBlocking(work, false).andThen(done -> accepted.decrementAndGet());
+    return searches.submit(work);
   }
 
   /** Searches accepted and not yet answered on this node. */
   int accepted() {
-    return accepted.get();
+    return searches.accepted();
   }
 
   /** A search refused because the node's search queue is full; a signal, so it has no stack trace. */

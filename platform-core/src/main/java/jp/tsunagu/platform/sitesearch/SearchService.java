@@ -197,8 +197,8 @@ public final class SearchService {
       return Future.failedFuture(new ProblemException(400, type, "Invalid search", e.getMessage()));
     }
     if (err instanceof SearchIndexes.Busy) {
-      return Future.failedFuture(new ProblemException(503, "search-busy", "Search busy",
-          "Too many searches are waiting on this node; try again in a moment", new JsonObject().put("retryAfter", 1)));
+      return Future.failedFuture(ProblemException.busy("search-busy", "Search busy",
+          "Too many searches are waiting on this node; try again in a moment", 1));
     }
     if (err instanceof SearchException) {
       LOG.warn("search index failure", err);

@@ -21,6 +21,7 @@ import java.util.UUID;
 import jp.tsunagu.platform.account.AccountService;
 import jp.tsunagu.platform.http.Auth;
 import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.http.Problems;
 import jp.tsunagu.platform.http.SecurityHeaders;
 import jp.tsunagu.platform.oidc.AuthorizationService;
 import jp.tsunagu.platform.oidc.AuthorizationService.Citizen;
@@ -115,7 +116,6 @@ final class AuthorizePages {
             .compose(c -> authorization.signedIn(flow, c.orElseThrow()))
             .recover(err -> err instanceof ProblemException p && (p.status() < 500 || PasswordHasher.busy(p))
                 ? authorization.client(flow).map(client -> (Step) new AuthorizationService.SignIn(flow, client, false))
-                    .andThen(x -> jp.tsunagu.platform.http.Problems.retryAfter(ctx.response(), p))
                     .onSuccess(step -> render(ctx, step, p)).compose(x -> Future.failedFuture(new Rendered()))
                 : Future.failedFuture(err)))
         .onSuccess(step -> after(ctx, step))
@@ -183,6 +183,7 @@ final class AuthorizePages {
     model.put("path", flowPath(flow.id()));
     if (problem != null) {
       model.put("problem", problem);
+      Problems.retryAfter(ctx.response(), problem);
     }
     switch (step) {
       case AuthorizationService.SignIn s -> {

@@ -4,6 +4,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.function.Consumer;
 import jp.tsunagu.platform.http.ProblemException;
+import jp.tsunagu.platform.http.Problems;
 import jp.tsunagu.platform.security.PasswordHasher;
 
 /** Reading submitted forms and answering refused ones. */
@@ -31,7 +32,7 @@ final class Forms {
     if (err instanceof ProblemException p && (p.status() >= 400 && p.status() < 500
         && !"unauthenticated".equals(p.type()) && !"forbidden".equals(p.type()) && !"not-found".equals(p.type())
         || PasswordHasher.busy(p))) {
-      jp.tsunagu.platform.http.Problems.retryAfter(ctx.response(), p);
+      Problems.retryAfter(ctx.response(), p);
       showAgain.accept(p);
     } else {
       ctx.fail(err);

@@ -3,6 +3,7 @@ package jp.tsunagu.platform.testing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ public final class Fixtures {
    * whose own cost (128 MiB, 10 passes) is far above the node's; the check answers false.
    */
   public Future<Boolean> slowPasswordCheck() {
-    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder().withoutPadding();
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
     String slow = "$argon2id$v=19$m=131072,t=10,p=1$" + b64.encodeToString(new byte[16]) + "$" + b64.encodeToString(new byte[32]);
     return services.hasher().verify("anything", slow);
   }
