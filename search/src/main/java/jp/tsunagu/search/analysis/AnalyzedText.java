@@ -109,20 +109,6 @@ public final class AnalyzedText {
   }
 
   /**
-   * Every distinct surface term of the texts once, for a field of documents only (no frequencies,
-   * positions or norms): such a field holds the same postings whether a term comes once or many
-   * times, so the repeats are left out before the index writer sees them.
-   */
-  public static TokenStream distinctTerms(AnalyzedText... texts) {
-    return new Distinct(texts, true);
-  }
-
-  /** As {@link #distinctTerms}, for the readings. */
-  public static TokenStream distinctReadings(AnalyzedText... texts) {
-    return new Distinct(texts, false);
-  }
-
-  /**
    * Every distinct surface term of the texts once, with a term frequency that weighs each text:
    * a term's frequency is the sum over the texts of {@code weights[t]} times its count in text
    * {@code t}. For a field of documents and frequencies with norms (a combined scoring field):
@@ -224,31 +210,26 @@ public final class AnalyzedText {
   }
 
   /**
-   * The distinct terms of several texts, found with an open-addressing table of (text, token)
-   * references into the texts' own buffers: nothing is copied.
+   * The distinct terms of several texts with their weighted counts, found with an open-addressing
+   * table of (text, token) references into the texts' own buffers: nothing is copied.
    */
   private static final class Distinct extends TokenStream {
     private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
     private final PositionIncrementAttribute increment = addAttribute(PositionIncrementAttribute.class);
-    private final TermFrequencyAttribute frequency;
+    private final TermFrequencyAttribute frequency = addAttribute(TermFrequencyAttribute.class);
     private final BytesRef bytes = new BytesRef();
     private final Terms[] sources;
     /** Distinct terms in first-seen order, as (text index << 32 | token index). */
     private long[] distinct;
-    /** With weights: the weighted frequency of each distinct term. */
+    /** The weighted frequency of each distinct term. */
     private final int[] frequencies;
     private int distinctCount;
     private int next;
 
-    Distinct(AnalyzedText[] texts, boolean surface) {
-      this(texts, surface, null);
-    }
-
     Distinct(AnalyzedText[] texts, boolean surface, int[] weights) {
-      if (weights != null && weights.length != texts.length) {
+      if (weights.length != texts.length) {
         throw new IllegalArgumentException("one weight per text");
       }
-      frequency = weights == null ? null : addAttribute(TermFrequencyAttribute.class);
       sources = new Terms[texts.length];
       int total = 0;
       for (int t = 0; t < texts.length; t++) {
@@ -261,8 +242,8 @@ public final class AnalyzedText {
       Arrays.fill(table, -1L);
       distinct = new long[Math.max(16, total)];
       // Slot of each distinct term in the table, to add weights to the term's frequency.
-      int[] ordinalOfSlot = weights == null ? null : new int[capacity];
-      frequencies = weights == null ? null : new int[distinct.length];
+      int[] ordinalOfSlot = new int[capacity];
+      frequencies = new int[distinct.length];
       for (int t = 0; t < texts.length; t++) {
         Terms terms = sources[t];
         byte[] b = terms.bytes;
@@ -275,10 +256,8 @@ public final class AnalyzedText {
             if (ref == -1L) {
               long own = ((long) t << 32) | i;
               table[slot] = own;
-              if (weights != null) {
-                ordinalOfSlot[slot] = distinctCount;
-                frequencies[distinctCount] = weights[t];
-              }
+              ordinalOfSlot[slot] = distinctCount;
+              frequencies[distinctCount] = weights[t];
               distinct[distinctCount++] = own;
               break;
             }
@@ -286,9 +265,7 @@ public final class AnalyzedText {
             int j = (int) ref;
             int otherFrom = other.start(j);
             if (Arrays.equals(b, from, from + len, other.bytes, otherFrom, other.end(j))) {
-              if (weights != null) {
-                frequencies[ordinalOfSlot[slot]] += weights[t];
-              }
+              frequencies[ordinalOfSlot[slot]] += weights[t];
               break;
             }
             slot = (slot + 1) & mask;
@@ -310,9 +287,7 @@ public final class AnalyzedText {
       bytes.length = terms.end(i) - bytes.offset;
       term.setBytesRef(bytes);
       increment.setPositionIncrement(1);
-      if (frequency != null) {
-        frequency.setTermFrequency(frequencies[next - 1]);
-      }
+      frequency.setTermFrequency(frequencies[next - 1]);
       return true;
     }
 

@@ -92,16 +92,38 @@ final class IndexStats {
   }
 
   /**
-   * True when every page of the index carries the matching-only fields ({@link PageFields#MATCH}):
-   * the marker term is in as many documents as the index has slots (both count deleted ones).
+   * True when every page of the index has its matching terms in one field per kind: every page
+   * carries the matching-only fields ({@link PageFields#FORMAT_MATCH}), or every page carries the
+   * combined scoring fields and is marked with one of the two matching layouts (a page written
+   * with {@link PageFields#MATCH} has the same terms in {@link PageFields#RANK}). The marker terms
+   * are in as many documents as the index has slots (both count deleted ones).
    */
   boolean hasMatchFields() {
     Boolean known = matchFields;
     if (known == null) {
-      known = everyPageMarked(PageFields.FORMAT_MATCH);
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      known = everyPageMarked(PageFields.FORMAT_MATCH)
+          || hasRankFields() && marked(PageFields.FORMAT_MATCH) + marked(PageFields.FORMAT_MATCH_IN_RANK) == maxDoc;
       matchFields = known;
     }
     return known;
+  }
+
+  /**
+   * The field a matching query looks a Japanese page's surface terms up in (reading terms with
+   * {@code reading}): the combined scoring field where every page has it, else the matching-only
+   * field of the earlier layout. Only where {@link #hasMatchFields}.
+   */
+  String matchField(boolean reading) {
+    if (hasRankFields()) {
+      return reading ? PageFields.RANK_READING : PageFields.RANK;
+    }
+    return reading ? PageFields.MATCH_READING : PageFields.MATCH;
+  }
+
+  /** True when every page is written as this version writes pages: matched and ranked on the combined fields. */
+  boolean writtenAsCurrent() {
+    return everyPageMarked(PageFields.FORMAT_MATCH_IN_RANK) && hasRankFields();
   }
 
   /**
@@ -120,7 +142,12 @@ final class IndexStats {
   /** Whether the format marker term is in as many documents as the index has slots (both count deleted ones). */
   private boolean everyPageMarked(String marker) {
     int maxDoc = searcher.getIndexReader().maxDoc();
-    return maxDoc > 0 && states(new Term(PageFields.FORMAT, marker)).docFreq() == maxDoc;
+    return maxDoc > 0 && marked(marker) == maxDoc;
+  }
+
+  /** The documents (deleted ones included) that carry the format marker. */
+  private int marked(String marker) {
+    return states(new Term(PageFields.FORMAT, marker)).docFreq();
   }
 
   /** A term query carrying the statistics already looked up. */

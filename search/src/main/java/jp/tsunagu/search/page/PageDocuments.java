@@ -39,7 +39,7 @@ public final class PageDocuments {
     doc.add(new StringField(PageFields.TENANT, page.tenant(), Field.Store.YES));
     doc.add(new StringField(PageFields.ID, page.id(), Field.Store.YES));
     doc.add(new StoredField(PageFields.URL, page.url()));
-    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
+    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH_IN_RANK, Field.Store.NO));
     doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_RANK, Field.Store.NO));
     addText(doc, page);
     addKeyword(doc, PageFields.CATEGORY, page.category());
@@ -65,11 +65,8 @@ public final class PageDocuments {
     AnalyzedText title = addJapanese(doc, tenant, PageFields.TITLE, PageFields.TITLE_READING, page.title());
     AnalyzedText summary = addJapanese(doc, tenant, PageFields.SUMMARY, PageFields.SUMMARY_READING, page.summary());
     AnalyzedText body = addJapanese(doc, tenant, PageFields.BODY, PageFields.BODY_READING, page.body());
-    // The same tokens once more, for matching only (no second analysis). These fields keep
-    // documents only, so each distinct term of the page is given once.
-    doc.add(new Field(PageFields.MATCH, AnalyzedText.distinctTerms(title, summary, body), PageFields.MATCH_ONLY));
-    doc.add(new Field(PageFields.MATCH_READING, AnalyzedText.distinctReadings(title, summary, body), PageFields.MATCH_ONLY));
-    // And for ranking: each distinct term once, with the weighted sum of its counts as frequency.
+    // The same tokens once more (no second analysis), for ranking and matching: each distinct term
+    // of the page once, with the weighted sum of its counts as frequency.
     doc.add(new Field(PageFields.RANK, AnalyzedText.weightedTerms(PageFields.RANK_WEIGHTS, title, summary, body),
         PageFields.RANK_TEXT));
     doc.add(new Field(PageFields.RANK_READING,

@@ -29,17 +29,29 @@ public final class PageFields {
    * Matching-only fields: every surface token of title, summary and body in one field (and every
    * reading, every English token likewise), documents only, no norms. A page search finds and
    * counts its matches on these, one posting list per word, and scores only the pages that can
-   * reach the requested page of results on the weighted fields.
+   * reach the requested page of results on the weighted fields. A Japanese page is now matched on
+   * its combined scoring fields instead ({@link #FORMAT_MATCH_IN_RANK}); {@link #MATCH} and
+   * {@link #MATCH_READING} are read in pages written before, and {@link #MATCH_EN} is still written.
    */
   public static final String MATCH = "match";
   public static final String MATCH_READING = "match_reading";
   public static final String MATCH_EN = "match_en";
   /**
-   * Marks a page indexed with the matching-only fields; an index where not every page has it (one
-   * written before they existed) is searched with the full query until it is rebuilt.
+   * Marks a page indexed with the matching-only fields {@link #MATCH} and {@link #MATCH_READING}
+   * (and {@link #MATCH_EN}), as pages were written before {@link #FORMAT_MATCH_IN_RANK}; read, no
+   * longer written. An index where a page has neither marker (one written before the matching
+   * fields existed) is searched with the full query until it is rebuilt.
    */
   public static final String FORMAT = "format";
   public static final String FORMAT_MATCH = "match-1";
+  /**
+   * Marks a page whose matching terms are those of its combined scoring fields: a Japanese page's
+   * in {@link #RANK} and {@link #RANK_READING} (each distinct term once, as {@link #MATCH} held them;
+   * a search without scores reads their documents and skips the frequencies), an English page's in
+   * {@link #MATCH_EN}. {@link #MATCH} and {@link #MATCH_READING} would repeat those terms and are
+   * not written.
+   */
+  public static final String FORMAT_MATCH_IN_RANK = "match-2";
 
   /**
    * Combined scoring fields: every distinct surface term of title, summary and body of a Japanese

@@ -155,14 +155,14 @@ public final class PageIndex implements AutoCloseable {
   }
 
   /**
-   * True when every page here was written as this version writes pages (with the matching and the
+   * True when every page here was written as this version writes pages (matched and ranked on the
    * combined scoring fields) or the index is empty. An index written by an earlier version answers
    * correctly but through the slower per-field model until a rebuild rewrites it.
    */
   public boolean writtenAsCurrent() {
     return index.search(searcher -> {
       IndexStats stats = new IndexStats(searcher);
-      return searcher.getIndexReader().maxDoc() == 0 || stats.hasMatchFields() && stats.hasRankFields();
+      return searcher.getIndexReader().maxDoc() == 0 || stats.writtenAsCurrent();
     });
   }
 

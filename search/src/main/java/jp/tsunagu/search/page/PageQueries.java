@@ -105,8 +105,9 @@ public final class PageQueries {
 
   /**
    * The query that matches exactly the pages of the full query, for finding and counting them
-   * without scores: every word is looked up in the matching-only fields ({@link PageFields#MATCH}
-   * and its reading and English twins), one posting list per word instead of one per field, and
+   * without scores: every word is looked up in one field holding all of a page's terms ({@link
+   * IndexStats#matchField}: the combined scoring field, or the matching-only field of an earlier
+   * layout; {@link PageFields#MATCH_EN} for English), one posting list per word instead of one per field, and
    * nothing that only scores (title bonus, recency) is added. Only for an index whose every page
    * has those fields ({@link IndexStats#hasMatchFields}).
    */
@@ -191,10 +192,10 @@ public final class PageQueries {
     boolean ranked = !matching && stats != null && stats.hasRankFields();
     CrossFieldQueryBuilder surface = ranked
         ? CrossFieldQueryBuilder.ranked(tenant.querySurface(), SURFACE, stats, PageFields.RANK, RANK_BOOST)
-        : new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats, matching ? PageFields.MATCH : null);
+        : new CrossFieldQueryBuilder(tenant.querySurface(), SURFACE, stats, matching ? stats.matchField(false) : null);
     CrossFieldQueryBuilder reading = ranked
         ? CrossFieldQueryBuilder.ranked(tenant.queryReading(), READING, stats, PageFields.RANK_READING, RANK_BOOST)
-        : new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats, matching ? PageFields.MATCH_READING : null);
+        : new CrossFieldQueryBuilder(tenant.queryReading(), READING, stats, matching ? stats.matchField(true) : null);
     CrossFieldQueryBuilder english = withEnglish ? new CrossFieldQueryBuilder(analysis.english(), ENGLISH, stats,
         matching ? PageFields.MATCH_EN : null) : null;
     BooleanQuery.Builder all = new BooleanQuery.Builder();

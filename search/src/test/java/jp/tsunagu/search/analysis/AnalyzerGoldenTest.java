@@ -1,8 +1,11 @@
 package jp.tsunagu.search.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,17 +112,43 @@ class AnalyzerGoldenTest {
   }
 
   @Test
-  void distinctTermsGiveEachTermOfSeveralTextsOnce() {
+  void weightedTermsGiveEachTermOfSeveralTextsOnceWithItsWeightedCount() {
     AnalyzedText a = AnalyzedText.analyze(standard.indexSurface(), "title", "子供の医療費と子供の健康");
     AnalyzedText b = AnalyzedText.analyze(standard.indexSurface(), "summary", "");
     AnalyzedText c = AnalyzedText.analyze(standard.indexSurface(), "body", "医療費の助成、こどもと子ども。健康。");
-    List<String> terms = new java.util.ArrayList<>(a.terms());
-    terms.addAll(c.terms());
-    List<String> readings = new java.util.ArrayList<>(a.readings());
-    readings.addAll(c.readings());
-    assertEquals(List.copyOf(new java.util.LinkedHashSet<>(terms)), replayed(AnalyzedText.distinctTerms(a, b, c)));
-    assertEquals(List.copyOf(new java.util.LinkedHashSet<>(readings)), replayed(AnalyzedText.distinctReadings(a, b, c)));
-    assertEquals(List.of("コドモ", "イリョウ", "ヒ", "ケンコウ", "ジョセイ"), replayed(AnalyzedText.distinctReadings(a, b, c)));
+    int[] weights = {4, 2, 1};
+    Map<String, Integer> terms = new java.util.LinkedHashMap<>();
+    Map<String, Integer> readings = new java.util.LinkedHashMap<>();
+    List<AnalyzedText> texts = List.of(a, b, c);
+    for (int t = 0; t < texts.size(); t++) {
+      int weight = weights[t];
+      texts.get(t).terms().forEach(term -> terms.merge(term, weight, Integer::sum));
+      texts.get(t).readings().forEach(reading -> readings.merge(reading, weight, Integer::sum));
+    }
+    assertEquals(terms, weighted(AnalyzedText.weightedTerms(weights, a, b, c)));
+    assertEquals(readings, weighted(AnalyzedText.weightedReadings(weights, a, b, c)));
+    assertEquals(List.of("コドモ", "イリョウ", "ヒ", "ケンコウ", "ジョセイ"),
+        List.copyOf(weighted(AnalyzedText.weightedReadings(weights, a, b, c)).keySet()));
+    // 子供 twice in the title, こども and 子ども once each in the body: one reading
+    assertEquals(4 * 2 + 2, weighted(AnalyzedText.weightedReadings(weights, a, b, c)).get("コドモ"));
+    assertThrows(IllegalArgumentException.class, () -> AnalyzedText.weightedTerms(new int[] {1, 2}, a, b, c));
+  }
+
+  /** The terms of a stream, in order, with the frequency it gives each. */
+  static Map<String, Integer> weighted(org.apache.lucene.analysis.TokenStream ts) {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    try (ts) {
+      var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
+      var frequency = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        assertNull(out.put(term.getBytesRef().utf8ToString(), frequency.getTermFrequency()), "each term once");
+      }
+      ts.end();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** The terms of a stream that gives them as bytes, as the index writer reads them. */

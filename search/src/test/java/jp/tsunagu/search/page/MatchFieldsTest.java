@@ -1,6 +1,7 @@
 package jp.tsunagu.search.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The matching-only fields hold, for every page, exactly the terms of its title, summary and body
- * (and exactly their readings): the distinct terms a page gives them are the same postings as
- * every token would be. Checked term by term and page by page on an index written by {@link
- * PageIndex}, live path and rebuild.
+ * The combined scoring fields, which a search also matches on, hold for every page exactly the
+ * terms of its title, summary and body (and exactly their readings): the distinct terms a page
+ * gives them are the same postings as every token would be, with the weighted frequencies. The
+ * matching-only fields of the earlier layout are no longer written. Checked term by term and page
+ * by page on an index written by {@link PageIndex}, live path and rebuild.
  */
 class MatchFieldsTest {
 
@@ -63,9 +65,11 @@ class MatchFieldsTest {
         int terms = 0;
         int readings = 0;
         for (LeafReaderContext leaf : reader.leaves()) {
-          terms += assertUnion(leaf.reader(), PageFields.MATCH, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
-          readings += assertUnion(leaf.reader(), PageFields.MATCH_READING,
+          terms += assertUnion(leaf.reader(), PageFields.RANK, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
+          readings += assertUnion(leaf.reader(), PageFields.RANK_READING,
               PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);
+          assertNull(leaf.reader().terms(PageFields.MATCH), "no matching-only field");
+          assertNull(leaf.reader().terms(PageFields.MATCH_READING), "no matching-only reading field");
           assertWeighted(leaf.reader(), PageFields.RANK, PageFields.TITLE, PageFields.SUMMARY, PageFields.BODY);
           assertWeighted(leaf.reader(), PageFields.RANK_READING,
               PageFields.TITLE_READING, PageFields.SUMMARY_READING, PageFields.BODY_READING);

@@ -50,6 +50,10 @@ class RankLayoutTest {
   static Directory current;
   static Directory old;
   static Directory mixed;
+  /** Pages written before they were matched on the combined fields ({@link #asBeforeMatchInRank}). */
+  static Directory previous;
+  /** Such an index after pages of the current layout were written into it. */
+  static Directory upgraded;
 
   @BeforeAll
   static void build() throws Exception {
@@ -62,13 +66,16 @@ class RankLayoutTest {
     for (int i = 0; i < 20; i++) {
       pages.add(Pages.en(MunicipalCorpus.TENANT, "en" + i, "Nursery application " + i, "How to apply for a nursery " + i));
     }
-    current = write("current", i -> false);
-    old = write("old", i -> true);
-    mixed = write("mixed", i -> i % 3 == 1);
+    current = write("current", (i, doc) -> doc);
+    old = write("old", (i, doc) -> asBeforeRankFields(doc));
+    mixed = write("mixed", (i, doc) -> i % 3 == 1 ? asBeforeRankFields(doc) : doc);
+    previous = write("previous", (i, doc) -> asBeforeMatchInRank(doc));
+    upgraded = write("upgraded", (i, doc) -> i % 3 == 1 ? doc : asBeforeMatchInRank(doc));
   }
 
+  /** How the page {@code i} is written. */
   interface Layout {
-    boolean old(int i);
+    Document apply(int i, Document doc);
   }
 
   private static Directory write(String name, Layout layout) throws Exception {
@@ -82,7 +89,7 @@ class RankLayoutTest {
     try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analysis.english()))) {
       for (int i = 0; i < pages.size(); i++) {
         Document doc = documents.toDocument(pages.get(i));
-        writer.addDocument(layout.old(i) ? asBeforeRankFields(doc) : doc);
+        writer.addDocument(layout.apply(i, doc));
         if (i % 500 == 499) {
           writer.commit();
         }
@@ -90,8 +97,9 @@ class RankLayoutTest {
     }
   }
 
-  /** The page's document as it was written before the combined scoring fields. */
+  /** The page's document as it was written before the combined scoring fields: the matching-only fields instead. */
   static Document asBeforeRankFields(Document doc) {
+    addMatchFields(doc);
     doc.removeFields(PageFields.RANK);
     doc.removeFields(PageFields.RANK_READING);
     doc.removeFields(PageFields.FORMAT);
@@ -99,9 +107,76 @@ class RankLayoutTest {
     return doc;
   }
 
+  /**
+   * The page's document as it was written before pages were matched on the combined scoring
+   * fields: those fields and the matching-only fields, each distinct term in both.
+   */
+  static Document asBeforeMatchInRank(Document doc) {
+    addMatchFields(doc);
+    doc.removeFields(PageFields.FORMAT);
+    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
+    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_RANK, Field.Store.NO));
+    return doc;
+  }
+
+  /**
+   * Adds the matching-only fields {@link PageFields#MATCH} and {@link PageFields#MATCH_READING} of
+   * the earlier layouts to a Japanese page's document: each distinct term once, documents only,
+   * the terms read from its combined scoring fields (the index writer resets their streams before
+   * it reads them again).
+   */
+  private static void addMatchFields(Document doc) {
+    for (String[] pair : new String[][] {{PageFields.RANK, PageFields.MATCH}, {PageFields.RANK_READING, PageFields.MATCH_READING}}) {
+      Field rank = (Field) doc.getField(pair[0]);
+      if (rank == null) {
+        continue; // an English page: its matching field is still written
+      }
+      List<org.apache.lucene.util.BytesRef> terms = new ArrayList<>();
+      try (org.apache.lucene.analysis.TokenStream ts = rank.tokenStreamValue()) {
+        var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
+        ts.reset();
+        while (ts.incrementToken()) {
+          terms.add(org.apache.lucene.util.BytesRef.deepCopyOf(term.getBytesRef()));
+        }
+        ts.end();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      doc.add(new Field(pair[1], new Replayed(terms), PageFields.MATCH_ONLY));
+    }
+  }
+
+  /** Terms given as they are, one position each. */
+  private static final class Replayed extends org.apache.lucene.analysis.TokenStream {
+    private final List<org.apache.lucene.util.BytesRef> terms;
+    private final org.apache.lucene.analysis.tokenattributes.BytesTermAttribute term =
+        addAttribute(org.apache.lucene.analysis.tokenattributes.BytesTermAttribute.class);
+    private int next;
+
+    Replayed(List<org.apache.lucene.util.BytesRef> terms) {
+      this.terms = terms;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (next == terms.size()) {
+        return false;
+      }
+      clearAttributes();
+      term.setBytesRef(terms.get(next++));
+      return true;
+    }
+
+    @Override
+    public void reset() throws java.io.IOException {
+      super.reset();
+      next = 0;
+    }
+  }
+
   @AfterAll
   static void close() throws Exception {
-    for (Directory d : List.of(current, old, mixed)) {
+    for (Directory d : List.of(current, old, mixed, previous, upgraded)) {
       d.close();
     }
     analysis.close();
@@ -159,8 +234,58 @@ class RankLayoutTest {
     on(current, s -> assertTrue(new IndexStats(s).hasRankFields()));
     on(old, s -> assertFalse(new IndexStats(s).hasRankFields()));
     on(mixed, s -> assertFalse(new IndexStats(s).hasRankFields()));
-    for (Directory d : List.of(current, old, mixed)) {
-      on(d, s -> assertTrue(new IndexStats(s).hasMatchFields()));
+    on(previous, s -> assertTrue(new IndexStats(s).hasRankFields()));
+    on(upgraded, s -> assertTrue(new IndexStats(s).hasRankFields()));
+    for (Directory d : List.of(current, previous, upgraded)) {
+      on(d, s -> {
+        IndexStats stats = new IndexStats(s);
+        assertTrue(stats.hasMatchFields());
+        assertEquals(PageFields.RANK, stats.matchField(false));
+        assertEquals(PageFields.RANK_READING, stats.matchField(true));
+      });
+    }
+    on(old, s -> {
+      IndexStats stats = new IndexStats(s);
+      assertTrue(stats.hasMatchFields());
+      assertEquals(PageFields.MATCH, stats.matchField(false));
+      assertEquals(PageFields.MATCH_READING, stats.matchField(true));
+    });
+    // Pages from before the combined fields have no combined field, pages of now no matching-only
+    // one: no one field holds every page's terms, so such an index is searched in one pass.
+    on(mixed, s -> assertFalse(new IndexStats(s).hasMatchFields()));
+    on(current, s -> assertTrue(new IndexStats(s).writtenAsCurrent()));
+    for (Directory d : List.of(old, mixed, previous, upgraded)) {
+      on(d, s -> assertFalse(new IndexStats(s).writtenAsCurrent()));
+    }
+  }
+
+  /**
+   * Pages written with the matching-only fields beside the combined ones, alone or mixed with
+   * pages of now, are matched on the combined fields and answer exactly as pages of now: the same
+   * totals, facet counts, hits, scores and snippets.
+   */
+  @Test
+  void pagesWrittenWithTheMatchingOnlyFieldsAnswerAsPagesOfNow() throws Exception {
+    PageSearch search = new PageSearch(analysis, new BestBets(), 0);
+    Map<String, PageResults> now = new HashMap<>();
+    on(current, s -> {
+      for (PageQuery request : requests()) {
+        now.put(request.text() + " " + request.filters() + " @" + request.offset(), search.run(s, request, true));
+      }
+    });
+    for (Directory d : List.of(previous, upgraded)) {
+      on(d, s -> {
+        for (PageQuery request : requests()) {
+          String what = request.text() + " " + request.filters() + " @" + request.offset();
+          PageResults expected = now.get(what);
+          PageResults actual = search.run(s, request, true);
+          assertEquals(expected.total(), actual.total(), what);
+          assertEquals(expected.facets(), actual.facets(), what);
+          assertEquals(ids(expected), ids(actual), what);
+          assertEquals(expected.hits().stream().map(PageHit::snippet).toList(),
+              actual.hits().stream().map(PageHit::snippet).toList(), what);
+        }
+      });
     }
   }
 
@@ -253,7 +378,7 @@ class RankLayoutTest {
   void aRebuildMovesAnOldIndexToTheCombinedFields() throws Exception {
     Path root = dir.resolve("live");
     try (FSDirectory first = FSDirectory.open(Files.createDirectories(root.resolve("gen-000001")))) {
-      writeTo(first, i -> true);
+      writeTo(first, (i, doc) -> asBeforeRankFields(doc));
     }
     PageSearch search = new PageSearch(analysis, new BestBets());
     List<PageQuery> requests = requests();
