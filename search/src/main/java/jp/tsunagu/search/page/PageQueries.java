@@ -107,8 +107,8 @@ public final class PageQueries {
    * The query that matches exactly the pages of the full query, for finding and counting them
    * without scores: every word is looked up in one field holding all of a page's terms ({@link
    * IndexStats#matchField}: the combined scoring field, or the matching-only field of an earlier
-   * layout; {@link PageFields#MATCH_EN} for English), one posting list per word instead of one per field, and
-   * nothing that only scores (title bonus, recency) is added. Only for an index whose every page
+   * layout; {@link PageFields#MATCH_EN} for English), one posting list per word instead of one per
+   * field, and nothing that only scores (title bonus, recency) is added. Only for an index whose every page
    * has those fields ({@link IndexStats#hasMatchFields}).
    */
   Query matching(PageQuery request, Set<String> pinnedKeys, IndexStats stats, boolean english) {

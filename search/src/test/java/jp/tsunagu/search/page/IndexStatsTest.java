@@ -56,7 +56,7 @@ class IndexStatsTest {
     PageDocuments documents = new PageDocuments(analysis);
     try (IndexWriter writer = new IndexWriter(oldDirectory, new IndexWriterConfig(analysis.english()))) {
       for (MunicipalCorpus.Generated g : corpus) {
-        writer.addDocument(RankLayoutTest.asBeforeRankFields(documents.toDocument(g.page())));
+        writer.addDocument(EarlierLayouts.asBeforeRankFields(documents.toDocument(g.page())));
       }
     }
     directory = FSDirectory.open(dir.resolve("pages").resolve("gen-000001"));

@@ -18,8 +18,6 @@ import jp.tsunagu.search.corpus.MunicipalCorpus;
 import jp.tsunagu.search.index.FacetedSearcher;
 import jp.tsunagu.search.index.RebuildProgress;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -50,7 +48,7 @@ class RankLayoutTest {
   static Directory current;
   static Directory old;
   static Directory mixed;
-  /** Pages written before they were matched on the combined fields ({@link #asBeforeMatchInRank}). */
+  /** Pages written before they were matched on the combined fields ({@link EarlierLayouts#asBeforeMatchInRank}). */
   static Directory previous;
   /** Such an index after pages of the current layout were written into it. */
   static Directory upgraded;
@@ -67,10 +65,10 @@ class RankLayoutTest {
       pages.add(Pages.en(MunicipalCorpus.TENANT, "en" + i, "Nursery application " + i, "How to apply for a nursery " + i));
     }
     current = write("current", (i, doc) -> doc);
-    old = write("old", (i, doc) -> asBeforeRankFields(doc));
-    mixed = write("mixed", (i, doc) -> i % 3 == 1 ? asBeforeRankFields(doc) : doc);
-    previous = write("previous", (i, doc) -> asBeforeMatchInRank(doc));
-    upgraded = write("upgraded", (i, doc) -> i % 3 == 1 ? doc : asBeforeMatchInRank(doc));
+    old = write("old", (i, doc) -> EarlierLayouts.asBeforeRankFields(doc));
+    mixed = write("mixed", (i, doc) -> i % 3 == 1 ? EarlierLayouts.asBeforeRankFields(doc) : doc);
+    previous = write("previous", (i, doc) -> EarlierLayouts.asBeforeMatchInRank(doc));
+    upgraded = write("upgraded", (i, doc) -> i % 3 == 1 ? doc : EarlierLayouts.asBeforeMatchInRank(doc));
   }
 
   /** How the page {@code i} is written. */
@@ -94,83 +92,6 @@ class RankLayoutTest {
           writer.commit();
         }
       }
-    }
-  }
-
-  /** The page's document as it was written before the combined scoring fields: the matching-only fields instead. */
-  static Document asBeforeRankFields(Document doc) {
-    addMatchFields(doc);
-    doc.removeFields(PageFields.RANK);
-    doc.removeFields(PageFields.RANK_READING);
-    doc.removeFields(PageFields.FORMAT);
-    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
-    return doc;
-  }
-
-  /**
-   * The page's document as it was written before pages were matched on the combined scoring
-   * fields: those fields and the matching-only fields, each distinct term in both.
-   */
-  static Document asBeforeMatchInRank(Document doc) {
-    addMatchFields(doc);
-    doc.removeFields(PageFields.FORMAT);
-    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_MATCH, Field.Store.NO));
-    doc.add(new StringField(PageFields.FORMAT, PageFields.FORMAT_RANK, Field.Store.NO));
-    return doc;
-  }
-
-  /**
-   * Adds the matching-only fields {@link PageFields#MATCH} and {@link PageFields#MATCH_READING} of
-   * the earlier layouts to a Japanese page's document: each distinct term once, documents only,
-   * the terms read from its combined scoring fields (the index writer resets their streams before
-   * it reads them again).
-   */
-  private static void addMatchFields(Document doc) {
-    for (String[] pair : new String[][] {{PageFields.RANK, PageFields.MATCH}, {PageFields.RANK_READING, PageFields.MATCH_READING}}) {
-      Field rank = (Field) doc.getField(pair[0]);
-      if (rank == null) {
-        continue; // an English page: its matching field is still written
-      }
-      List<org.apache.lucene.util.BytesRef> terms = new ArrayList<>();
-      try (org.apache.lucene.analysis.TokenStream ts = rank.tokenStreamValue()) {
-        var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
-        ts.reset();
-        while (ts.incrementToken()) {
-          terms.add(org.apache.lucene.util.BytesRef.deepCopyOf(term.getBytesRef()));
-        }
-        ts.end();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      doc.add(new Field(pair[1], new Replayed(terms), PageFields.MATCH_ONLY));
-    }
-  }
-
-  /** Terms given as they are, one position each. */
-  private static final class Replayed extends org.apache.lucene.analysis.TokenStream {
-    private final List<org.apache.lucene.util.BytesRef> terms;
-    private final org.apache.lucene.analysis.tokenattributes.BytesTermAttribute term =
-        addAttribute(org.apache.lucene.analysis.tokenattributes.BytesTermAttribute.class);
-    private int next;
-
-    Replayed(List<org.apache.lucene.util.BytesRef> terms) {
-      this.terms = terms;
-    }
-
-    @Override
-    public boolean incrementToken() {
-      if (next == terms.size()) {
-        return false;
-      }
-      clearAttributes();
-      term.setBytesRef(terms.get(next++));
-      return true;
-    }
-
-    @Override
-    public void reset() throws java.io.IOException {
-      super.reset();
-      next = 0;
     }
   }
 
@@ -378,7 +299,7 @@ class RankLayoutTest {
   void aRebuildMovesAnOldIndexToTheCombinedFields() throws Exception {
     Path root = dir.resolve("live");
     try (FSDirectory first = FSDirectory.open(Files.createDirectories(root.resolve("gen-000001")))) {
-      writeTo(first, (i, doc) -> asBeforeRankFields(doc));
+      writeTo(first, (i, doc) -> EarlierLayouts.asBeforeRankFields(doc));
     }
     PageSearch search = new PageSearch(analysis, new BestBets());
     List<PageQuery> requests = requests();
