@@ -151,7 +151,13 @@ public final class OidcBench {
         loadBefore.substring(0, loadBefore.lastIndexOf(' ', loadBefore.lastIndexOf(' ') - 1)),
         Files.readString(Path.of("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1")));
     report.append(NOTES);
-    write(report.toString());
+    if (ONLY.containsAll(java.util.Set.of("refresh", "code", "cc", "signin"))) {
+      write(report.toString());
+    } else {
+      // A run of some grants only would replace the section's other rows: it goes to target/ instead.
+      Files.writeString(Path.of("target", "oidc-bench-partial.md"), report.toString());
+      System.out.println("partial run (" + String.join(",", ONLY) + "): docs/benchmarks.md left as it was; written to target/oidc-bench-partial.md");
+    }
     System.out.println(report);
   }
 
