@@ -72,8 +72,7 @@ final class EarlierLayouts {
   /** Terms given as they are, one position each. */
   private static final class Replayed extends TokenStream {
     private final List<BytesRef> terms;
-    private final BytesTermAttribute term =
-        addAttribute(BytesTermAttribute.class);
+    private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
     private int next;
 
     Replayed(List<BytesRef> terms) {
