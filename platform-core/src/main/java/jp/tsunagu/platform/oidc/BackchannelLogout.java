@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ending a sign-in session (OIDC Back-Channel Logout 1.0): the session's grants are revoked and a
  * logout token (type {@code logout+jwt}, with {@code sid} and the back-channel event) is queued for
- * every service of the session that registered a back-channel URI, in the same transaction. Every
+ * every service the session signed in that registered a back-channel URI, in the same transaction:
+ * also for a service whose grant was revoked before, and once per service and session. Every
  * node delivers due tokens; a lease keeps one delivery per token, failures are retried with
  * exponential backoff (10 attempts).
  */
@@ -58,9 +59,7 @@ public final class BackchannelLogout {
     if (sid == null) {
       return Future.succeededFuture(0);
     }
-    return pool.withTransaction(tx -> grants.revokeSession(tx, sid).compose(revoked -> {
-          Map<String, UUID> clientsOfSession = new java.util.LinkedHashMap<>();
-          revoked.forEach(g -> clientsOfSession.putIfAbsent(g.clientId(), g.accountId()));
+    return pool.withTransaction(tx -> grants.revokeSession(tx, sid).compose(clientsOfSession -> {
           Future<Integer> chain = Future.succeededFuture(0);
           for (Map.Entry<String, UUID> e : clientsOfSession.entrySet()) {
             chain = chain.compose(n -> clients.find(e.getKey()).compose(c -> queue(tx, c, e.getValue(), sid).map(q -> n + q)));
@@ -87,8 +86,9 @@ public final class BackchannelLogout {
       claims.subject(subjects.of(c, account));
     }
     String token = keys.sign(c.idTokenAlg(), TYPE, claims.build());
-    return tx.preparedQuery("INSERT INTO oidc_logout_delivery (client_id, uri, logout_token) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(c.clientId(), c.backchannelLogoutUri(), token)).map(1);
+    return tx.preparedQuery("INSERT INTO oidc_logout_delivery (client_id, uri, logout_token, sid) VALUES ($1, $2, $3, $4) "
+            + "ON CONFLICT (client_id, sid) DO NOTHING")
+        .execute(Tuple.of(c.clientId(), c.backchannelLogoutUri(), token, sid)).map(r -> r.rowCount());
   }
 
   /** One delivery round: claims due tokens under a lease and POSTs each to its service. */

@@ -12,8 +12,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -200,14 +202,19 @@ final class GrantRepository {
         .map(r -> r.rowCount() == 1);
   }
 
-  /** The live grants of a sign-in session, revoked in the same statement (logout). */
-  Future<List<Grant>> revokeSession(SqlClient tx, String sid) {
-    return tx.preparedQuery("UPDATE oidc_grant SET revoked_at = now() WHERE sid = $1 AND revoked_at IS NULL RETURNING *")
+  /**
+   * Ends a sign-in session's grants (logout): revokes the live ones and answers every service the
+   * session signed in, with the account, including services whose grant was revoked before (they
+   * still hold the sign-in). The statement's SELECT reads the rows as they were before its UPDATE.
+   */
+  Future<Map<String, UUID>> revokeSession(SqlClient tx, String sid) {
+    return tx.preparedQuery("WITH live AS (UPDATE oidc_grant SET revoked_at = now() WHERE sid = $1 AND revoked_at IS NULL) "
+            + "SELECT client_id, account_id FROM oidc_grant WHERE sid = $1 ORDER BY created_at")
         .execute(Tuple.of(sid))
         .map(rows -> {
-          List<Grant> out = new ArrayList<>();
-          rows.forEach(r -> out.add(grant(r)));
-          return out;
+          Map<String, UUID> services = new LinkedHashMap<>();
+          rows.forEach(r -> services.putIfAbsent(r.getString("client_id"), r.getUUID("account_id")));
+          return services;
         });
   }
 
@@ -254,7 +261,7 @@ final class GrantRepository {
     return pool.preparedQuery("""
             DELETE FROM oidc_grant WHERE id IN (
               SELECT g.id FROM oidc_grant g
-              WHERE g.revoked_at < $1
+              WHERE g.revoked_at < $1 AND (g.sid IS NULL OR g.created_at < $2)
                  OR g.created_at < $2 AND (g.refresh_expires_at IS NULL OR g.refresh_expires_at < $4)
                     AND NOT EXISTS (SELECT 1 FROM oidc_refresh_token t WHERE t.grant_id = g.id)
               LIMIT $3)""")

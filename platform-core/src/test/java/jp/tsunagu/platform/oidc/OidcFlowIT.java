@@ -220,6 +220,22 @@ class OidcFlowIT {
   }
 
   @Test
+  void logoutReachesAServiceWhoseGrantWasRevokedBeforeAndOnlyOnce() throws Exception {
+    SignedIn s = signIn(fixtures.verifiedCitizen("revoked-then-out-" + System.nanoTime() + "@example.jp").email());
+    String sid = s.idToken().getStringClaim("sid");
+    // the service revokes its own refresh token (RFC 7009): its grant ends, its sign-in does not
+    RefreshToken rt = s.tokens().getOIDCTokens().getRefreshToken();
+    assertEquals(200, new TokenRevocationRequest(provider.getRevocationEndpointURI(), auth(), rt).toHTTPRequest().send().getStatusCode());
+    LogoutRequest logout = new LogoutRequest(provider.getEndSessionEndpointURI(), s.tokens().getOIDCTokens().getIDToken(),
+        URI.create(LOGGED_OUT), new State());
+    Browserless.location(s.browser().get(logout.toURI().toString()));
+    String token = receiver.nextFor(sid, 30);
+    assertEquals(sid, com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid"));
+    // ending the same session again (a second node, a second tab) queues no second token
+    assertEquals(0, Fixtures.await(node.platform().services().oidc().logout().endSession(sid)));
+  }
+
+  @Test
   void withoutAHintTheCitizenIsAskedAndSigningOutOfThePlatformLogsOutOfTheServices() throws Exception {
     SignedIn s = signIn(fixtures.verifiedCitizen("confirm-" + System.nanoTime() + "@example.jp").email());
     HttpResponse<String> ask = s.browser().get("/oauth2/logout?client_id=" + client.getClientId() + "&post_logout_redirect_uri="

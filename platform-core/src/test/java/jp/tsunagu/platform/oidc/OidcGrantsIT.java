@@ -66,17 +66,21 @@ class OidcGrantsIT {
     io.vertx.sqlclient.Pool pool = node.platform().services().pool();
     // grants as time leaves them; the access-token lifetime is 300 s, the refresh lifetime 30 days
     String insert = "INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, created_at, revoked_at) "
-        + "VALUES ($1, $2, $3, 'sid-purge', '{openid}', now(), 'urn:tsunagu:acr:email-verified', now() - $4::text::interval, now() - $5::text::interval)";
+        + "VALUES ($1, $2, $3, $6, '{openid}', now(), 'urn:tsunagu:acr:email-verified', now() - $4::text::interval, now() - $5::text::interval)";
     java.util.UUID revokedLongAgo = java.util.UUID.randomUUID();
+    java.util.UUID revokedWithoutSession = java.util.UUID.randomUUID();
+    java.util.UUID oldRevoked = java.util.UUID.randomUUID();
     java.util.UUID revokedJustNow = java.util.UUID.randomUUID();
     java.util.UUID oldWithoutTokens = java.util.UUID.randomUUID();
     java.util.UUID oldWithLiveToken = java.util.UUID.randomUUID();
     java.util.UUID youngWithoutTokens = java.util.UUID.randomUUID();
     Object[][] rows = {
-        {revokedLongAgo, "1 day", "1 hour"}, {revokedJustNow, "1 day", "10 seconds"}, {oldWithoutTokens, "31 days", null},
-        {oldWithLiveToken, "31 days", null}, {youngWithoutTokens, "1 day", null}};
+        {revokedLongAgo, "1 day", "1 hour", "sid-purge"}, {revokedJustNow, "1 day", "10 seconds", "sid-purge"},
+        {oldWithoutTokens, "31 days", null, "sid-purge"}, {oldWithLiveToken, "31 days", null, "sid-purge"},
+        {youngWithoutTokens, "1 day", null, "sid-purge"}, {revokedWithoutSession, "1 day", "1 hour", null},
+        {oldRevoked, "31 days", "1 hour", "sid-purge"}};
     for (Object[] r : rows) {
-      Fixtures.await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(r[0], rp.clientId, citizen.id(), r[1], r[2])));
+      Fixtures.await(pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(r[0], rp.clientId, citizen.id(), r[1], r[2], r[3])));
     }
     String token = "INSERT INTO oidc_refresh_token (token_hash, grant_id, expires_at) VALUES (sha256(convert_to($1::text, 'UTF8')), $2, "
         + "now() + interval '1 day')";
@@ -96,17 +100,19 @@ class OidcGrantsIT {
     java.util.Set<java.util.UUID> left = new java.util.HashSet<>();
     Fixtures.await(pool.preparedQuery("SELECT id FROM oidc_grant WHERE account_id = $1").execute(io.vertx.sqlclient.Tuple.of(citizen.id())))
         .forEach(r -> left.add(r.getUUID(0)));
-    assertFalse(left.contains(revokedLongAgo), "revoked before its last access token expired");
+    assertTrue(left.contains(revokedLongAgo), "revoked, but its session's logout must still reach the service");
+    assertFalse(left.contains(revokedWithoutSession), "revoked before its last access token expired, no session");
+    assertFalse(left.contains(oldRevoked), "revoked, and made a whole refresh lifetime ago");
     assertFalse(left.contains(oldWithoutTokens), "no refresh token left after a whole refresh lifetime");
     assertTrue(left.contains(revokedJustNow), "its access tokens may still be presented");
     assertTrue(left.contains(oldWithLiveToken), "a refresh token of it is still live");
     assertTrue(left.contains(youngWithoutTokens), "its sid may still matter for back-channel logout");
     assertTrue(left.contains(oldWithLiveFamily), "its live refresh token has not expired");
     assertFalse(left.contains(oldWithExpiredFamily), "its live refresh token expired, a whole refresh lifetime after it was made");
-    assertEquals(8 - 3, left.size(), "the signed-in grant stays too: " + left);
-    assertTrue(purged >= 3, "purged " + purged);
-    assertEquals(0L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE grant_id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(revokedLongAgo))).iterator().next().getLong(0), "its refresh tokens went with it");
+    assertEquals(10 - 4, left.size(), "the signed-in grant stays too: " + left);
+    assertTrue(purged >= 4, "purged " + purged);
+    assertEquals(1L, Fixtures.await(pool.preparedQuery("SELECT count(*) FROM oidc_refresh_token WHERE grant_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(revokedLongAgo))).iterator().next().getLong(0), "its used refresh token stays with it");
     HttpResponse<String> refreshed = rp.token(Map.of("grant_type", "refresh_token", "refresh_token", live.getString("refresh_token")), true);
     assertEquals(200, refreshed.statusCode(), refreshed.body());
   }
