@@ -11,9 +11,15 @@ import jp.tsunagu.platform.http.Problems;
 /** The failure handler of the pages: sign-in redirects for missing sessions, an error page otherwise. */
 final class PageErrors {
   private final View view;
+  private final String template;
 
   PageErrors(View view) {
+    this(view, "error");
+  }
+
+  PageErrors(View view, String template) {
     this.view = view;
+    this.template = template;
   }
 
   void handle(RoutingContext ctx) {
@@ -33,7 +39,7 @@ final class PageErrors {
       return;
     }
     Problems.retryAfter(ctx.response(), p);
-    view.render(ctx, p.status(), "error", Map.of("problem", p, "status", p.status(),
+    view.renderError(ctx, p.status(), template, Map.of("problem", p, "status", p.status(),
         "staffArea", path.startsWith("/staff"), "errorSection", "page"));
   }
 }

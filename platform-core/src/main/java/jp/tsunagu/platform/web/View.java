@@ -18,6 +18,7 @@ import jp.tsunagu.platform.http.ProblemException;
  * templates are loaded from the class path on first use, which is I/O the event loop must not do.
  */
 final class View {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(View.class);
   static final String FLASH = "flash";
   private static final String POOL = "tsunagu-pages";
 
@@ -47,6 +48,26 @@ final class View {
   }
 
   void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    render(ctx, status, template, model, ctx::fail);
+  }
+
+  /**
+   * Renders the error page of a failure handler. If that fails too, a plain 500 answers: handing
+   * the failure back to the router would run the same failure handler again, and again.
+   */
+  void renderError(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    render(ctx, status, template, model, err -> {
+      LOG.error("the error page could not be rendered", err);
+      if (ctx.response().headWritten()) {
+        ctx.response().reset();
+      } else {
+        ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8").end("500 Internal Server Error\n");
+      }
+    });
+  }
+
+  private void render(RoutingContext ctx, int status, String template, Map<String, Object> model,
+                      io.vertx.core.Handler<Throwable> failed) {
     String lang = Lang.of(ctx);
     Map<String, Object> all = new HashMap<>(model);
     all.put("lang", lang);
@@ -69,7 +90,7 @@ final class View {
         })
         .compose(html -> jp.tsunagu.platform.http.SessionFlush.flush(ctx).map(html))
         .onSuccess(html -> ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(html))
-        .onFailure(ctx::fail);
+        .onFailure(failed);
   }
 
   /** Stores a one-line notice shown on the next page (after a redirect). */
