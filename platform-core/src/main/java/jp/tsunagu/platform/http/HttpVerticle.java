@@ -2,6 +2,7 @@ package jp.tsunagu.platform.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.net.RFC3986;
 import io.vertx.ext.web.RoutingContext;
@@ -57,6 +58,9 @@ public final class HttpVerticle extends VerticleBase {
             .setPort(config.get(TsunaguConfig.HTTP_PORT))
             .setCompressionSupported(true)
             .setHandle100ContinueAutomatically(true)
+            // HTTP/1.1 only: no browser speaks HTTP/2 without TLS, TLS ends at the load balancer, and
+            // Vert.x's HTTP/2 sends the content of a response to HEAD, which RFC 9110 §9.3.2 forbids
+            .setHttp2ClearTextEnabled(false)
             .setMaxFormAttributeSize(64 * 1024))
         .requestHandler(router(contract))
         .listen()
@@ -262,6 +266,8 @@ public final class HttpVerticle extends VerticleBase {
     api.route("/health/*").failureHandler(Problems::handle);
 
     Router router = Router.router(vertx);
+    // HEAD is GET without the body (RFC 9110 §9.3.2): routed as GET, and the server sends no body for it
+    router.route().method(HttpMethod.HEAD).order(-1).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     root.forEach(h -> router.route().handler(h));
     // the token endpoint first: relying parties' back ends call it most
     services.oidc().mount(router);

@@ -150,6 +150,27 @@ class PageSecurityIT {
   }
 
   @Test
+  void headAnswersAsGetWithoutTheBody() throws Exception {
+    // the JDK's client asks to upgrade to HTTP/2 (h2c); the node answers in HTTP/1.1
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/", "/sign-in", "/.well-known/openid-configuration", "/oauth2/jwks", "/static/site.css")) {
+      HttpResponse<String> get = get(http, path);
+      HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, get.statusCode(), path);
+      assertEquals(200, head.statusCode(), path);
+      assertEquals("", head.body(), path);
+      for (String header : List.of("Content-Type", "Cache-Control", "X-Frame-Options")) {
+        assertEquals(get.headers().firstValue(header), head.headers().firstValue(header), path + " " + header);
+      }
+    }
+    // a POST-only route stays POST-only
+    HttpResponse<String> tokenHead = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/token"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(get(http, "/oauth2/token").statusCode(), tokenHead.statusCode());
+  }
+
+  @Test
   void pagesCannotBeFramedAndCarryAStrictPolicy() throws Exception {
     HttpClient http = browserLike();
     for (String path : List.of("/", "/sign-in", "/sign-up", "/verify-email?token=x", "/reset-password?token=x",
