@@ -21,6 +21,7 @@ import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jp.tsunagu.platform.Services;
 import jp.tsunagu.platform.account.AccountHandlers;
@@ -258,10 +259,14 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router api = builder.createRouter();
+    api.route().method(HttpMethod.HEAD).order(-1).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
-    api.get("/api/v1/me/notifications/stream").handler(services.delivery().liveInbox(vertx, services.auth())::stream)
+    String stream = "/api/v1/me/notifications/stream";
+    api.get(stream).handler(services.delivery().liveInbox(vertx, services.auth())::stream)
         .failureHandler(Problems::handle);
-    api.route("/api/*").handler(ctx -> ctx.fail(404));
+    AllowedMethods allowed = new AllowedMethods(contract, Map.of(stream, HttpMethod.GET));
+    api.route("/api/*").handler(allowed::notFound);
+    api.route("/health/*").handler(allowed::notFound);
     api.route("/api/*").failureHandler(Problems::handle);
     api.route("/health/*").failureHandler(Problems::handle);
 

@@ -96,6 +96,24 @@ class HttpEdgeIT {
   }
 
   @Test
+  void anotherMethodOnAKnownPathIs405WithAllowAndHeadIsGetWithoutContent() throws Exception {
+    HttpResponse<String> delete = send(at("/api/v1/search?q=a").DELETE());
+    assertProblem(delete, 405, "method-not-allowed");
+    assertEquals("GET, HEAD", delete.headers().firstValue("Allow").orElse(""));
+    // a path with a parameter: the methods of its template
+    HttpResponse<String> tenant = send(at("/api/v1/tenants/222097").DELETE());
+    assertProblem(tenant, 405, "method-not-allowed");
+    assertEquals("GET, HEAD, PUT", tenant.headers().firstValue("Allow").orElse(""));
+    assertProblem(send(at("/api/v1/no-such-thing").DELETE()), 404, "not-found");
+    HttpResponse<String> get = send(at("/health/live"));
+    HttpResponse<String> head = send(at("/health/live").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+    assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"));
+    assertProblem(send(at("/health/live").POST(HttpRequest.BodyPublishers.noBody())), 405, "method-not-allowed");
+  }
+
+  @Test
   void eachPathReachesItsOwnRoutesHoweverItIsSpelt() throws Exception {
     // the API and the rest are routed apart: a path goes where the router, after normalising it, says it belongs
     assertProblem(send(at("/api")), 404, "not-found");
