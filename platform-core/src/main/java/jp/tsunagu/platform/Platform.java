@@ -97,7 +97,7 @@ public final class Platform {
         .compose(n -> migration.future())
         .compose(v -> {
           Vertx vertx = node.vertx();
-          pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE));
+          pool = db.pool(vertx, config.get(TsunaguConfig.DB_POOL_SIZE), config.get(TsunaguConfig.DB_WAIT_SECONDS));
           return ConsentWiring.start(vertx, pool, jp.tsunagu.platform.consentlink.PlatformSecrets.of(pool, config), config.publicUrl(),
               this::revokeServiceTokens, this::serviceSubject);
         })

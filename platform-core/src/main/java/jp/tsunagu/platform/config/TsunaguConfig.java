@@ -36,6 +36,8 @@ public final class TsunaguConfig {
       new Setting<>("http.maxBodyBytes", "12582912", "Largest request body accepted (12 MiB: resident CSV files, circular attachments); larger bodies get 413. JSON bodies are further limited by the contract's schemas.", intBetween(1024, 64 * 1024 * 1024));
   public static final Setting<Integer> HTTP_INSTANCES =
       new Setting<>("http.instances", String.valueOf(CORES), "HTTP verticle instances (event loops serving requests); default: the number of cores.", intBetween(1, 256));
+  public static final Setting<Integer> HTTP_REQUEST_TIMEOUT_SECONDS =
+      new Setting<>("http.requestTimeoutSeconds", "60", "Longest a request may take, from the end of its body to the start of its answer, before it is answered 503 (the live notification stream excepted).", intBetween(1, 3600));
   public static final Setting<Integer> HTTP_SHUTDOWN_GRACE_SECONDS =
       new Setting<>("http.shutdownGraceSeconds", "10", "On shutdown, how long in-flight requests may take to finish.", intBetween(0, 600));
 
@@ -43,6 +45,8 @@ public final class TsunaguConfig {
       new Setting<>("db.url", "", "PostgreSQL URL (postgresql://user:password@host:port/database); empty starts an embedded PostgreSQL.", TsunaguConfig::postgresUrl);
   public static final Setting<Integer> DB_POOL_SIZE =
       new Setting<>("db.poolSize", "16", "Connections to PostgreSQL of each node, shared out over its event loops (at least 4 each).", intBetween(1, 500));
+  public static final Setting<Integer> DB_WAIT_SECONDS =
+      new Setting<>("db.waitSeconds", "10", "Longest a request waits for a free connection to PostgreSQL; then it is answered 503.", intBetween(1, 600));
   public static final Setting<String> DB_EMBEDDED_DATA_DIR =
       new Setting<>("db.embeddedDataDir", "data/pg", "Data folder of the embedded PostgreSQL (kept between starts).", text());
 
@@ -179,8 +183,8 @@ public final class TsunaguConfig {
       new Setting<>("demo", "false", "Create the demo municipality, staff and citizen at start (./tsunagu start sets it).", bool());
 
   public static final List<Setting<?>> ALL = List.of(
-      HTTP_PORT, HTTP_HOST, HTTP_PUBLIC_URL, HTTP_MAX_BODY_BYTES, HTTP_INSTANCES, HTTP_SHUTDOWN_GRACE_SECONDS,
-      DB_URL, DB_POOL_SIZE, DB_EMBEDDED_DATA_DIR,
+      HTTP_PORT, HTTP_HOST, HTTP_PUBLIC_URL, HTTP_MAX_BODY_BYTES, HTTP_INSTANCES, HTTP_REQUEST_TIMEOUT_SECONDS, HTTP_SHUTDOWN_GRACE_SECONDS,
+      DB_URL, DB_POOL_SIZE, DB_WAIT_SECONDS, DB_EMBEDDED_DATA_DIR,
       CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
       SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, MAIL_FROM,
       ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, PASSWORD_WORKERS, PASSWORD_QUEUE_LIMIT,

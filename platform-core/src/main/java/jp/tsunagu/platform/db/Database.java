@@ -32,6 +32,11 @@ public record Database(String host, int port, String database, String user, Stri
   }
 
   public Pool pool(Vertx vertx, int size) {
+    return pool(vertx, size, 30);
+  }
+
+  /** Pools whose callers wait at most {@code waitSeconds} for a free connection. */
+  public Pool pool(Vertx vertx, int size, int waitSeconds) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(host)
         .setPort(port)
@@ -43,7 +48,8 @@ public record Database(String host, int port, String database, String user, Stri
         .addProperty("search_path", "core");
     int perLoop = perLoop(size, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
     return new EventLoopPools("tsunagu-" + database + "-" + port, name -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(perLoop).setShared(true).setName(name)).connectingTo(connect).using(vertx).build());
+        .with(new PoolOptions().setMaxSize(perLoop).setShared(true).setName(name)
+            .setConnectionTimeout(waitSeconds).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)).connectingTo(connect).using(vertx).build());
   }
 
   /**

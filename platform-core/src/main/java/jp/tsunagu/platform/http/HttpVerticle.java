@@ -44,6 +44,8 @@ public final class HttpVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private HttpServer server;
   private ContractValidation validation;
+  /** Server-sent events of the citizen's inbox: answered for as long as the client listens. */
+  private static final String STREAM = "/api/v1/me/notifications/stream";
 
   /** The contract is loaded once per node ({@link Contract#load}) and shared by every instance. */
   public HttpVerticle(Services services, OpenAPIContract contract) {
@@ -85,8 +87,11 @@ public final class HttpVerticle extends VerticleBase {
         .setLazySession(true)
         .setMinLength(32);
     // Both routers run the same handlers on every request first.
+    // the deadline counts from when the body has arrived, so a slow upload is not cut short
     List<Handler<RoutingContext>> root = List.of(sessions, new SecurityHeaders(config.publicUrl()),
-        BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)), SessionFlush.expose(sessions));
+        BodyHandler.create(false).setBodyLimit(config.get(TsunaguConfig.HTTP_MAX_BODY_BYTES)),
+        new Deadline(TimeUnit.SECONDS.toMillis(config.get(TsunaguConfig.HTTP_REQUEST_TIMEOUT_SECONDS)), java.util.Set.of(STREAM)),
+        SessionFlush.expose(sessions));
     root.forEach(builder::rootHandler);
     validation = new ContractValidation(vertx, contract);
 
@@ -261,7 +266,7 @@ public final class HttpVerticle extends VerticleBase {
     Router api = builder.createRouter();
     api.route().method(HttpMethod.HEAD).order(-1).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
-    String stream = "/api/v1/me/notifications/stream";
+    String stream = STREAM;
     api.get(stream).handler(services.delivery().liveInbox(vertx, services.auth())::stream)
         .failureHandler(Problems::handle);
     AllowedMethods allowed = new AllowedMethods(contract, Map.of(stream, HttpMethod.GET));

@@ -28,6 +28,29 @@ public final class Problems {
     write(ctx, toProblem(ctx));
   }
 
+  private static final int RETRY_SECONDS = 5;
+
+  /**
+   * Whether a failure is the database (or another backend) being out of reach rather than an error
+   * of the request or the code: no connection in time, a connection refused or lost, the server
+   * shutting down or refusing connections. Those are answered 503 with Retry-After.
+   */
+  public static boolean unavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // the SQL client's pool says "Timeout waiting for connection" with a plain VertxException
+      if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.ConnectException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof io.vertx.core.VertxException && t.getMessage() != null && t.getMessage().startsWith("Timeout waiting for connection")) {
+        return true;
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || java.util.Set.of("57P01", "57P02", "57P03", "53300").contains(pg.getSqlState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static ProblemException toProblem(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int code = ctx.statusCode();
@@ -51,6 +74,10 @@ public final class Problems {
         return new ProblemException(415, "unsupported-media-type", "Unsupported media type", msg);
       }
       return new ProblemException(400, "invalid-request", "Invalid request", msg);
+    }
+    if (unavailable(failure) || code == 503) {
+      return new ProblemException(503, "unavailable", "Service unavailable",
+          "The service cannot answer just now; try again in a few seconds", new JsonObject().put("retryAfter", RETRY_SECONDS));
     }
     if (failure instanceof DecodeException) {
       return new ProblemException(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON");

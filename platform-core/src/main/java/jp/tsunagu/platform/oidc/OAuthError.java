@@ -95,6 +95,11 @@ public final class OAuthError extends RuntimeException {
     return new OAuthError(404, "invalid_request", description, null);
   }
 
+  /** A backend out of reach: 503 with temporarily_unavailable (the code RFC 6749 §4.1.2.1 names for it). */
+  public static OAuthError temporarilyUnavailable(long retryAfter) {
+    return new OAuthError(503, "temporarily_unavailable", "The provider cannot answer just now; retry after " + retryAfter + " s", null);
+  }
+
   public static OAuthError serverError(String reference) {
     return new OAuthError(500, "server_error", "The server could not complete the request; reference " + reference, null);
   }

@@ -33,6 +33,9 @@ public final class OAuthErrors {
       return OAuthError.invalidRequest(p.detail());
     }
     int code = failure instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
+    if (code == 503 || jp.tsunagu.platform.http.Problems.unavailable(failure)) {
+      return OAuthError.temporarilyUnavailable(5);
+    }
     if (code == 413) {
       return OAuthError.invalidRequest("The request body is too large");
     }
@@ -52,7 +55,7 @@ public final class OAuthErrors {
     if (e.challenge() != null) {
       response.putHeader("WWW-Authenticate", e.challenge());
     }
-    if (e.status() == 429) {
+    if (e.status() == 429 || e.status() == 503) {
       String d = e.description();
       response.putHeader("Retry-After", d.replaceAll("\\D+", " ").trim().split(" ")[0]);
     }
