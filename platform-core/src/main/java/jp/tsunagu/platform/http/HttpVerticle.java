@@ -264,20 +264,18 @@ public final class HttpVerticle extends VerticleBase {
     bind(builder, "listNoticeStatistics", services.delivery().noticeStatistics(services.tenants(), services.auth())::listNoticeStatistics);
 
     Router api = builder.createRouter();
-    api.route().method(HttpMethod.HEAD).order(-1).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+    api.route().method(HttpMethod.HEAD).order(-1).handler(HttpVerticle::headAsGet);
     // server-sent events, which the contract's JSON operations do not describe (see the tag "delivery")
-    String stream = STREAM;
-    api.get(stream).handler(services.delivery().liveInbox(vertx, services.auth())::stream)
+    api.get(STREAM).handler(services.delivery().liveInbox(vertx, services.auth())::stream)
         .failureHandler(Problems::handle);
-    AllowedMethods allowed = new AllowedMethods(contract, Map.of(stream, HttpMethod.GET));
+    AllowedMethods allowed = new AllowedMethods(contract, Map.of(STREAM, HttpMethod.GET));
     api.route("/api/*").handler(allowed::notFound);
     api.route("/health/*").handler(allowed::notFound);
     api.route("/api/*").failureHandler(Problems::handle);
     api.route("/health/*").failureHandler(Problems::handle);
 
     Router router = Router.router(vertx);
-    // HEAD is GET without the body (RFC 9110 §9.3.2): routed as GET, and the server sends no body for it
-    router.route().method(HttpMethod.HEAD).order(-1).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+    router.route().method(HttpMethod.HEAD).order(-1).handler(HttpVerticle::headAsGet);
     root.forEach(h -> router.route().handler(h));
     // the token endpoint first: relying parties' back ends call it most
     services.oidc().mount(router);
@@ -290,6 +288,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/static/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     return request -> (isApi(request.path()) ? api : router).handle(request);
+  }
+
+  /** HEAD is GET without the content (RFC 9110 §9.3.2): routed as GET; the server sends no content for it. */
+  private static void headAsGet(RoutingContext ctx) {
+    ctx.reroute(HttpMethod.GET, ctx.request().uri());
   }
 
   /**

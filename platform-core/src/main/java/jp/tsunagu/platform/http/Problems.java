@@ -28,7 +28,10 @@ public final class Problems {
     write(ctx, toProblem(ctx));
   }
 
-  private static final int RETRY_SECONDS = 5;
+  /** When a caller answered 503 for an unavailable backend is told to try again. */
+  public static final int RETRY_SECONDS = 5;
+  /** PostgreSQL's codes for a server shutting down, not accepting connections yet, or full. */
+  private static final java.util.Set<String> SERVER_NOT_ANSWERING = java.util.Set.of("57P01", "57P02", "57P03", "53300");
 
   /**
    * Whether a failure is the database (or another backend) being out of reach rather than an error
@@ -44,7 +47,7 @@ public final class Problems {
         return true;
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || java.util.Set.of("57P01", "57P02", "57P03", "53300").contains(pg.getSqlState()))) {
+          && (pg.getSqlState().startsWith("08") || SERVER_NOT_ANSWERING.contains(pg.getSqlState()))) {
         return true;
       }
     }

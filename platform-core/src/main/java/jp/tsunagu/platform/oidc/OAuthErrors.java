@@ -34,7 +34,7 @@ public final class OAuthErrors {
     }
     int code = failure instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
     if (code == 503 || jp.tsunagu.platform.http.Problems.unavailable(failure)) {
-      return OAuthError.temporarilyUnavailable(5);
+      return OAuthError.temporarilyUnavailable(jp.tsunagu.platform.http.Problems.RETRY_SECONDS);
     }
     if (code == 413) {
       return OAuthError.invalidRequest("The request body is too large");
