@@ -56,7 +56,7 @@ public final class OidcBench {
   /** The JIT counts as quiet when it compiled for less than this share of one core during a warm-up round. */
   private static final double QUIET_JIT = 0.02;
   static final int CITIZENS = 16;
-  static final int FLOW_THREADS = 8;
+  static final int FLOW_THREADS = Integer.getInteger("bench.browsers", 8);
   static final String REDIRECT = "https://bench.example/cb";
 
   static final String NOTES = """
