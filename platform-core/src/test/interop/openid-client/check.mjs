@@ -102,15 +102,20 @@ class Browser {
 }
 
 /** The authorization code flow as openid-client's documentation shows it, with PKCE, state and nonce. */
-async function signIn(config, scope, extra = {}) {
+async function signIn(config, scope, extra = {}, { pushed = false } = {}) {
   const browser = new Browser();
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
+  const parameters = {
     redirect_uri: cfg.redirectUri, scope, state, nonce,
     code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
-  });
+  };
+  // pushed: the parameters go to the pushed authorization request endpoint (RFC 9126), the browser gets client_id and request_uri
+  const url = pushed ? await client.buildAuthorizationUrlWithPAR(config, parameters) : client.buildAuthorizationUrl(config, parameters);
+  if (pushed) {
+    expect([...url.searchParams.keys()].sort().join() === 'client_id,request_uri', `pushed authorization URL ${url}`);
+  }
   const back = await browser.authorize(url.href);
   expect(back.searchParams.get('iss') === cfg.issuer, `iss in the authorization response: ${back.search}`);
   const tokens = await client.authorizationCodeGrant(config, back, {
@@ -240,6 +245,23 @@ await check('private_key_jwt client with ES256 ID tokens', async () => {
   const introspected = await client.tokenIntrospection(config, tokens.access_token);
   expect(introspected.active === true, 'introspection with a client assertion');
   expect(tokens.claims().sub !== signedIn.tokens.claims().sub, 'pairwise: another sector, another sub');
+});
+
+await check('pushed authorization request (RFC 9126) with client_secret_basic', async () => {
+  expect(basic.serverMetadata().pushed_authorization_request_endpoint === `${cfg.issuer}/oauth2/par`, 'PAR endpoint advertised');
+  const { tokens } = await signIn(basic, 'openid email', {}, { pushed: true });
+  expect(tokens.claims().sub === signedIn.tokens.claims().sub, 'the same citizen');
+  result.sids.push(tokens.claims().sid);
+  await rejects(client.buildAuthorizationUrlWithPAR(basic, { redirect_uri: 'https://evil.example/cb', scope: 'openid' }),
+    'invalid_request', 'a pushed request with an unregistered redirect URI');
+});
+
+await check('pushed authorization request with private_key_jwt', async () => {
+  const key = await jose.importJWK(cfg.keyJwt.privateJwk, 'ES256');
+  const config = await discover(cfg.keyJwt.id, { id_token_signed_response_alg: 'ES256' },
+    client.PrivateKeyJwt(key, { kid: cfg.keyJwt.privateJwk.kid }));
+  const { tokens } = await signIn(config, 'openid email', {}, { pushed: true });
+  await jose.jwtVerify(tokens.id_token, jwks, { issuer: cfg.issuer, audience: cfg.keyJwt.id, algorithms: ['ES256'] });
 });
 
 await check('public client with PKCE, and refused without it', async () => {

@@ -144,6 +144,10 @@ public final class TsunaguConfig {
       new Setting<>("oidc.codeSeconds", "60", "Lifetime of an authorization code (single use).", intBetween(10, 600));
   public static final Setting<Integer> OIDC_FLOW_MINUTES =
       new Setting<>("oidc.flowMinutes", "30", "How long a started authorization (sign-in and consent) may take.", intBetween(1, 1440));
+  public static final Setting<Integer> OIDC_PAR_SECONDS =
+      new Setting<>("oidc.parSeconds", "60", "Lifetime of a request_uri from the pushed authorization request endpoint (RFC 9126): how long a client has to send the browser to the authorization endpoint with it (single use).", intBetween(10, 600));
+  public static final Setting<Boolean> OIDC_REQUIRE_PAR =
+      new Setting<>("oidc.requirePushedAuthorizationRequests", "false", "Whether every client must push its authorization requests (RFC 9126; discovery's require_pushed_authorization_requests); false leaves it to each client's registration.", bool());
   public static final Setting<Integer> OIDC_KEY_ROTATION_DAYS =
       new Setting<>("oidc.keyRotationDays", "30", "Age at which a signing key is replaced on schedule.", intBetween(1, 3650));
   public static final Setting<Integer> OIDC_KEY_PREPUBLISH_SECONDS =
@@ -194,7 +198,7 @@ public final class TsunaguConfig {
       CRAWL_ENABLED, CRAWL_CHECK_SECONDS, CRAWL_HOST_DELAY_MILLIS, CRAWL_MAX_BYTES, CRAWL_TIMEOUT_SECONDS, CRAWL_MAX_REDIRECTS,
       CRAWL_MAX_PAGES_PER_RUN, CRAWL_ALLOW_PRIVATE_ADDRESSES, CRAWL_MAX_WITHDRAW_PERCENT, CRAWL_USER_AGENT,
       KEY_ENCRYPTION_KEY, OIDC_ACCESS_TOKEN_SECONDS, OIDC_ID_TOKEN_SECONDS, OIDC_REFRESH_TOKEN_DAYS, OIDC_CODE_SECONDS,
-      OIDC_FLOW_MINUTES, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
+      OIDC_FLOW_MINUTES, OIDC_PAR_SECONDS, OIDC_REQUIRE_PAR, OIDC_KEY_ROTATION_DAYS, OIDC_KEY_PREPUBLISH_SECONDS, OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN,
       OIDC_NATIVE_SIGNATURES, OIDC_ID_TOKEN_ON_REFRESH,
       NOTIFY_POLL_MILLIS, NOTIFY_LEASE_SECONDS, NOTIFY_SENDER_POLL_MILLIS, NOTIFY_MAIL_EVENT_SECRET,
       NOTIFY_WEBHOOK_TIMEOUT_MILLIS, NOTIFY_WEBHOOK_RETRY_BASE_MILLIS, NOTIFY_WEBHOOK_MAX_ATTEMPTS,

@@ -63,9 +63,6 @@ final class AuthorizationParser {
     if (params.containsKey("request")) {
       throw OAuthError.authorization("request_not_supported", "Request objects are not supported");
     }
-    if (params.containsKey("request_uri")) {
-      throw OAuthError.authorization("request_uri_not_supported", "request_uri is not supported");
-    }
     String responseType = single(params, "response_type", false);
     if (responseType == null) {
       throw OAuthError.invalidRequest("response_type is required");

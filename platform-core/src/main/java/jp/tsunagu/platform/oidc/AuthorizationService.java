@@ -31,9 +31,17 @@ public final class AuthorizationService {
   private final Clock clock;
   private final Duration flowLifetime;
   private final Duration codeLifetime;
+  private final Duration pushedLifetime;
+  private final boolean pushRequired;
+
+  /** The prefix of the request_uri values the pushed authorization request endpoint gives (RFC 9126 §2.2). */
+  public static final String REQUEST_URI_PREFIX = "urn:ietf:params:oauth:request_uri:";
+  /** Parameters of client authentication, which a pushed request carries beside the authorization request's own. */
+  private static final Set<String> CLIENT_AUTHENTICATION = Set.of("client_secret", "client_assertion", "client_assertion_type");
 
   AuthorizationService(ClientService clients, FlowRepository flows, GrantRepository grants, ServiceConsent consent, Subjects subjects,
-                       String issuer, Clock clock, Duration flowLifetime, Duration codeLifetime) {
+                       String issuer, Clock clock, Duration flowLifetime, Duration codeLifetime, Duration pushedLifetime,
+                       boolean pushRequired) {
     this.clients = clients;
     this.flows = flows;
     this.grants = grants;
@@ -43,6 +51,8 @@ public final class AuthorizationService {
     this.clock = clock;
     this.flowLifetime = flowLifetime;
     this.codeLifetime = codeLifetime;
+    this.pushedLifetime = pushedLifetime;
+    this.pushRequired = pushRequired;
   }
 
   /** The citizen signed in to this browser, as the session knows them. */
@@ -58,6 +68,9 @@ public final class AuthorizationService {
       return flow.id();
     }
   }
+
+  /** The answer to a pushed authorization request: the request_uri and its lifetime in seconds. */
+  public record Pushed(String requestUri, long expiresIn) {}
 
   /** What the browser sees next. */
   public sealed interface Step permits SignIn, Consent, Residence, Redirect {}
@@ -101,13 +114,22 @@ public final class AuthorizationService {
         return Future.failedFuture(new Refused("Unknown client"));
       }
       Client client = found.get();
+      String requestUri;
       String redirect;
       try {
+        requestUri = AuthorizationParser.single(params, "request_uri", true);
+        if (requestUri != null) {
+          return startPushed(client, requestUri);
+        }
         redirect = AuthorizationParser.redirectUri(params, client);
       } catch (AuthorizationParser.InvalidAuthorization e) {
         return Future.failedFuture(new Refused(e.getMessage()));
       }
       String state = first(params, "state");
+      if (pushRequired || client.requirePushedRequests()) {
+        return Future.succeededFuture(new Redirect(errorRedirect(redirect, "invalid_request",
+            "This client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)", state)));
+      }
       AuthorizationRequest request;
       try {
         request = AuthorizationParser.parse(params, client, redirect);
@@ -120,6 +142,52 @@ public final class AuthorizationService {
       return flows.insert(flow.id(), request, Tokens.sha256(binding), flow.expiresAt())
           .map(v -> new Started(flow, binding, origin(redirect)));
     });
+  }
+
+  /**
+   * A pushed authorization request (RFC 9126 §2) of an authenticated client: checked as the
+   * authorization endpoint checks a request, with every error answered to the client (never by
+   * redirect), and stored as a flow in the state pushed until a browser brings its request_uri.
+   * Client authentication's own parameters are not part of the request.
+   */
+  public Future<Pushed> push(Client client, Map<String, String> form) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    form.forEach((name, value) -> {
+      if (!CLIENT_AUTHENTICATION.contains(name)) {
+        params.put(name, List.of(value));
+      }
+    });
+    if (params.containsKey("request_uri")) {
+      return Future.failedFuture(OAuthError.invalidRequest("request_uri cannot be pushed; push the request's parameters"));
+    }
+    AuthorizationRequest request;
+    try {
+      request = AuthorizationParser.parse(params, client, AuthorizationParser.redirectUri(params, client));
+    } catch (AuthorizationParser.InvalidAuthorization e) {
+      return Future.failedFuture(OAuthError.invalidRequest(e.getMessage()));
+    } catch (OAuthError e) {
+      return Future.failedFuture(e);
+    }
+    String requestUri = REQUEST_URI_PREFIX + Tokens.urlToken();
+    return flows.insertPushed(UUID.randomUUID(), request, Tokens.sha256(requestUri), clock.instant().plus(pushedLifetime))
+        .map(v -> new Pushed(requestUri, pushedLifetime.toSeconds()));
+  }
+
+  /**
+   * The browser brings a pushed request's request_uri: the flow moves from pushed to login, bound to
+   * this browser. The request is the one pushed; other parameters beside client_id are not read
+   * (RFC 9126 §4). An unknown, used, expired or another client's request_uri ends on the error
+   * page: the redirect URI it would go back to is not known.
+   */
+  private Future<Object> startPushed(Client client, String requestUri) {
+    if (!requestUri.startsWith(REQUEST_URI_PREFIX)) {
+      return Future.failedFuture(new Refused("request_uri must be one that the pushed authorization request endpoint gave"));
+    }
+    String binding = Tokens.urlToken();
+    return flows.claimPushed(Tokens.sha256(requestUri), client.clientId(), Tokens.sha256(binding), clock.instant().plus(flowLifetime))
+        .compose(claimed -> claimed.isEmpty()
+            ? Future.failedFuture(new Refused("This sign-in request is unknown, was used already or has expired; start again from the service"))
+            : Future.succeededFuture(new Started(claimed.get(), binding, origin(claimed.get().request().redirectUri()))));
   }
 
   public Future<Optional<Flow>> flow(UUID id, String binding) {

@@ -67,6 +67,9 @@ final class ClientValidator {
       // a sign-in always gives the service the citizen's subject: it is an item of the citizen's consent
       throw bad("authorization_code needs the scope openid");
     }
+    if (b.getBoolean("requirePushedAuthorizationRequests", false) && !grants.contains(Client.AUTHORIZATION_CODE)) {
+      throw bad("requirePushedAuthorizationRequests is for clients that use authorization_code");
+    }
     String sector = sector(b.getString("sectorIdentifier"), redirects, clientId);
     String alg = b.getString("idTokenSignedResponseAlg", "RS256");
     if (!"RS256".equals(alg) && !"ES256".equals(alg)) {
@@ -79,7 +82,8 @@ final class ClientValidator {
       throw bad("jwks is only for private_key_jwt");
     }
     return new Client(clientId, tenantCode, name, method, secretHash, jwks, redirects, logoutRedirects, backchannel, scopes, grants,
-        sector, b.getBoolean("publicSubject", false), JWSAlgorithm.parse(alg), initiate, OffsetDateTime.now());
+        sector, b.getBoolean("publicSubject", false), JWSAlgorithm.parse(alg), initiate,
+        b.getBoolean("requirePushedAuthorizationRequests", false), OffsetDateTime.now());
   }
 
   /** The sector identifier host (OIDC Core §8.1): given, or the one host all redirect URIs share. */

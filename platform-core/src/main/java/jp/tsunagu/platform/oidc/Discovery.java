@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 final class Discovery {
   private Discovery() {}
 
-  static JsonObject document(String issuer) {
+  static JsonObject document(String issuer, boolean pushRequired) {
     JsonArray authMethods = array(Client.BASIC, Client.POST, Client.PRIVATE_KEY_JWT, Client.NONE);
     JsonArray confidentialMethods = array(Client.BASIC, Client.POST, Client.PRIVATE_KEY_JWT);
     return new JsonObject()
@@ -21,6 +21,8 @@ final class Discovery {
         .put("revocation_endpoint", issuer + Oidc.REVOCATION_PATH)
         .put("introspection_endpoint", issuer + Oidc.INTROSPECTION_PATH)
         .put("end_session_endpoint", issuer + Oidc.LOGOUT_PATH)
+        .put("pushed_authorization_request_endpoint", issuer + Oidc.PAR_PATH)
+        .put("require_pushed_authorization_requests", pushRequired)
         .put("scopes_supported", new JsonArray(Scopes.CITIZEN))
         .put("response_types_supported", array("code"))
         .put("response_modes_supported", array("query"))
@@ -39,6 +41,7 @@ final class Discovery {
             "name", "locale", "email", "email_verified", "address", "municipality"))
         .put("claims_parameter_supported", false)
         .put("request_parameter_supported", false)
+        // request_uri names a request this provider holds (a pushed one), never one to fetch from elsewhere
         .put("request_uri_parameter_supported", false)
         .put("require_request_uri_registration", false)
         .put("authorization_response_iss_parameter_supported", true)

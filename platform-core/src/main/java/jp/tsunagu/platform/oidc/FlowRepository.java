@@ -32,6 +32,26 @@ final class FlowRepository {
         .mapEmpty();
   }
 
+  /** A pushed request (RFC 9126): a flow bound to no browser, found by the digest of its request_uri until it expires. */
+  Future<Void> insertPushed(UUID id, AuthorizationRequest request, byte[] requestUriHash, Instant expiresAt) {
+    return pool.preparedQuery("INSERT INTO oidc_flow (id, client_id, state, request, request_uri_hash, expires_at) "
+            + "VALUES ($1, $2, 'pushed', $3, $4, $5)")
+        .execute(Tuple.of(id, request.clientId(), request.toJson(), Buffer.buffer(requestUriHash), expiresAt.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  /**
+   * The pushed request of this client with this request_uri, moved from pushed to login and bound
+   * to the browser that brought it, with the lifetime of a sign-in from now; empty when there is
+   * none, it belongs to another client, it expired or a browser brought it before.
+   */
+  Future<Optional<Flow>> claimPushed(byte[] requestUriHash, String clientId, byte[] bindingHash, Instant expiresAt) {
+    return pool.preparedQuery("UPDATE oidc_flow SET state = 'login', binding_hash = $3, expires_at = $4 "
+            + "WHERE request_uri_hash = $1 AND client_id = $2 AND state = 'pushed' AND expires_at > now() RETURNING *")
+        .execute(Tuple.of(Buffer.buffer(requestUriHash), clientId, Buffer.buffer(bindingHash), expiresAt.atOffset(ZoneOffset.UTC)))
+        .map(FlowRepository::first);
+  }
+
   /** The flow if the browser holds its binding cookie. */
   Future<Optional<Flow>> bound(UUID id, byte[] bindingHash) {
     return pool.preparedQuery("SELECT * FROM oidc_flow WHERE id = $1 AND binding_hash = $2")

@@ -30,6 +30,7 @@ public final class Oidc {
   public static final String REVOCATION_PATH = "/oauth2/revoke";
   public static final String INTROSPECTION_PATH = "/oauth2/introspect";
   public static final String LOGOUT_PATH = "/oauth2/logout";
+  public static final String PAR_PATH = "/oauth2/par";
   static final String PAIRWISE_SECRET = "oidc.pairwise";
   /** The platform secret under which refresh tokens name their family ({@link RefreshTokens}). */
   public static final String REFRESH_TOKEN_SECRET = "oidc.refresh";
@@ -49,6 +50,7 @@ public final class Oidc {
   private final GrantRepository grants;
   private final WorkerExecutor keyWorkers;
   private final Clock clock;
+  private final boolean pushRequired;
   private long keyTimer = -1;
   private long logoutTimer = -1;
   private long purgeTimer = -1;
@@ -80,7 +82,9 @@ public final class Oidc {
     this.subjects = new Subjects(pairwise);
     RefreshTokens refreshTokens = new RefreshTokens(refreshSecret);
     this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
-        Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)));
+        Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)),
+        Duration.ofSeconds(config.get(TsunaguConfig.OIDC_PAR_SECONDS)), config.get(TsunaguConfig.OIDC_REQUIRE_PAR));
+    this.pushRequired = config.get(TsunaguConfig.OIDC_REQUIRE_PAR);
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
         refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent, refreshTokens);
     this.verifier = new TokenVerifier(keys, grants, issuer, clock);
@@ -136,7 +140,7 @@ public final class Oidc {
   public void mount(Router router) {
     OidcHandlers h = new OidcHandlers(this);
     // Browser-based relying parties call these cross-origin; they take no cookies, so any origin may.
-    for (String path : new String[] {"/.well-known/openid-configuration", JWKS_PATH, TOKEN_PATH, USERINFO_PATH, REVOCATION_PATH}) {
+    for (String path : new String[] {"/.well-known/openid-configuration", JWKS_PATH, TOKEN_PATH, USERINFO_PATH, REVOCATION_PATH, PAR_PATH}) {
       router.route(path).handler(OidcHandlers::cors);
     }
     router.get("/.well-known/openid-configuration").handler(h::discovery).failureHandler(OAuthErrors::handle);
@@ -146,6 +150,7 @@ public final class Oidc {
     router.post(USERINFO_PATH).handler(h::userinfo).failureHandler(OAuthErrors::handle);
     router.post(REVOCATION_PATH).handler(h::revoke).failureHandler(OAuthErrors::handle);
     router.post(INTROSPECTION_PATH).handler(h::introspect).failureHandler(OAuthErrors::handle);
+    router.post(PAR_PATH).handler(h::pushAuthorization).failureHandler(OAuthErrors::handle);
     router.route("/oauth2/*").last().handler(ctx -> ctx.fail(404)).failureHandler(OAuthErrors::handle);
   }
 
@@ -156,6 +161,11 @@ public final class Oidc {
       }
     }
     keyWorkers.close();
+  }
+
+  /** Whether every client must push its authorization requests (RFC 9126). */
+  boolean pushRequired() {
+    return pushRequired;
   }
 
   public String issuer() {

@@ -13,7 +13,7 @@ import jp.tsunagu.platform.http.Api;
 
 /**
  * HTTP adapter of the OpenID endpoints that answer JSON: discovery, JWKS, token, userinfo,
- * revocation, introspection. Requests are form-encoded, errors are OAuth error JSON (written by
+ * revocation, introspection, pushed authorization requests. Requests are form-encoded, errors are OAuth error JSON (written by
  * {@link OAuthErrors}), and no token response may be cached.
  */
 public final class OidcHandlers {
@@ -22,7 +22,7 @@ public final class OidcHandlers {
 
   OidcHandlers(Oidc oidc) {
     this.oidc = oidc;
-    this.discovery = Discovery.document(oidc.issuer()).encodePrettily();
+    this.discovery = Discovery.document(oidc.issuer(), oidc.pushRequired()).encodePrettily();
   }
 
   /** CORS without credentials (Fetch standard); answers preflight requests itself. */
@@ -85,6 +85,17 @@ public final class OidcHandlers {
     respond(ctx, authenticate(ctx, p, Oidc.INTROSPECTION_PATH).compose(client -> client.confidential()
         ? oidc.admin().introspect(client, required(p, "token"))
         : Future.failedFuture(OAuthError.invalidClient("Introspection is for confidential clients", false))));
+  }
+
+  /** POST /oauth2/par (RFC 9126): 201 with the request_uri, or the error as at the token endpoint. */
+  public void pushAuthorization(RoutingContext ctx) {
+    Map<String, String> p = form(ctx);
+    authenticate(ctx, p, Oidc.PAR_PATH)
+        .compose(client -> Api.attempt(() -> oidc.authorization().push(client, p)))
+        .onSuccess(pushed -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache")
+            .end(new JsonObject().put("request_uri", pushed.requestUri()).put("expires_in", pushed.expiresIn()).encode()))
+        .onFailure(ctx::fail);
   }
 
   private Future<Client> authenticate(RoutingContext ctx, Map<String, String> p, String path) {

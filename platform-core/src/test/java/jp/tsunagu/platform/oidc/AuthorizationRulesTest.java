@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 class AuthorizationRulesTest {
 
   @Test
+  void discoverySaysWhetherEveryClientMustPush() {
+    assertEquals("https://id.example/oauth2/par",
+        Discovery.document("https://id.example", false).getString("pushed_authorization_request_endpoint"));
+    assertFalse(Discovery.document("https://id.example", false).getBoolean("require_pushed_authorization_requests"));
+    assertTrue(Discovery.document("https://id.example", true).getBoolean("require_pushed_authorization_requests"));
+  }
+
+  @Test
   void flowTransitionsAreTheDocumentedOnes() {
     assertTrue(FlowState.LOGIN.canMoveTo(FlowState.CONSENT));
     assertTrue(FlowState.CONSENT.canMoveTo(FlowState.CONSENT));
@@ -23,6 +31,10 @@ class AuthorizationRulesTest {
     assertFalse(FlowState.DONE.canMoveTo(FlowState.CONSENT));
     assertFalse(FlowState.DONE.canMoveTo(FlowState.DONE), "a flow gives one code");
     assertFalse(FlowState.DENIED.canMoveTo(FlowState.CONSENT));
+    assertTrue(FlowState.PUSHED.canMoveTo(FlowState.LOGIN), "a pushed request starts its sign-in");
+    assertFalse(FlowState.LOGIN.canMoveTo(FlowState.LOGIN), "a request_uri starts one sign-in only");
+    assertFalse(FlowState.PUSHED.canMoveTo(FlowState.CONSENT), "no browser has signed in to a pushed request");
+    assertFalse(FlowState.PUSHED.canMoveTo(FlowState.DENIED));
     Flow done = new Flow(java.util.UUID.randomUUID(), "c", FlowState.DONE, null, null, null, null, null, null, null, java.time.Instant.MAX);
     assertThrows(Flow.FlowConflict.class, () -> done.requireMove(FlowState.DONE));
   }

@@ -80,6 +80,20 @@ class OidcTwoNodeIT {
   }
 
   @Test
+  void aRequestPushedToOneNodeIsBroughtToTheOther() throws Exception {
+    String email = new Fixtures(first).verifiedCitizen("pushed-two-nodes@example.jp").email();
+    Rp onFirst = new Rp(first.baseUrl(), rp.clientId, rp.secret, REDIRECT);
+    HttpResponse<String> pushed = onFirst.post("/oauth2/par", "application/x-www-form-urlencoded", rp.standardQuery(null),
+        Rp.basic(rp.clientId, rp.secret));
+    assertEquals(201, pushed.statusCode(), pushed.body());
+    String requestUri = new JsonObject(pushed.body()).getString("request_uri");
+    Browserless browser = new Browserless(second.baseUrl());
+    String code = rp.code(browser, "client_id=" + Browserless.enc(rp.clientId) + "&request_uri=" + Browserless.enc(requestUri), email);
+    HttpResponse<String> r = onFirst.token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT), true);
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  @Test
   void aFlowOutlivesTheNodeItStartedOn() throws Exception {
     String email = new Fixtures(first).verifiedCitizen("node-stops@example.jp").email();
     int p3 = TestPlatform.freePort();

@@ -57,6 +57,8 @@ class OpenidClientInteropIT {
       "prompt=none without a session answers login_required",
       "RP-initiated logout",
       "private_key_jwt client with ES256 ID tokens",
+      "pushed authorization request (RFC 9126) with client_secret_basic",
+      "pushed authorization request with private_key_jwt",
       "public client with PKCE, and refused without it",
       "client_secret_post client, as openid-client authenticates by default",
       "client credentials grant");
