@@ -54,6 +54,15 @@ final class Claims {
     });
   }
 
+  /** The confirmation claim of a DPoP-bound token (RFC 9449 §6.1): {@code "cnf": {"jkt": ...}}; nothing when null. */
+  Claims confirmation(String jkt) {
+    return jkt == null ? this : write(() -> {
+      json.writeObjectFieldStart("cnf");
+      json.writeStringField("jkt", jkt);
+      json.writeEndObject();
+    });
+  }
+
   /** One write into memory; an {@code IOException} there would be a bug. */
   private interface Write {
     void run() throws IOException;

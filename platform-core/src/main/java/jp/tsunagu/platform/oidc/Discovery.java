@@ -34,6 +34,7 @@ final class Discovery {
         .put("revocation_endpoint_auth_methods_supported", authMethods)
         .put("introspection_endpoint_auth_methods_supported", confidentialMethods)
         .put("code_challenge_methods_supported", array("S256"))
+        .put("dpop_signing_alg_values_supported", new JsonArray(DpopProofs.ALGORITHMS.stream().map(a -> a.getName()).toList()))
         .put("acr_values_supported", new JsonArray(Acr.SUPPORTED))
         .put("prompt_values_supported", array("none", "login", "consent", "select_account"))
         .put("ui_locales_supported", array("ja", "en"))

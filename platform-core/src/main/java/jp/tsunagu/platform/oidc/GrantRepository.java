@@ -40,7 +40,8 @@ final class GrantRepository {
    * A grant with its refresh-token family: the generation of its one live refresh token and that token's expiry (both null when
    * the grant has none).
    */
-  record Family(Grant grant, Integer generation, Instant expiresAt) {}
+  /** A grant's refresh-token family: its live generation, when that expires, and the DPoP key it is bound to (public clients). */
+  record Family(Grant grant, Integer generation, Instant expiresAt, String dpopJkt) {}
 
   /** What a rotation of a family found: the family as it was before (or after, when it rotated), and whether it rotated. */
   record FamilyRotation(Family family, boolean rotated) {}
@@ -57,12 +58,14 @@ final class GrantRepository {
    * widened scope; a concurrent rotation of the same token waits for the row and then finds its generation gone. Empty when
    * no such grant exists (or its account was deleted or changed its credentials).
    */
-  Future<Optional<FamilyRotation>> rotateFamily(UUID grantId, int generation, String clientId, Set<String> asked, Instant nextExpiresAt) {
+  Future<Optional<FamilyRotation>> rotateFamily(UUID grantId, int generation, String clientId, Set<String> asked, Instant nextExpiresAt,
+                                                String dpopJkt) {
     return pool.preparedQuery("""
             WITH rotated AS (
               UPDATE oidc_grant g SET refresh_generation = g.refresh_generation + 1, refresh_expires_at = $5
               WHERE g.id = $1 AND g.refresh_generation = $2 AND g.refresh_expires_at > now() AND g.revoked_at IS NULL
-                AND g.client_id = $3::text AND ($4::text[] IS NULL OR g.scopes @> $4::text[]) AND\s""" + ACCOUNT_UNCHANGED + """
+                AND g.client_id = $3::text AND ($4::text[] IS NULL OR g.scopes @> $4::text[])
+                AND (g.dpop_jkt IS NULL OR g.dpop_jkt = $6::text) AND\s""" + ACCOUNT_UNCHANGED + """
 
               RETURNING g.*
             )
@@ -70,7 +73,7 @@ final class GrantRepository {
             UNION ALL
             SELECT g.*, false FROM oidc_grant g WHERE g.id = $1 AND NOT EXISTS (SELECT 1 FROM rotated) AND\s""" + ACCOUNT_UNCHANGED)
         .execute(Tuple.of(grantId, generation, clientId, asked == null ? null : asked.toArray(String[]::new),
-            nextExpiresAt.atOffset(ZoneOffset.UTC)))
+            nextExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(new FamilyRotation(family(rows.iterator().next()), rows.iterator().next().getBoolean("rotated"))));
   }
@@ -131,7 +134,7 @@ final class GrantRepository {
    * columns the exchange needs come back (not the stored request, which would be parsed again).
    */
   Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, boolean withRefresh,
-                                          Instant refreshExpiresAt) {
+                                          Instant refreshExpiresAt, String dpopJkt) {
     return pool.preparedQuery("""
             WITH burnt AS (
               UPDATE oidc_flow SET code_used_at = now() WHERE code_hash = $1 AND code_used_at IS NULL
@@ -140,9 +143,10 @@ final class GrantRepository {
               SELECT * FROM burnt WHERE client_id = $2::text AND code_expires_at > now()
                 AND request->>'redirect_uri' = $3::text AND (request->>'code_challenge') IS NOT DISTINCT FROM $4::text
             ), made AS (
-              INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp, refresh_generation, refresh_expires_at)
+              INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp, refresh_generation, refresh_expires_at,
+                dpop_jkt)
               SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, CASE WHEN $5::boolean THEN 0 END,
-                CASE WHEN $5::boolean THEN $6::timestamptz END FROM ok
+                CASE WHEN $5::boolean THEN $6::timestamptz END, $7::text FROM ok
             )
             SELECT id, client_id, account_id, sid, granted_scopes AS scopes, auth_time, acr, account_stamp, NULL::timestamptz AS revoked_at,
               false AS used, code_expires_at, request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge,
@@ -152,7 +156,7 @@ final class GrantRepository {
               request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false
             FROM oidc_flow WHERE code_hash = $1 AND NOT EXISTS (SELECT 1 FROM burnt)""")
         .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge, withRefresh,
-            refreshExpiresAt.atOffset(ZoneOffset.UTC))))
+            refreshExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt)))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
@@ -271,7 +275,7 @@ final class GrantRepository {
 
   private static Family family(Row r) {
     OffsetDateTime expires = r.getOffsetDateTime("refresh_expires_at");
-    return new Family(grant(r), r.getInteger("refresh_generation"), expires == null ? null : expires.toInstant());
+    return new Family(grant(r), r.getInteger("refresh_generation"), expires == null ? null : expires.toInstant(), r.getString("dpop_jkt"));
   }
 
   private static RefreshRow refreshRow(Row r) {

@@ -70,6 +70,26 @@ public final class OAuthError extends RuntimeException {
     return new OAuthError(429, "invalid_client", "Too many failed client authentications; retry after " + retryAfter + " s", null);
   }
 
+  /** A DPoP proof the token endpoint does not accept (RFC 9449 §5). */
+  public static OAuthError invalidDpopProof(String description) {
+    return new OAuthError(400, "invalid_dpop_proof", description, null);
+  }
+
+  /** At a resource: a DPoP proof that is not acceptable, with the DPoP challenge (RFC 9449 §7.1). */
+  public static OAuthError invalidDpopProofAtResource(String description) {
+    return new OAuthError(401, "invalid_dpop_proof", description, dpopChallenge("invalid_dpop_proof", description));
+  }
+
+  /** At a resource: a token that is not valid for the DPoP scheme (a bound token sent as Bearer, or the reverse). */
+  public static OAuthError invalidTokenForDpop(String description) {
+    return new OAuthError(401, "invalid_token", description, dpopChallenge("invalid_token", description));
+  }
+
+  private static String dpopChallenge(String error, String description) {
+    return "DPoP error=\"" + error + "\", error_description=\"" + description.replace("\"", "'") + "\", algs=\""
+        + DpopProofs.ALGORITHM_NAMES + "\"";
+  }
+
   /** A bearer token that is missing (no error code, RFC 6750 §3.1) or not valid. */
   public static OAuthError invalidToken(String description) {
     return new OAuthError(401, "invalid_token", description,

@@ -51,6 +51,7 @@ public final class Oidc {
   private final WorkerExecutor keyWorkers;
   private final Clock clock;
   private final boolean pushRequired;
+  private final DpopProofs dpop;
   private long keyTimer = -1;
   private long logoutTimer = -1;
   private long purgeTimer = -1;
@@ -87,7 +88,8 @@ public final class Oidc {
     this.pushRequired = config.get(TsunaguConfig.OIDC_REQUIRE_PAR);
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
         refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent, refreshTokens);
-    this.verifier = new TokenVerifier(keys, grants, issuer, clock);
+    this.dpop = new DpopProofs(grants, clock);
+    this.verifier = new TokenVerifier(keys, grants, issuer, clock, dpop);
     this.userinfo = new UserinfoService(grants, accounts, clients, consent);
     this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock, refreshTokens);
     this.authenticator = new ClientAuthenticator(clients, grants, limiter, config.get(TsunaguConfig.OIDC_CLIENT_AUTH_FAILURES_PER_15_MIN),
@@ -161,6 +163,10 @@ public final class Oidc {
       }
     }
     keyWorkers.close();
+  }
+
+  DpopProofs dpop() {
+    return dpop;
   }
 
   /** Whether every client must push its authorization requests (RFC 9126). */

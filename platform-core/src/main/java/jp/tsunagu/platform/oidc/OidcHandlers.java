@@ -60,17 +60,33 @@ public final class OidcHandlers {
       if (!client.allows(grantType)) {
         return Future.failedFuture(OAuthError.unauthorizedClient("This client may not use " + grantType));
       }
-      return Api.attempt(() -> switch (grantType) {
-        case Client.AUTHORIZATION_CODE -> oidc.tokens().exchangeCode(client, p);
-        case Client.REFRESH_TOKEN -> oidc.tokens().refresh(client, p);
-        default -> oidc.tokens().clientCredentials(client, p);
-      });
+      return proofKey(ctx).compose(jkt -> Api.attempt(() -> switch (grantType) {
+        case Client.AUTHORIZATION_CODE -> oidc.tokens().exchangeCode(client, p, jkt);
+        case Client.REFRESH_TOKEN -> oidc.tokens().refresh(client, p, jkt);
+        default -> oidc.tokens().clientCredentials(client, p, jkt);
+      }));
     }));
   }
 
+  /** The key of the token request's DPoP proof (RFC 9449 §5), or null without one. */
+  private Future<String> proofKey(RoutingContext ctx) {
+    List<String> proofs = ctx.request().headers().getAll("DPoP");
+    if (proofs.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    if (proofs.size() > 1) {
+      return Future.failedFuture(OAuthError.invalidDpopProof("Send exactly one DPoP proof"));
+    }
+    return oidc.dpop().check(proofs.get(0), "POST", oidc.issuer() + Oidc.TOKEN_PATH, null)
+        .recover(err -> Future.failedFuture(err instanceof DpopProofs.BadProof b ? OAuthError.invalidDpopProof(b.getMessage()) : err));
+  }
+
   public void userinfo(RoutingContext ctx) {
-    String token = bearer(ctx);
-    respond(ctx, oidc.verifier().access(token).compose(oidc.userinfo()::claims));
+    String header = ctx.request().getHeader("Authorization");
+    boolean dpop = header != null && header.regionMatches(true, 0, "DPoP ", 0, 5) && header.length() > 5;
+    String token = dpop ? header.substring(5).trim() : bearer(ctx);
+    respond(ctx, oidc.verifier().presented(token, dpop, ctx.request().headers().getAll("DPoP"), ctx.request().method().name(),
+        oidc.issuer() + Oidc.USERINFO_PATH).compose(oidc.userinfo()::claims));
   }
 
   public void revoke(RoutingContext ctx) {

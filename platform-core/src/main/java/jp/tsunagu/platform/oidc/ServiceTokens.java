@@ -7,8 +7,8 @@ import java.util.Set;
 import jp.tsunagu.platform.http.ProblemException;
 
 /**
- * A service calling the platform's API with its own access token (RFC 6750 bearer, a JWT of this
- * provider's client-credentials grant, RFC 9068): checked by {@link TokenVerifier} (signature,
+ * A service calling the platform's API with its own access token (RFC 6750 bearer, or DPoP-bound
+ * with a proof per request, RFC 9449; a JWT of this provider's client-credentials grant, RFC 9068): checked by {@link TokenVerifier} (signature,
  * issuer, audience, expiry, revocation), then that it is the client's own token (not one issued
  * for a citizen), that it carries the operation's scope, and that the client is still registered.
  * Failures are problems with an RFC 6750 §3 challenge: 401 for a token that is not valid, 403 for
@@ -23,10 +23,17 @@ public final class ServiceTokens {
     this.clients = clients;
   }
 
-  /** The request's bearer token, or null when it has none. */
+  /** The request's access token, sent with the Bearer or the DPoP scheme (RFC 9449 §7.1), or null when it has none. */
   public static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
+    if (dpopScheme(header)) {
+      return header.substring(5).strip();
+    }
     return header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) ? null : header.substring(7).strip();
+  }
+
+  private static boolean dpopScheme(String header) {
+    return header != null && header.regionMatches(true, 0, "DPoP ", 0, 5) && header.length() > 5;
   }
 
   /** The registered service behind {@code token}, if it is the service's own token with {@code scope}. */
@@ -35,7 +42,8 @@ public final class ServiceTokens {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       return Future.failedFuture(new ProblemException(401, "invalid-token", "Invalid access token", "A bearer token is required"));
     }
-    return tokens.access(token)
+    return tokens.presented(token, dpopScheme(ctx.request().getHeader("Authorization")), ctx.request().headers().getAll("DPoP"),
+            ctx.request().method().name(), tokens.issuer() + ctx.request().path())
         .recover(err -> Future.failedFuture(invalidToken(ctx, err instanceof OAuthError o ? o
             : OAuthError.invalidToken("The access token is not valid"))))
         .compose(claims -> client(ctx, claims, scope));

@@ -81,13 +81,18 @@ public final class TokenAdmin {
   }
 
   private static JsonObject active(JWTClaimsSet c) {
-    JsonObject out = new JsonObject().put("active", true).put("token_type", "access_token")
+    // token_type as the token response named it (RFC 7662 §2.2); a DPoP-bound token with its key (RFC 9449 §6.2)
+    String jkt = TokenVerifier.jkt(c);
+    JsonObject out = new JsonObject().put("active", true).put("token_type", jkt == null ? "Bearer" : "DPoP")
         .put("client_id", c.getClaim("client_id")).put("sub", c.getSubject()).put("iss", c.getIssuer())
         .put("aud", c.getAudience().size() == 1 ? c.getAudience().get(0) : c.getAudience())
         .put("exp", c.getExpirationTime().toInstant().getEpochSecond()).put("iat", c.getIssueTime().toInstant().getEpochSecond())
         .put("jti", c.getJWTID());
     if (c.getClaim("scope") != null) {
       out.put("scope", c.getClaim("scope"));
+    }
+    if (jkt != null) {
+      out.put("cnf", new JsonObject().put("jkt", jkt));
     }
     return out;
   }

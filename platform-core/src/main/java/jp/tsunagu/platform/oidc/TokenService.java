@@ -68,7 +68,11 @@ public final class TokenService {
   /** What a grant hands back before it is written as JSON. */
   private record Issued(Grant grant, String refreshToken, String nonce) {}
 
-  public Future<JsonObject> exchangeCode(Client client, Map<String, String> p) {
+  /**
+   * @param jkt the thumbprint of the key of the request's DPoP proof, or null: the access token is bound to it and, for a
+   *            public client, so is the grant's refresh token (RFC 9449 §5)
+   */
+  public Future<JsonObject> exchangeCode(Client client, Map<String, String> p, String jkt) {
     String code = required(p, "code");
     String redirect = p.get("redirect_uri");
     String verifier = p.get("code_verifier");
@@ -77,7 +81,7 @@ public final class TokenService {
     }
     boolean withRefresh = client.allows(Client.REFRESH_TOKEN);
     return grants.redeemCode(Tokens.sha256(code), client.clientId(), redirect, verifier == null ? null : s256(verifier),
-            withRefresh, clock.instant().plus(refreshLifetime))
+            withRefresh, clock.instant().plus(refreshLifetime), client.confidential() ? null : jkt)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(OAuthError.invalidGrant("The code is not valid"));
@@ -92,11 +96,12 @@ public final class TokenService {
             return Future.failedFuture(wrong != null ? wrong : OAuthError.invalidGrant("The code has expired"));
           }
           String refresh = withRefresh ? refreshTokens.issue(row.grant().id(), 0) : null;
-          return released(client, new Issued(row.grant(), refresh, row.nonce())).map(issued -> response(client, issued, true));
+          return released(client, new Issued(row.grant(), refresh, row.nonce())).map(issued -> response(client, issued, true, jkt));
         });
   }
 
-  public Future<JsonObject> refresh(Client client, Map<String, String> p) {
+  /** @param jkt as for {@link #exchangeCode}; a refresh token bound to a key is refused without a proof of that key */
+  public Future<JsonObject> refresh(Client client, Map<String, String> p, String jkt) {
     String presented = required(p, "refresh_token");
     Set<String> asked = p.get("scope") == null ? null : Scopes.parse(p.get("scope"));
     if (p.get("scope") != null && (asked == null || asked.isEmpty())) {
@@ -106,7 +111,7 @@ public final class TokenService {
     Optional<RefreshTokens.Presented> family = refreshTokens.read(presented);
     if (family.isPresent()) {
       RefreshTokens.Presented t = family.get();
-      return grants.rotateFamily(t.grantId(), t.generation(), client.clientId(), asked, nextExpiry)
+      return grants.rotateFamily(t.grantId(), t.generation(), client.clientId(), asked, nextExpiry, jkt)
           .compose(found -> {
             GrantRepository.Family f = found.map(GrantRepository.FamilyRotation::family).orElse(null);
             if (f == null || f.generation() == null || f.grant().revoked() || !f.grant().clientId().equals(client.clientId())
@@ -114,7 +119,11 @@ public final class TokenService {
               return Future.failedFuture(OAuthError.invalidGrant("The refresh token is not valid"));
             }
             if (found.get().rotated()) {
-              return issue(client, f.grant(), asked, refreshTokens.issue(t.grantId(), f.generation()));
+              return issue(client, f.grant(), asked, refreshTokens.issue(t.grantId(), f.generation()), jkt);
+            }
+            if (f.dpopJkt() != null && !f.dpopJkt().equals(jkt)) {
+              // whoever sent it does not hold the key: refused, and the family stays as it was
+              return Future.failedFuture(OAuthError.invalidGrant("The refresh token is bound to a DPoP key; send a proof signed with it"));
             }
             // not rotated: an earlier generation is a replay; the live one was refused for its expiry or scope, or a concurrent
             // rotation of the same token took it first (a replay too)
@@ -144,7 +153,7 @@ public final class TokenService {
             return Future.failedFuture(widens ? OAuthError.invalidScope("A refresh cannot widen the granted scope")
                 : OAuthError.invalidGrant("The refresh token has expired"));
           }
-          return issue(client, row.grant(), asked, refreshTokens.issue(row.grant().id(), found.get().generation()));
+          return issue(client, row.grant(), asked, refreshTokens.issue(row.grant().id(), found.get().generation()), jkt);
         });
   }
 
@@ -155,9 +164,9 @@ public final class TokenService {
   }
 
   /** The response to a rotation: the grant narrowed to the scope asked for, with the successor token. */
-  private Future<JsonObject> issue(Client client, Grant g, Set<String> asked, String next) {
+  private Future<JsonObject> issue(Client client, Grant g, Set<String> asked, String next, String jkt) {
     Grant grant = asked == null ? g : new Grant(g.id(), g.clientId(), g.accountId(), g.sid(), asked, g.authTime(), g.acr(), g.accountStamp(), false);
-    return released(client, new Issued(grant, next, null)).map(issued -> response(client, issued, idTokenOnRefresh));
+    return released(client, new Issued(grant, next, null)).map(issued -> response(client, issued, idTokenOnRefresh, jkt));
   }
 
   /**
@@ -182,7 +191,7 @@ public final class TokenService {
   }
 
   /** Service-to-platform calls: a token for the client itself, with API scopes only. */
-  public Future<JsonObject> clientCredentials(Client client, Map<String, String> p) {
+  public Future<JsonObject> clientCredentials(Client client, Map<String, String> p, String jkt) {
     Set<String> asked = p.get("scope") == null ? new LinkedHashSet<>(client.scopes()) : Scopes.parse(p.get("scope"));
     if (asked == null) {
       return Future.failedFuture(OAuthError.invalidScope("scope must be space-separated scope names"));
@@ -194,9 +203,9 @@ public final class TokenService {
       }
     }
     Instant now = clock.instant();
-    Claims at = accessClaims(now, client, client.clientId(), asked, null);
+    Claims at = accessClaims(now, client, client.clientId(), asked, null, jkt);
     JsonObject out = new JsonObject().put("access_token", keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at))
-        .put("token_type", "Bearer").put("expires_in", accessLifetime.toSeconds());
+        .put("token_type", tokenType(jkt)).put("expires_in", accessLifetime.toSeconds());
     if (!asked.isEmpty()) {
       out.put("scope", Scopes.join(asked));
     }
@@ -224,13 +233,13 @@ public final class TokenService {
         : OAuthError.invalidGrant("code_verifier does not match the code_challenge");
   }
 
-  private JsonObject response(Client client, Issued issued, boolean withIdToken) {
+  private JsonObject response(Client client, Issued issued, boolean withIdToken, String jkt) {
     Instant now = clock.instant();
     Grant g = issued.grant();
     String sub = subjects.of(client, g.accountId());
-    Claims at = accessClaims(now, client, sub, g.scopes(), g).put("gid", g.id().toString());
+    Claims at = accessClaims(now, client, sub, g.scopes(), g, jkt).put("gid", g.id().toString());
     String accessToken = keys.sign(JWSAlgorithm.RS256, ACCESS_TOKEN_TYPE, at);
-    JsonObject out = new JsonObject().put("access_token", accessToken).put("token_type", "Bearer")
+    JsonObject out = new JsonObject().put("access_token", accessToken).put("token_type", tokenType(jkt))
         .put("expires_in", accessLifetime.toSeconds()).put("scope", Scopes.join(g.scopes()));
     if (issued.refreshToken() != null) {
       out.put("refresh_token", issued.refreshToken());
@@ -247,10 +256,10 @@ public final class TokenService {
   }
 
   /** The claims of an RFC 9068 access token (§2.2); the platform is its audience. */
-  private Claims accessClaims(Instant now, Client client, String sub, Set<String> scopes, Grant g) {
+  private Claims accessClaims(Instant now, Client client, String sub, Set<String> scopes, Grant g, String jkt) {
     Claims b = new Claims().put("iss", issuer).put("sub", sub).put("aud", issuer)
         .put("client_id", client.clientId()).time("iat", now).time("exp", now.plus(accessLifetime))
-        .put("jti", UUID.randomUUID().toString());
+        .put("jti", UUID.randomUUID().toString()).confirmation(jkt);
     if (!scopes.isEmpty()) {
       b.put("scope", Scopes.join(scopes));
     }
@@ -258,6 +267,11 @@ public final class TokenService {
       b.time("auth_time", g.authTime()).put("acr", g.acr());
     }
     return b;
+  }
+
+  /** DPoP for a token bound to a key (RFC 9449 §5), else Bearer. */
+  private static String tokenType(String jkt) {
+    return jkt == null ? "Bearer" : "DPoP";
   }
 
   /** The S256 code challenge of a verifier (RFC 7636 §4.2). */

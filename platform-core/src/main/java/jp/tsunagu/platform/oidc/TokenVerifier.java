@@ -25,8 +25,10 @@ public final class TokenVerifier {
   private final String issuer;
   private final Clock clock;
   private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+  private final DpopProofs dpop;
 
-  TokenVerifier(SigningKeys keys, GrantRepository grants, String issuer, Clock clock) {
+  TokenVerifier(SigningKeys keys, GrantRepository grants, String issuer, Clock clock, DpopProofs dpop) {
+    this.dpop = dpop;
     this.keys = keys;
     this.grants = grants;
     this.issuer = issuer;
@@ -36,6 +38,48 @@ public final class TokenVerifier {
   /** A valid, live access token's claims, or a failed future with {@code invalid_token}. */
   public Future<JWTClaimsSet> access(String token) {
     return unknownKey(token) ? keys.refresh().compose(v -> checkAccess(token)) : checkAccess(token);
+  }
+
+  /**
+   * An access token as a resource receives it (RFC 9449 §7): a token bound to a key (cnf.jkt) only
+   * with the DPoP scheme and a proof of that key for this request, an unbound one only as Bearer.
+   *
+   * @param dpopScheme whether the Authorization header's scheme was DPoP
+   * @param proofs the request's DPoP headers
+   * @param htu the request's URL under the provider's public address, without query
+   */
+  public Future<JWTClaimsSet> presented(String token, boolean dpopScheme, java.util.List<String> proofs, String htm, String htu) {
+    return access(token).compose(claims -> {
+      String jkt = jkt(claims);
+      if (!dpopScheme) {
+        return jkt == null ? Future.succeededFuture(claims)
+            : Future.failedFuture(OAuthError.invalidTokenForDpop("This access token is bound to a key: send it with the DPoP scheme and a proof"));
+      }
+      if (jkt == null) {
+        return Future.failedFuture(OAuthError.invalidTokenForDpop("This access token is not bound to a key: send it as a Bearer token"));
+      }
+      if (proofs.size() != 1) {
+        return Future.failedFuture(OAuthError.invalidDpopProofAtResource("Send exactly one DPoP proof"));
+      }
+      return dpop.check(proofs.get(0), htm, htu, token)
+          .recover(err -> Future.failedFuture(err instanceof DpopProofs.BadProof b ? OAuthError.invalidDpopProofAtResource(b.getMessage()) : err))
+          .compose(proven -> proven.equals(jkt) ? Future.succeededFuture(claims)
+              : Future.failedFuture(OAuthError.invalidDpopProofAtResource("The DPoP proof is signed by another key than the token is bound to")));
+    });
+  }
+
+  /** The thumbprint a DPoP-bound token is bound to, or null. */
+  static String jkt(JWTClaimsSet claims) {
+    try {
+      Map<String, Object> cnf = claims.getJSONObjectClaim("cnf");
+      return cnf != null && cnf.get("jkt") instanceof String j ? j : null;
+    } catch (java.text.ParseException e) {
+      return null;
+    }
+  }
+
+  public String issuer() {
+    return issuer;
   }
 
   /** A key id this node has not loaded yet: another node may have just stored it (the event may still be on its way). */
