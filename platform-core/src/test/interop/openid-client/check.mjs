@@ -102,7 +102,7 @@ class Browser {
 }
 
 /** The authorization code flow as openid-client's documentation shows it, with PKCE, state and nonce. */
-async function signIn(config, scope, extra = {}, { pushed = false } = {}) {
+async function signIn(config, scope, extra = {}, { pushed = false, DPoP } = {}) {
   const browser = new Browser();
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
@@ -112,7 +112,8 @@ async function signIn(config, scope, extra = {}, { pushed = false } = {}) {
     code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
   };
   // pushed: the parameters go to the pushed authorization request endpoint (RFC 9126), the browser gets client_id and request_uri
-  const url = pushed ? await client.buildAuthorizationUrlWithPAR(config, parameters) : client.buildAuthorizationUrl(config, parameters);
+  const url = pushed ? await client.buildAuthorizationUrlWithPAR(config, parameters, { DPoP })
+    : client.buildAuthorizationUrl(config, parameters);
   if (pushed) {
     expect([...url.searchParams.keys()].sort().join() === 'client_id,request_uri', `pushed authorization URL ${url}`);
   }
@@ -120,7 +121,7 @@ async function signIn(config, scope, extra = {}, { pushed = false } = {}) {
   expect(back.searchParams.get('iss') === cfg.issuer, `iss in the authorization response: ${back.search}`);
   const tokens = await client.authorizationCodeGrant(config, back, {
     pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
-  });
+  }, undefined, { DPoP });
   return { tokens, browser };
 }
 
@@ -275,6 +276,22 @@ await check('public client with PKCE, and refused without it', async () => {
   const back = new URL(res.headers.get('location'));
   expect(back.href.startsWith(cfg.redirectUri) && back.searchParams.get('error') === 'invalid_request'
     && back.searchParams.get('state') === 'no-pkce' && back.searchParams.get('iss') === cfg.issuer, `sent to ${back}`);
+});
+
+await check('DPoP-bound tokens (RFC 9449) for a public client', async () => {
+  const config = await discover(cfg.public.id, undefined, client.None());
+  expect(config.serverMetadata().dpop_signing_alg_values_supported?.includes('ES256'), 'DPoP algorithms advertised');
+  const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  const { tokens } = await signIn(config, 'openid', {}, { pushed: true, DPoP });
+  expect(tokens.token_type?.toLowerCase() === 'dpop', `token_type ${tokens.token_type}`);
+  const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub, { DPoP });
+  expect(info.sub === tokens.claims().sub, `userinfo ${JSON.stringify(info)}`);
+  await rejects(client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub), 'invalid_token', 'a bound token sent as Bearer');
+  const other = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  await rejects(client.refreshTokenGrant(config, tokens.refresh_token, undefined, { DPoP: other }), 'invalid_grant',
+    'the refresh token with another key');
+  const next = await client.refreshTokenGrant(config, tokens.refresh_token, undefined, { DPoP });
+  expect(next.token_type?.toLowerCase() === 'dpop' && next.refresh_token, 'refreshed with the key, still bound');
 });
 
 await check('client_secret_post client, as openid-client authenticates by default', async () => {

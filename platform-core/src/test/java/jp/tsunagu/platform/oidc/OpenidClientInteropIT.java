@@ -60,6 +60,7 @@ class OpenidClientInteropIT {
       "pushed authorization request (RFC 9126) with client_secret_basic",
       "pushed authorization request with private_key_jwt",
       "public client with PKCE, and refused without it",
+      "DPoP-bound tokens (RFC 9449) for a public client",
       "client_secret_post client, as openid-client authenticates by default",
       "client credentials grant");
 
