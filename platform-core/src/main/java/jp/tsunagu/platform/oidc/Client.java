@@ -11,12 +11,14 @@ import java.util.Set;
 /**
  * A relying party (a service) registered by a municipality's staff: how it authenticates, where
  * it may be redirected, what it may ask for and how it knows citizens (pairwise by default). A client
- * that requires pushed requests (RFC 9126) starts sign-ins only with a request_uri it pushed.
+ * that requires pushed requests (RFC 9126) starts sign-ins only with a request_uri it pushed; one
+ * registered with DPoP-bound access tokens (RFC 9449 §5.2) gets tokens only with a DPoP proof.
  */
 public record Client(String clientId, String tenantCode, String name, String authMethod, byte[] secretHash, JWKSet jwks,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
                      Set<String> scopes, Set<String> grantTypes, String sectorIdentifier, boolean publicSubject,
-                     JWSAlgorithm idTokenAlg, String initiateLoginUri, boolean requirePushedRequests, OffsetDateTime createdAt) {
+                     JWSAlgorithm idTokenAlg, String initiateLoginUri, boolean requirePushedRequests, boolean dpopBound,
+                     OffsetDateTime createdAt) {
 
   public static final String BASIC = "client_secret_basic";
   public static final String POST = "client_secret_post";
@@ -50,6 +52,7 @@ public record Client(String clientId, String tenantCode, String name, String aut
         .put("publicSubject", publicSubject)
         .put("idTokenSignedResponseAlg", idTokenAlg.getName())
         .put("requirePushedAuthorizationRequests", requirePushedRequests)
+        .put("dpopBoundAccessTokens", dpopBound)
         .put("createdAt", createdAt.toString());
     if (backchannelLogoutUri != null) {
       json.put("backchannelLogoutUri", backchannelLogoutUri);

@@ -42,13 +42,13 @@ final class ClientRepository {
   Future<Void> insert(SqlClient tx, Client c) {
     return tx.preparedQuery("INSERT INTO oidc_client (client_id, tenant_code, name, auth_method, secret_hash, jwks, redirect_uris, "
             + "post_logout_redirect_uris, backchannel_logout_uri, scopes, grant_types, sector_identifier, public_subject, id_token_alg, "
-            + "initiate_login_uri, require_par) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+            + "initiate_login_uri, require_par, dpop_bound) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)")
         .execute(Tuple.from(Arrays.asList(c.clientId(), c.tenantCode(), c.name(), c.authMethod(),
             c.secretHash() == null ? null : Buffer.buffer(c.secretHash()),
             c.jwks() == null ? null : new JsonObject(c.jwks().toJSONObject(true)),
             c.redirectUris().toArray(String[]::new), c.postLogoutRedirectUris().toArray(String[]::new), c.backchannelLogoutUri(),
             c.scopes().toArray(String[]::new), c.grantTypes().toArray(String[]::new), c.sectorIdentifier(), c.publicSubject(),
-            c.idTokenAlg().getName(), c.initiateLoginUri(), c.requirePushedRequests())))
+            c.idTokenAlg().getName(), c.initiateLoginUri(), c.requirePushedRequests(), c.dpopBound())))
         .mapEmpty();
   }
 
@@ -75,7 +75,7 @@ final class ClientRepository {
           r.getString("backchannel_logout_uri"), new LinkedHashSet<>(List.of(r.getArrayOfStrings("scopes"))),
           new LinkedHashSet<>(List.of(r.getArrayOfStrings("grant_types"))), r.getString("sector_identifier"),
           r.getBoolean("public_subject"), JWSAlgorithm.parse(r.getString("id_token_alg")), r.getString("initiate_login_uri"),
-          r.getBoolean("require_par"), r.getOffsetDateTime("created_at"));
+          r.getBoolean("require_par"), r.getBoolean("dpop_bound"), r.getOffsetDateTime("created_at"));
     } catch (ParseException e) {
       throw new IllegalStateException("client " + r.getString("client_id") + " has an unreadable JWKS", e);
     }

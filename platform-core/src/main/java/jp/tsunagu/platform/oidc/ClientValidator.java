@@ -83,7 +83,7 @@ final class ClientValidator {
     }
     return new Client(clientId, tenantCode, name, method, secretHash, jwks, redirects, logoutRedirects, backchannel, scopes, grants,
         sector, b.getBoolean("publicSubject", false), JWSAlgorithm.parse(alg), initiate,
-        b.getBoolean("requirePushedAuthorizationRequests", false), OffsetDateTime.now());
+        b.getBoolean("requirePushedAuthorizationRequests", false), b.getBoolean("dpopBoundAccessTokens", false), OffsetDateTime.now());
   }
 
   /** The sector identifier host (OIDC Core §8.1): given, or the one host all redirect URIs share. */

@@ -60,11 +60,13 @@ public final class OidcHandlers {
       if (!client.allows(grantType)) {
         return Future.failedFuture(OAuthError.unauthorizedClient("This client may not use " + grantType));
       }
-      return proofKey(ctx).compose(jkt -> Api.attempt(() -> switch (grantType) {
-        case Client.AUTHORIZATION_CODE -> oidc.tokens().exchangeCode(client, p, jkt);
-        case Client.REFRESH_TOKEN -> oidc.tokens().refresh(client, p, jkt);
-        default -> oidc.tokens().clientCredentials(client, p, jkt);
-      }));
+      return proofKey(ctx).compose(jkt -> jkt == null && client.dpopBound()
+          ? Future.failedFuture(OAuthError.invalidDpopProof("This client is registered for DPoP-bound access tokens: send a DPoP proof"))
+          : Api.attempt(() -> switch (grantType) {
+            case Client.AUTHORIZATION_CODE -> oidc.tokens().exchangeCode(client, p, jkt);
+            case Client.REFRESH_TOKEN -> oidc.tokens().refresh(client, p, jkt);
+            default -> oidc.tokens().clientCredentials(client, p, jkt);
+          }));
     }));
   }
 

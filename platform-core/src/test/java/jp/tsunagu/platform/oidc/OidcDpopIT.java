@@ -64,7 +64,7 @@ class OidcDpopIT {
     publicClient = OidcTestNode.register(node, api, new NewOidcClient().tokenEndpointAuthMethod(TokenEndpointAuthMethodEnum.NONE)
         .scopes(List.of("openid", "email")).grantTypes(List.of(GrantTypesEnum.AUTHORIZATION_CODE, GrantTypesEnum.REFRESH_TOKEN)), REDIRECT);
     service = OidcTestNode.register(node, api, new NewOidcClient().scopes(List.of("citizen_data"))
-        .grantTypes(List.of(GrantTypesEnum.CLIENT_CREDENTIALS)), REDIRECT);
+        .grantTypes(List.of(GrantTypesEnum.CLIENT_CREDENTIALS)).dpopBoundAccessTokens(true), REDIRECT);
     key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
     otherKey = new ECKeyGenerator(Curve.P_256).generate();
     proofs = new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256);
@@ -151,6 +151,8 @@ class OidcDpopIT {
   @Test
   void aServicesBoundTokenCallsTheApiWithProofsOnly() throws Exception {
     String basic = Rp.basic(service.clientId, service.secret);
+    // registered for DPoP-bound tokens: none without a proof
+    oauthError(post(tokenEndpoint, "grant_type=client_credentials&scope=citizen_data", List.of(), basic), 400, "invalid_dpop_proof");
     HttpResponse<String> r = post(tokenEndpoint, "grant_type=client_credentials&scope=citizen_data",
         List.of(proofs.createDPoPJWT("POST", tokenEndpoint).serialize()), basic);
     assertEquals(200, r.statusCode(), r.body());
