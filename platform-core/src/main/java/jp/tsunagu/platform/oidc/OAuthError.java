@@ -111,6 +111,11 @@ public final class OAuthError extends RuntimeException {
   }
 
   /** A path or method the provider does not serve. */
+  /** A method an endpoint does not answer (the caller sets Allow). */
+  public static OAuthError methodNotAllowed(String description) {
+    return new OAuthError(405, "invalid_request", description, null);
+  }
+
   public static OAuthError notFound(String description) {
     return new OAuthError(404, "invalid_request", description, null);
   }

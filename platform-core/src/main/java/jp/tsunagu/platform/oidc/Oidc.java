@@ -153,6 +153,18 @@ public final class Oidc {
     router.post(REVOCATION_PATH).handler(h::revoke).failureHandler(OAuthErrors::handle);
     router.post(INTROSPECTION_PATH).handler(h::introspect).failureHandler(OAuthErrors::handle);
     router.post(PAR_PATH).handler(h::pushAuthorization).failureHandler(OAuthErrors::handle);
+    // another method on an endpoint: 405 with the methods it answers (RFC 9110 §15.5.6), in the OAuth error format
+    java.util.Map<String, String> allowed = new java.util.LinkedHashMap<>();
+    allowed.put("/.well-known/openid-configuration", "GET, HEAD");
+    allowed.put(JWKS_PATH, "GET, HEAD");
+    allowed.put(USERINFO_PATH, "GET, HEAD, POST");
+    for (String path : new String[] {TOKEN_PATH, REVOCATION_PATH, INTROSPECTION_PATH, PAR_PATH}) {
+      allowed.put(path, "POST");
+    }
+    allowed.forEach((path, methods) -> router.route(path).handler(ctx -> {
+      ctx.response().putHeader("Allow", methods);
+      ctx.fail(OAuthError.methodNotAllowed(ctx.request().method() + " is not answered at " + path + "; use " + methods));
+    }).failureHandler(OAuthErrors::handle));
     router.route("/oauth2/*").last().handler(ctx -> ctx.fail(404)).failureHandler(OAuthErrors::handle);
   }
 

@@ -232,6 +232,26 @@ class OidcErrorsIT {
   }
 
   @Test
+  void anotherMethodOnAnEndpointIs405WithTheMethodsItAnswers() throws Exception {
+    for (String path : List.of("/oauth2/token", "/oauth2/par", "/oauth2/revoke", "/oauth2/introspect")) {
+      HttpResponse<String> r = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      oauthError(r, 405, "invalid_request");
+      assertEquals("POST", r.headers().firstValue("Allow").orElse(""), path);
+    }
+    HttpResponse<String> delete = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/userinfo"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    oauthError(delete, 405, "invalid_request");
+    assertEquals("GET, HEAD, POST", delete.headers().firstValue("Allow").orElse(""));
+    HttpResponse<String> post = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/jwks"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    oauthError(post, 405, "invalid_request");
+    // what is not an endpoint stays 404
+    oauthError(Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/nothing")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()), 404, "invalid_request");
+  }
+
+  @Test
   void browserBasedClientsMayCallTheTokenEndpointCrossOrigin() throws Exception {
     HttpResponse<String> preflight = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/token"))
         .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")
