@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class AuthorizationParser {
   private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
   private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
+  /** A SHA-256 JWK thumbprint, base64url (RFC 7638). */
+  private static final Pattern THUMBPRINT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
   private AuthorizationParser() {}
 
@@ -128,9 +130,13 @@ final class AuthorizationParser {
     if (nonce != null && nonce.length() > 512) {
       throw OAuthError.invalidRequest("nonce is too long");
     }
+    String dpopJkt = single(params, "dpop_jkt", false);
+    if (dpopJkt != null && !THUMBPRINT.matcher(dpopJkt).matches()) {
+      throw OAuthError.invalidRequest("dpop_jkt must be the base64url SHA-256 thumbprint of a key (RFC 7638)");
+    }
     return new AuthorizationRequest(client.clientId(), redirect, scopes, single(params, "state", false), nonce, challenge, prompt,
         maxAge, single(params, "login_hint", false), words(single(params, "ui_locales", false)),
-        words(single(params, "acr_values", false)));
+        words(single(params, "acr_values", false)), dpopJkt);
   }
 
   private static List<String> words(String text) {

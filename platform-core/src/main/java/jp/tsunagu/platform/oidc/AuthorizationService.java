@@ -147,10 +147,11 @@ public final class AuthorizationService {
   /**
    * A pushed authorization request (RFC 9126 §2) of an authenticated client: checked as the
    * authorization endpoint checks a request, with every error answered to the client (never by
-   * redirect), and stored as a flow in the state pushed until a browser brings its request_uri.
+   * redirect), and stored as a flow in the state pushed until a browser brings its request_uri. A
+   * DPoP proof with the push ({@code proofJkt}, its key) binds the code to that key.
    * Client authentication's own parameters are not part of the request.
    */
-  public Future<Pushed> push(Client client, Map<String, String> form) {
+  public Future<Pushed> push(Client client, Map<String, String> form, String proofJkt) {
     Map<String, List<String>> params = new LinkedHashMap<>();
     form.forEach((name, value) -> {
       if (!CLIENT_AUTHENTICATION.contains(name)) {
@@ -167,6 +168,13 @@ public final class AuthorizationService {
       return Future.failedFuture(OAuthError.invalidRequest(e.getMessage()));
     } catch (OAuthError e) {
       return Future.failedFuture(e);
+    }
+    if (proofJkt != null) {
+      // a DPoP proof with the push binds the code to its key, as dpop_jkt would (RFC 9449 §10.1)
+      if (request.dpopJkt() != null && !request.dpopJkt().equals(proofJkt)) {
+        return Future.failedFuture(OAuthError.invalidDpopProof("dpop_jkt names another key than the DPoP proof's"));
+      }
+      request = request.boundTo(proofJkt);
     }
     String requestUri = REQUEST_URI_PREFIX + Tokens.urlToken();
     return flows.insertPushed(UUID.randomUUID(), request, Tokens.sha256(requestUri), clock.instant().plus(pushedLifetime))

@@ -120,7 +120,7 @@ final class GrantRepository {
    * expiry), the request's nonce for the ID token, and whether the statement made the grant.
    */
   record Redemption(Grant grant, String redirectUri, String codeChallenge, String nonce, boolean used, Instant codeExpiresAt,
-                    boolean issued) {}
+                    boolean issued, String dpopJkt) {}
 
   /**
    * Exchanges an authorization code in one statement. Its UPDATE spends the code if it is unused,
@@ -134,7 +134,7 @@ final class GrantRepository {
    * columns the exchange needs come back (not the stored request, which would be parsed again).
    */
   Future<Optional<Redemption>> redeemCode(byte[] codeHash, String clientId, String redirectUri, String challenge, boolean withRefresh,
-                                          Instant refreshExpiresAt, String dpopJkt) {
+                                          Instant refreshExpiresAt, String dpopJkt, String proofJkt) {
     return pool.preparedQuery("""
             WITH burnt AS (
               UPDATE oidc_flow SET code_used_at = now() WHERE code_hash = $1 AND code_used_at IS NULL
@@ -142,6 +142,7 @@ final class GrantRepository {
             ), ok AS (
               SELECT * FROM burnt WHERE client_id = $2::text AND code_expires_at > now()
                 AND request->>'redirect_uri' = $3::text AND (request->>'code_challenge') IS NOT DISTINCT FROM $4::text
+                AND ((request->>'dpop_jkt') IS NULL OR request->>'dpop_jkt' = $8::text)
             ), made AS (
               INSERT INTO oidc_grant (id, client_id, account_id, sid, scopes, auth_time, acr, account_stamp, refresh_generation, refresh_expires_at,
                 dpop_jkt)
@@ -150,20 +151,20 @@ final class GrantRepository {
             )
             SELECT id, client_id, account_id, sid, granted_scopes AS scopes, auth_time, acr, account_stamp, NULL::timestamptz AS revoked_at,
               false AS used, code_expires_at, request->>'redirect_uri' AS redirect_uri, request->>'code_challenge' AS code_challenge,
-              request->>'nonce' AS nonce, EXISTS (SELECT 1 FROM ok) AS issued FROM burnt
+              request->>'nonce' AS nonce, EXISTS (SELECT 1 FROM ok) AS issued, request->>'dpop_jkt' AS dpop_jkt FROM burnt
             UNION ALL
             SELECT id, client_id, account_id, sid, granted_scopes, auth_time, acr, account_stamp, NULL, true, code_expires_at,
-              request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false
+              request->>'redirect_uri', request->>'code_challenge', request->>'nonce', false, request->>'dpop_jkt'
             FROM oidc_flow WHERE code_hash = $1 AND NOT EXISTS (SELECT 1 FROM burnt)""")
         .execute(Tuple.from(Arrays.asList(Buffer.buffer(codeHash), clientId, redirectUri, challenge, withRefresh,
-            refreshExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt)))
+            refreshExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt, proofJkt)))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
           return Optional.of(new Redemption(grant(r), r.getString("redirect_uri"), r.getString("code_challenge"), r.getString("nonce"),
-              r.getBoolean("used"), r.getOffsetDateTime("code_expires_at").toInstant(), r.getBoolean("issued")));
+              r.getBoolean("used"), r.getOffsetDateTime("code_expires_at").toInstant(), r.getBoolean("issued"), r.getString("dpop_jkt")));
         });
   }
 

@@ -60,7 +60,7 @@ public final class OidcHandlers {
       if (!client.allows(grantType)) {
         return Future.failedFuture(OAuthError.unauthorizedClient("This client may not use " + grantType));
       }
-      return proofKey(ctx).compose(jkt -> jkt == null && client.dpopBound()
+      return proofKey(ctx, Oidc.TOKEN_PATH).compose(jkt -> jkt == null && client.dpopBound()
           ? Future.failedFuture(OAuthError.invalidDpopProof("This client is registered for DPoP-bound access tokens: send a DPoP proof"))
           : Api.attempt(() -> switch (grantType) {
             case Client.AUTHORIZATION_CODE -> oidc.tokens().exchangeCode(client, p, jkt);
@@ -70,8 +70,8 @@ public final class OidcHandlers {
     }));
   }
 
-  /** The key of the token request's DPoP proof (RFC 9449 §5), or null without one. */
-  private Future<String> proofKey(RoutingContext ctx) {
+  /** The key of the request's DPoP proof (RFC 9449 §5, §10.1), or null without one. */
+  private Future<String> proofKey(RoutingContext ctx, String path) {
     List<String> proofs = ctx.request().headers().getAll("DPoP");
     if (proofs.isEmpty()) {
       return Future.succeededFuture(null);
@@ -79,7 +79,7 @@ public final class OidcHandlers {
     if (proofs.size() > 1) {
       return Future.failedFuture(OAuthError.invalidDpopProof("Send exactly one DPoP proof"));
     }
-    return oidc.dpop().check(proofs.get(0), "POST", oidc.issuer() + Oidc.TOKEN_PATH, null)
+    return oidc.dpop().check(proofs.get(0), "POST", oidc.issuer() + path, null)
         .recover(err -> Future.failedFuture(err instanceof DpopProofs.BadProof b ? OAuthError.invalidDpopProof(b.getMessage()) : err));
   }
 
@@ -109,7 +109,7 @@ public final class OidcHandlers {
   public void pushAuthorization(RoutingContext ctx) {
     Map<String, String> p = form(ctx);
     authenticate(ctx, p, Oidc.PAR_PATH)
-        .compose(client -> Api.attempt(() -> oidc.authorization().push(client, p)))
+        .compose(client -> proofKey(ctx, Oidc.PAR_PATH).compose(jkt -> Api.attempt(() -> oidc.authorization().push(client, p, jkt))))
         .onSuccess(pushed -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
             .putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache")
             .end(new JsonObject().put("request_uri", pushed.requestUri()).put("expires_in", pushed.expiresIn()).encode()))

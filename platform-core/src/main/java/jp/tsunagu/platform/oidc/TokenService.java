@@ -81,7 +81,7 @@ public final class TokenService {
     }
     boolean withRefresh = client.allows(Client.REFRESH_TOKEN);
     return grants.redeemCode(Tokens.sha256(code), client.clientId(), redirect, verifier == null ? null : s256(verifier),
-            withRefresh, clock.instant().plus(refreshLifetime), client.confidential() ? null : jkt)
+            withRefresh, clock.instant().plus(refreshLifetime), client.confidential() ? null : jkt, jkt)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(OAuthError.invalidGrant("The code is not valid"));
@@ -92,7 +92,7 @@ public final class TokenService {
             return grants.revokeGrant(pool, row.grant().id()).compose(v -> Future.failedFuture(OAuthError.invalidGrant("The code has been used already")));
           }
           if (!row.issued()) {
-            OAuthError wrong = checkCode(client, row, redirect, verifier);
+            OAuthError wrong = checkCode(client, row, redirect, verifier, jkt);
             return Future.failedFuture(wrong != null ? wrong : OAuthError.invalidGrant("The code has expired"));
           }
           String refresh = withRefresh ? refreshTokens.issue(row.grant().id(), 0) : null;
@@ -212,7 +212,7 @@ public final class TokenService {
     return Future.succeededFuture(out);
   }
 
-  private OAuthError checkCode(Client client, GrantRepository.Redemption row, String redirect, String verifier) {
+  private OAuthError checkCode(Client client, GrantRepository.Redemption row, String redirect, String verifier, String jkt) {
     if (!row.grant().clientId().equals(client.clientId())) {
       return OAuthError.invalidGrant("The code was issued to another client");
     }
@@ -223,14 +223,19 @@ public final class TokenService {
       return OAuthError.invalidGrant("redirect_uri does not match the authorization request");
     }
     String challenge = row.codeChallenge();
-    if (challenge == null) {
-      return verifier == null ? null : OAuthError.invalidGrant("code_verifier sent, but the request had no code_challenge");
+    if (challenge == null && verifier != null) {
+      return OAuthError.invalidGrant("code_verifier sent, but the request had no code_challenge");
     }
-    if (verifier == null) {
+    if (challenge != null && verifier == null) {
       return OAuthError.invalidGrant("code_verifier is required");
     }
-    return MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII)) ? null
-        : OAuthError.invalidGrant("code_verifier does not match the code_challenge");
+    if (challenge != null
+        && !MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII))) {
+      return OAuthError.invalidGrant("code_verifier does not match the code_challenge");
+    }
+    // RFC 9449 §10: a code of a request that named a key is exchanged only with a proof of that key
+    return row.dpopJkt() != null && !row.dpopJkt().equals(jkt)
+        ? OAuthError.invalidDpopProof("The authorization request bound the code to a DPoP key; send a proof signed with it") : null;
   }
 
   private JsonObject response(Client client, Issued issued, boolean withIdToken, String jkt) {

@@ -124,6 +124,38 @@ class OidcDpopIT {
   }
 
   @Test
+  void aCodeBoundToAKeyIsExchangedOnlyWithAProofOfIt() throws Exception {
+    String jkt = key.computeThumbprint().toString();
+    // dpop_jkt at the authorization endpoint (RFC 9449 §10)
+    String boundQuery = "&dpop_jkt=" + jkt;
+    oauthError(exchangeRaw(code(boundQuery), otherProofs.createDPoPJWT("POST", tokenEndpoint).serialize()), 400, "invalid_dpop_proof");
+    oauthError(post(tokenEndpoint, form(code(boundQuery)), List.of()), 400, "invalid_dpop_proof");
+    assertEquals(200, exchangeRaw(code(boundQuery), proofs.createDPoPJWT("POST", tokenEndpoint).serialize()).statusCode());
+    URI malformed = Browserless.location(new Browserless(node.baseUrl()).authorize(URI.create(publicClient.authorizeUrl(
+        publicClient.standardQuery(Rp.challenge(Tokens.urlToken())) + "&dpop_jkt=short"))));
+    assertEquals("invalid_request", Rp.params(malformed).get("error"));
+
+    // a DPoP proof with a pushed request (RFC 9449 §10.1)
+    for (boolean sameKey : new boolean[] {false, true}) {
+      verifier = Tokens.urlToken();
+      HttpResponse<String> pushed = post(URI.create(node.baseUrl() + "/oauth2/par"), publicClient.standardQuery(Rp.challenge(verifier)),
+          List.of(proofs.createDPoPJWT("POST", URI.create(node.baseUrl() + "/oauth2/par")).serialize()));
+      assertEquals(201, pushed.statusCode(), pushed.body());
+      String code = publicClient.code(new Browserless(node.baseUrl()), "client_id=" + Browserless.enc(publicClient.clientId)
+          + "&request_uri=" + Browserless.enc(new JsonObject(pushed.body()).getString("request_uri")), email);
+      HttpResponse<String> r = exchangeRaw(code, (sameKey ? proofs : otherProofs).createDPoPJWT("POST", tokenEndpoint).serialize());
+      if (sameKey) {
+        assertEquals(200, r.statusCode(), r.body());
+      } else {
+        oauthError(r, 400, "invalid_dpop_proof");
+      }
+    }
+    // a push whose dpop_jkt names another key than its proof
+    oauthError(post(URI.create(node.baseUrl() + "/oauth2/par"), publicClient.standardQuery(Rp.challenge(Tokens.urlToken())) + boundQuery,
+        List.of(otherProofs.createDPoPJWT("POST", URI.create(node.baseUrl() + "/oauth2/par")).serialize())), 400, "invalid_dpop_proof");
+  }
+
+  @Test
   void badProofsAtTheTokenEndpointIssueAndSpendNothing() throws Exception {
     String code = code();
     Date now = new Date();
@@ -199,8 +231,12 @@ class OidcDpopIT {
 
   /** Signs the citizen in for the public client with PKCE; the code. */
   private static String code() throws Exception {
+    return code("");
+  }
+
+  private static String code(String extraQuery) throws Exception {
     verifier = Tokens.urlToken();
-    return publicClient.code(new Browserless(node.baseUrl()), publicClient.standardQuery(Rp.challenge(verifier)), email);
+    return publicClient.code(new Browserless(node.baseUrl()), publicClient.standardQuery(Rp.challenge(verifier)) + extraQuery, email);
   }
 
   private static String form(String code) {
