@@ -81,7 +81,7 @@ public final class OidcBench {
 
 
   /** Every grant the bench measures; a run of fewer ({@code -Dbench.grants}) leaves docs/benchmarks.md as it is. */
-  private static final java.util.Set<String> ALL_GRANTS = java.util.Set.of("refresh", "code", "cc", "signin");
+  private static final java.util.Set<String> ALL_GRANTS = java.util.Set.of("refresh", "code", "cc", "dpop", "signin");
   private static final java.util.Set<String> ONLY =
       java.util.Set.of(System.getProperty("bench.grants", String.join(",", ALL_GRANTS)).split(","));
   private static CpuMeter meter;
@@ -146,6 +146,7 @@ public final class OidcBench {
       String code = "redirect_uri=" + enc(REDIRECT) + "&grant_type=authorization_code&code=";
       if (ONLY.contains("code")) report.append(row("authorization_code (exchange, one statement)", url, i -> "bench-code-" + i, code, basic));
       if (ONLY.contains("cc")) report.append(row("client_credentials", url, null, cc, basic));
+      if (ONLY.contains("dpop")) report.append('\n').append(DpopCost.measure(node.baseUrl(), basic, meter));
       if (ONLY.contains("signin")) report.append('\n').append(SignInLimit.measure(node, fixtures, rp.client().clientId(), basic, meter));
       report.append('\n').append(verification(node, basic));
     }

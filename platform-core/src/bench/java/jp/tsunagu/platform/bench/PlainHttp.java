@@ -53,27 +53,34 @@ final class PlainHttp implements Closeable {
   }
 
   Response get(String target) throws IOException {
-    return send("GET", target, null, null, null);
+    return send("GET", target, null, null, null, null);
   }
 
   Response postForm(String target, String form, String authorization) throws IOException {
-    return send("POST", target, "application/x-www-form-urlencoded", form, authorization);
+    return send("POST", target, "application/x-www-form-urlencoded", form, authorization, null);
   }
 
-  private Response send(String method, String target, String contentType, String body, String authorization) throws IOException {
+  /** A form post with one more header line ({@code "Name: value"}), such as a DPoP proof. */
+  Response postForm(String target, String form, String authorization, String header) throws IOException {
+    return send("POST", target, "application/x-www-form-urlencoded", form, authorization, header);
+  }
+
+  private Response send(String method, String target, String contentType, String body, String authorization, String header)
+      throws IOException {
     boolean reused = socket != null;
     try {
-      return attempt(method, target, contentType, body, authorization);
+      return attempt(method, target, contentType, body, authorization, header);
     } catch (IOException e) {
       if (!reused) {
         throw e;
       }
       close(); // the server closed the idle connection first: once more on a new one, as browsers do
-      return attempt(method, target, contentType, body, authorization);
+      return attempt(method, target, contentType, body, authorization, header);
     }
   }
 
-  private Response attempt(String method, String target, String contentType, String body, String authorization) throws IOException {
+  private Response attempt(String method, String target, String contentType, String body, String authorization, String header)
+      throws IOException {
     if (socket == null) {
       socket = new Socket(host, port);
       socket.setTcpNoDelay(true);
@@ -95,6 +102,9 @@ final class PlainHttp implements Closeable {
     }
     if (authorization != null) {
       head.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    if (header != null) {
+      head.append(header).append("\r\n");
     }
     if (payload != null) {
       head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(payload.length).append("\r\n");

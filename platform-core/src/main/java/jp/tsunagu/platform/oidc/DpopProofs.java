@@ -4,7 +4,8 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -12,7 +13,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import java.net.URI;
-import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,10 +42,13 @@ final class DpopProofs {
 
   private final GrantRepository grants;
   private final Clock clock;
+  private final SignatureProvider signatures;
 
-  DpopProofs(GrantRepository grants, Clock clock) {
+  /** @param signatures where ES256 and RS256 proofs are verified (natively where the provider's own signatures are) */
+  DpopProofs(GrantRepository grants, Clock clock, SignatureProvider signatures) {
     this.grants = grants;
     this.clock = clock;
+    this.signatures = signatures;
   }
 
   /** A proof that is not acceptable; the caller answers it in its endpoint's error format. */
@@ -121,22 +124,23 @@ final class DpopProofs {
     return jwt;
   }
 
-  private static void verify(SignedJWT jwt, JWK key) throws Exception {
+  private void verify(SignedJWT jwt, JWK key) throws Exception {
     if (key == null || key.isPrivate()) {
       throw new BadProof("The DPoP proof's header must carry the public key (jwk) that signed it");
     }
-    Key publicKey;
-    if (key instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(jwt.getHeader().getAlgorithm())) {
-      publicKey = ec.toECPublicKey();
-    } else if (key instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(jwt.getHeader().getAlgorithm())) {
+    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    JWSVerifier verifier;
+    if (key instanceof ECKey ec && JWSAlgorithm.ES256.equals(alg) && Curve.P_256.equals(ec.getCurve())) {
+      verifier = signatures.verifier(ec);
+    } else if (key instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
       if (rsa.size() < 2048) {
         throw new BadProof("The DPoP proof's RSA key must have at least 2048 bits");
       }
-      publicKey = rsa.toRSAPublicKey();
+      // PS256 on the JDK's provider, RS256 where the provider's own signatures are
+      verifier = JWSAlgorithm.RS256.equals(alg) ? signatures.verifier(rsa) : new RSASSAVerifier(rsa);
     } else {
       throw new BadProof("The DPoP proof's key does not fit its alg");
     }
-    JWSVerifier verifier = new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(), publicKey);
     if (!jwt.verify(verifier)) {
       throw new BadProof("The DPoP proof's signature does not verify with the key in its header");
     }

@@ -88,7 +88,7 @@ public final class Oidc {
     this.pushRequired = config.get(TsunaguConfig.OIDC_REQUIRE_PAR);
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
         refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent, refreshTokens);
-    this.dpop = new DpopProofs(grants, clock);
+    this.dpop = new DpopProofs(grants, clock, keys.signatures());
     this.verifier = new TokenVerifier(keys, grants, issuer, clock, dpop);
     this.userinfo = new UserinfoService(grants, accounts, clients, consent);
     this.admin = new TokenAdmin(pool, verifier, grants, subjects, clock, refreshTokens);

@@ -202,6 +202,15 @@ class OidcDpopIT {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     assertNotEquals(401, withProof.statusCode(), "the token and its proof are accepted: " + withProof.body());
     assertNotEquals(403, withProof.statusCode(), withProof.body());
+    // RSA keys: RS256 and PS256 proofs
+    com.nimbusds.jose.jwk.RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+    for (JWSAlgorithm alg : List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256)) {
+      HttpResponse<String> rsaGrant = post(tokenEndpoint, "grant_type=client_credentials&scope=citizen_data",
+          List.of(new DefaultDPoPProofFactory(rsa, alg).createDPoPJWT("POST", tokenEndpoint).serialize()), basic);
+      assertEquals(200, rsaGrant.statusCode(), alg + " " + rsaGrant.body());
+      assertEquals(rsa.computeThumbprint().toString(), ((Map<?, ?>) SignedJWT.parse(new JsonObject(rsaGrant.body())
+          .getString("access_token")).getJWTClaimsSet().getClaim("cnf")).get("jkt"));
+    }
     // introspection names the key the token is bound to
     JsonObject introspected = new JsonObject(service.post("/oauth2/introspect", "application/x-www-form-urlencoded",
         "token=" + access, basic).body());
