@@ -25,9 +25,12 @@ public final class OidcHandlers {
     this.discovery = Discovery.document(oidc.issuer(), oidc.pushRequired()).encodePrettily();
   }
 
-  /** CORS without credentials (Fetch standard); answers preflight requests itself. */
+  /**
+   * CORS without credentials (Fetch standard); answers preflight requests itself. A browser-based
+   * client may read WWW-Authenticate, where userinfo names a bearer or DPoP error (RFC 6750 §3, RFC 9449 §7.1).
+   */
   static void cors(RoutingContext ctx) {
-    ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+    ctx.response().putHeader("Access-Control-Allow-Origin", "*").putHeader("Access-Control-Expose-Headers", "WWW-Authenticate");
     if (ctx.request().method() == HttpMethod.OPTIONS) {
       ctx.response().putHeader("Access-Control-Allow-Methods", "GET, POST")
           .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, DPoP")

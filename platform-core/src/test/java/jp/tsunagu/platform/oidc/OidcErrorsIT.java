@@ -265,6 +265,13 @@ class OidcErrorsIT {
         .build(), HttpResponse.BodyHandlers.ofString());
     oauthError(r, 400, "unauthorized_client"); // this public client has no refresh grant
     assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    // the preflight admits the DPoP header, and a script may read userinfo's challenge
+    assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("DPoP"));
+    HttpResponse<String> info = Rp.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(node.baseUrl() + "/oauth2/userinfo"))
+        .header("Origin", "https://app.example").header("Authorization", "Bearer not-a-token").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, info.statusCode());
+    assertEquals("WWW-Authenticate", info.headers().firstValue("Access-Control-Expose-Headers").orElse(""));
   }
 
   @Test
