@@ -27,7 +27,7 @@ import jp.tsunagu.platform.security.Tokens;
 /**
  * The demo service at {@code /demo-rp/} (only with {@code --demo}): a relying party of its own
  * kind, written against the provider's public endpoints only, as any service would be. It signs a
- * citizen in through the real flow (code with PKCE S256, state, nonce), checks the ID token against
+ * citizen in through the real flow (a pushed authorization request, code with PKCE S256, state, nonce), checks the ID token against
  * the JWKS, reads userinfo and shows who signed in; signing out uses RP-initiated logout.
  */
 public final class DemoRpPages {
@@ -73,9 +73,16 @@ public final class DemoRpPages {
     String verifier = Tokens.urlToken();
     ctx.session().put(PENDING, new JsonObject().put("state", state).put("nonce", nonce).put("verifier", verifier));
     String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(Tokens.sha256(verifier));
-    View.redirect(ctx, issuer + "/oauth2/authorize?response_type=code&client_id=" + CLIENT_ID + "&redirect_uri="
-        + enc(redirectUri(issuer)) + "&scope=" + enc("openid profile email municipality") + "&state=" + state + "&nonce=" + nonce
-        + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+    // the request goes to the pushed authorization request endpoint (RFC 9126); the browser carries only its request_uri
+    MultiMap request = MultiMap.caseInsensitiveMultiMap().add("response_type", "code").add("redirect_uri", redirectUri(issuer))
+        .add("scope", "openid profile email municipality").add("state", state).add("nonce", nonce)
+        .add("code_challenge", challenge).add("code_challenge_method", "S256");
+    web.postAbs(issuer + "/oauth2/par").basicAuthentication(CLIENT_ID, CLIENT_SECRET).sendForm(request)
+        .compose(r -> r.statusCode() == 201 ? Future.succeededFuture(r.bodyAsJsonObject().getString("request_uri"))
+            : Future.failedFuture(ProblemException.badRequest("demo-rp-par", "The pushed authorization request endpoint answered "
+                + r.bodyAsString())))
+        .onSuccess(uri -> View.redirect(ctx, issuer + "/oauth2/authorize?client_id=" + CLIENT_ID + "&request_uri=" + enc(uri)))
+        .onFailure(ctx::fail);
   }
 
   void callback(RoutingContext ctx) {

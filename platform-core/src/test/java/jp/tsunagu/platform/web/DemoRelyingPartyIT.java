@@ -37,6 +37,9 @@ class DemoRelyingPartyIT {
       page.find("#demo-sign-in").click();
       // the authorization request's own response is the sign-in page
       page.waitForPath("/oauth2/authorize");
+      // the demo service pushed its request (RFC 9126): the browser's address names only the client and the request_uri
+      String address = page.driver.getCurrentUrl();
+      assertTrue(address.contains("request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A") && !address.contains("scope="), address);
       assertTrue(page.text("#oidc-client").contains("デモサービス"));
       page.type("#email", "hanako@tsunagu.example");
       page.type("#password", "demo-hanako-2026");
