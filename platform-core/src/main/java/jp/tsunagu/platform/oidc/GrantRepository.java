@@ -59,10 +59,11 @@ final class GrantRepository {
    * no such grant exists (or its account was deleted or changed its credentials).
    */
   Future<Optional<FamilyRotation>> rotateFamily(UUID grantId, int generation, String clientId, Set<String> asked, Instant nextExpiresAt,
-                                                String dpopJkt) {
+                                                String dpopJkt, String bindJkt) {
     return pool.preparedQuery("""
             WITH rotated AS (
-              UPDATE oidc_grant g SET refresh_generation = g.refresh_generation + 1, refresh_expires_at = $5
+              UPDATE oidc_grant g SET refresh_generation = g.refresh_generation + 1, refresh_expires_at = $5,
+                dpop_jkt = coalesce(g.dpop_jkt, $7::text)
               WHERE g.id = $1 AND g.refresh_generation = $2 AND g.refresh_expires_at > now() AND g.revoked_at IS NULL
                 AND g.client_id = $3::text AND ($4::text[] IS NULL OR g.scopes @> $4::text[])
                 AND (g.dpop_jkt IS NULL OR g.dpop_jkt = $6::text) AND\s""" + ACCOUNT_UNCHANGED + """
@@ -73,7 +74,7 @@ final class GrantRepository {
             UNION ALL
             SELECT g.*, false FROM oidc_grant g WHERE g.id = $1 AND NOT EXISTS (SELECT 1 FROM rotated) AND\s""" + ACCOUNT_UNCHANGED)
         .execute(Tuple.of(grantId, generation, clientId, asked == null ? null : asked.toArray(String[]::new),
-            nextExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt))
+            nextExpiresAt.atOffset(ZoneOffset.UTC), dpopJkt, bindJkt))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(new FamilyRotation(family(rows.iterator().next()), rows.iterator().next().getBoolean("rotated"))));
   }

@@ -111,7 +111,8 @@ public final class TokenService {
     Optional<RefreshTokens.Presented> family = refreshTokens.read(presented);
     if (family.isPresent()) {
       RefreshTokens.Presented t = family.get();
-      return grants.rotateFamily(t.grantId(), t.generation(), client.clientId(), asked, nextExpiry, jkt)
+      // a public client's family is bound to the key of the first proof it comes with, if its exchange had none
+      return grants.rotateFamily(t.grantId(), t.generation(), client.clientId(), asked, nextExpiry, jkt, client.confidential() ? null : jkt)
           .compose(found -> {
             GrantRepository.Family f = found.map(GrantRepository.FamilyRotation::family).orElse(null);
             if (f == null || f.generation() == null || f.grant().revoked() || !f.grant().clientId().equals(client.clientId())

@@ -124,6 +124,21 @@ class OidcDpopIT {
   }
 
   @Test
+  void aPublicClientsFamilyIsBoundByTheFirstProofItComesWith() throws Exception {
+    HttpResponse<String> plain = post(tokenEndpoint, form(code()), List.of());
+    assertEquals(200, plain.statusCode(), plain.body());
+    assertEquals("Bearer", new JsonObject(plain.body()).getString("token_type"));
+    HttpResponse<String> first = refresh(new JsonObject(plain.body()).getString("refresh_token"),
+        proofs.createDPoPJWT("POST", tokenEndpoint).serialize());
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals("DPoP", new JsonObject(first.body()).getString("token_type"));
+    String next = new JsonObject(first.body()).getString("refresh_token");
+    oauthError(refresh(next, null), 400, "invalid_grant");
+    oauthError(refresh(next, otherProofs.createDPoPJWT("POST", tokenEndpoint).serialize()), 400, "invalid_grant");
+    assertEquals(200, refresh(next, proofs.createDPoPJWT("POST", tokenEndpoint).serialize()).statusCode());
+  }
+
+  @Test
   void aCodeBoundToAKeyIsExchangedOnlyWithAProofOfIt() throws Exception {
     String jkt = key.computeThumbprint().toString();
     // dpop_jkt at the authorization endpoint (RFC 9449 §10)
