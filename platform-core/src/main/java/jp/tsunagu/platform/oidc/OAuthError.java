@@ -8,12 +8,23 @@ public final class OAuthError extends RuntimeException {
   private final String error;
   private final int status;
   private final String challenge;
+  private final long retryAfter;
 
   private OAuthError(int status, String error, String description, String challenge) {
+    this(status, error, description, challenge, -1);
+  }
+
+  private OAuthError(int status, String error, String description, String challenge, long retryAfter) {
     super(description, null, false, false);
     this.status = status;
     this.error = error;
     this.challenge = challenge;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Seconds for a Retry-After header (429, 503), or -1 for none. */
+  public long retryAfter() {
+    return retryAfter;
   }
 
   public String error() {
@@ -67,7 +78,8 @@ public final class OAuthError extends RuntimeException {
   }
 
   public static OAuthError tooManyClientFailures(long retryAfter) {
-    return new OAuthError(429, "invalid_client", "Too many failed client authentications; retry after " + retryAfter + " s", null);
+    return new OAuthError(429, "invalid_client", "Too many failed client authentications; retry after " + retryAfter + " s", null,
+        retryAfter);
   }
 
   /** A DPoP proof the token endpoint does not accept (RFC 9449 §5). */
@@ -122,7 +134,8 @@ public final class OAuthError extends RuntimeException {
 
   /** A backend out of reach: 503 with temporarily_unavailable (the code RFC 6749 §4.1.2.1 names for it). */
   public static OAuthError temporarilyUnavailable(long retryAfter) {
-    return new OAuthError(503, "temporarily_unavailable", "The provider cannot answer just now; retry after " + retryAfter + " s", null);
+    return new OAuthError(503, "temporarily_unavailable", "The provider cannot answer just now; retry after " + retryAfter + " s", null,
+        retryAfter);
   }
 
   public static OAuthError serverError(String reference) {

@@ -55,9 +55,8 @@ public final class OAuthErrors {
     if (e.challenge() != null) {
       response.putHeader("WWW-Authenticate", e.challenge());
     }
-    if (e.status() == 429 || e.status() == 503) {
-      String d = e.description();
-      response.putHeader("Retry-After", d.replaceAll("\\D+", " ").trim().split(" ")[0]);
+    if (e.retryAfter() >= 0) {
+      response.putHeader("Retry-After", Long.toString(e.retryAfter()));
     }
     response.end(new JsonObject().put("error", e.error()).put("error_description", e.description()).encode());
   }
