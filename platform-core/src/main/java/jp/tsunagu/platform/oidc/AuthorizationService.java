@@ -69,6 +69,11 @@ public final class AuthorizationService {
     }
   }
 
+  /** Whether every client must push its authorization requests (RFC 9126; discovery announces it). */
+  public boolean pushRequired() {
+    return pushRequired;
+  }
+
   /** The answer to a pushed authorization request: the request_uri and its lifetime in seconds. */
   public record Pushed(String requestUri, long expiresIn) {}
 

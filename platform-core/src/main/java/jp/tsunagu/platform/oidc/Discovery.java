@@ -2,6 +2,7 @@ package jp.tsunagu.platform.oidc;
 
 import static jp.tsunagu.platform.oidc.OidcHandlers.array;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -34,7 +35,7 @@ final class Discovery {
         .put("revocation_endpoint_auth_methods_supported", authMethods)
         .put("introspection_endpoint_auth_methods_supported", confidentialMethods)
         .put("code_challenge_methods_supported", array("S256"))
-        .put("dpop_signing_alg_values_supported", new JsonArray(DpopProofs.ALGORITHMS.stream().map(a -> a.getName()).toList()))
+        .put("dpop_signing_alg_values_supported", new JsonArray(DpopProofs.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList()))
         .put("acr_values_supported", new JsonArray(Acr.SUPPORTED))
         .put("prompt_values_supported", array("none", "login", "consent", "select_account"))
         .put("ui_locales_supported", array("ja", "en"))

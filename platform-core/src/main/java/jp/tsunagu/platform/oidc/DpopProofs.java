@@ -66,8 +66,6 @@ final class DpopProofs {
    * @param accessToken the access token presented with the proof at a resource, or null at the token endpoint
    */
   Future<String> check(String proof, String htm, String htu, String accessToken) {
-    String jkt;
-    Instant expires;
     try {
       SignedJWT jwt = parse(proof);
       JWSHeader header = jwt.getHeader();
@@ -93,9 +91,9 @@ final class DpopProofs {
       if (accessToken != null && !(ath instanceof String a && a.equals(tokenHash(accessToken)))) {
         throw new BadProof("The DPoP proof's ath is not the hash of the access token sent with it");
       }
-      jkt = key.computeThumbprint("SHA-256").toString();
-      expires = iat.toInstant().plus(PAST).plus(FUTURE);
-      return grants.recordTokenId("dpop:" + jkt + ":" + jti, expires.isAfter(now) ? expires : now)
+      String jkt = key.computeThumbprint("SHA-256").toString();
+      // remembered until a proof of that iat could no longer pass the time check
+      return grants.recordTokenId("dpop:" + jkt + ":" + jti, iat.toInstant().plus(PAST).plus(FUTURE))
           .compose(fresh -> fresh ? Future.succeededFuture(jkt) : Future.failedFuture(new BadProof("The DPoP proof was used before")));
     } catch (BadProof e) {
       return Future.failedFuture(e);

@@ -38,9 +38,8 @@ final class GrantRepository {
 
   /**
    * A grant with its refresh-token family: the generation of its one live refresh token and that token's expiry (both null when
-   * the grant has none).
+   * the grant has none), and the DPoP key the family is bound to (public clients; null when unbound).
    */
-  /** A grant's refresh-token family: its live generation, when that expires, and the DPoP key it is bound to (public clients). */
   record Family(Grant grant, Integer generation, Instant expiresAt, String dpopJkt) {}
 
   /** What a rotation of a family found: the family as it was before (or after, when it rotated), and whether it rotated. */

@@ -50,7 +50,6 @@ public final class Oidc {
   private final GrantRepository grants;
   private final WorkerExecutor keyWorkers;
   private final Clock clock;
-  private final boolean pushRequired;
   private final DpopProofs dpop;
   private long keyTimer = -1;
   private long logoutTimer = -1;
@@ -85,7 +84,6 @@ public final class Oidc {
     this.authorization = new AuthorizationService(clients, flows, grants, consent, subjects, issuer, clock,
         Duration.ofMinutes(config.get(TsunaguConfig.OIDC_FLOW_MINUTES)), Duration.ofSeconds(config.get(TsunaguConfig.OIDC_CODE_SECONDS)),
         Duration.ofSeconds(config.get(TsunaguConfig.OIDC_PAR_SECONDS)), config.get(TsunaguConfig.OIDC_REQUIRE_PAR));
-    this.pushRequired = config.get(TsunaguConfig.OIDC_REQUIRE_PAR);
     this.tokens = new TokenService(pool, grants, keys, subjects, issuer, clock, access, id,
         refreshLifetime, config.get(TsunaguConfig.OIDC_ID_TOKEN_ON_REFRESH), consent, refreshTokens);
     this.dpop = new DpopProofs(grants, clock, keys.signatures());
@@ -179,11 +177,6 @@ public final class Oidc {
 
   DpopProofs dpop() {
     return dpop;
-  }
-
-  /** Whether every client must push its authorization requests (RFC 9126). */
-  boolean pushRequired() {
-    return pushRequired;
   }
 
   public String issuer() {

@@ -22,7 +22,7 @@ public final class OidcHandlers {
 
   OidcHandlers(Oidc oidc) {
     this.oidc = oidc;
-    this.discovery = Discovery.document(oidc.issuer(), oidc.pushRequired()).encodePrettily();
+    this.discovery = Discovery.document(oidc.issuer(), oidc.authorization().pushRequired()).encodePrettily();
   }
 
   /**
@@ -87,10 +87,9 @@ public final class OidcHandlers {
   }
 
   public void userinfo(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    boolean dpop = header != null && header.regionMatches(true, 0, "DPoP ", 0, 5) && header.length() > 5;
-    String token = dpop ? header.substring(5).trim() : bearer(ctx);
-    respond(ctx, oidc.verifier().presented(token, dpop, ctx.request().headers().getAll("DPoP"), ctx.request().method().name(),
+    String dpopToken = TokenVerifier.dpopToken(ctx.request().getHeader("Authorization"));
+    String token = dpopToken != null ? dpopToken : bearer(ctx);
+    respond(ctx, oidc.verifier().presented(token, dpopToken != null, ctx.request().headers().getAll("DPoP"), ctx.request().method().name(),
         oidc.issuer() + Oidc.USERINFO_PATH).compose(oidc.userinfo()::claims));
   }
 

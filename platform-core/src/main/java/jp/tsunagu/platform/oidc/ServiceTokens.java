@@ -26,14 +26,11 @@ public final class ServiceTokens {
   /** The request's access token, sent with the Bearer or the DPoP scheme (RFC 9449 §7.1), or null when it has none. */
   public static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    if (dpopScheme(header)) {
-      return header.substring(5).strip();
+    String dpop = TokenVerifier.dpopToken(header);
+    if (dpop != null) {
+      return dpop;
     }
     return header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) ? null : header.substring(7).strip();
-  }
-
-  private static boolean dpopScheme(String header) {
-    return header != null && header.regionMatches(true, 0, "DPoP ", 0, 5) && header.length() > 5;
   }
 
   /** The registered service behind {@code token}, if it is the service's own token with {@code scope}. */
@@ -42,7 +39,7 @@ public final class ServiceTokens {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       return Future.failedFuture(new ProblemException(401, "invalid-token", "Invalid access token", "A bearer token is required"));
     }
-    return tokens.presented(token, dpopScheme(ctx.request().getHeader("Authorization")), ctx.request().headers().getAll("DPoP"),
+    return tokens.presented(token, TokenVerifier.dpopToken(ctx.request().getHeader("Authorization")) != null, ctx.request().headers().getAll("DPoP"),
             ctx.request().method().name(), tokens.issuer() + ctx.request().path())
         .recover(err -> Future.failedFuture(invalidToken(ctx, err instanceof OAuthError o ? o
             : OAuthError.invalidToken("The access token is not valid"))))

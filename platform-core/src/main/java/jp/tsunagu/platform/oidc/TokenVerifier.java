@@ -68,6 +68,12 @@ public final class TokenVerifier {
     });
   }
 
+  /** The access token of an Authorization header with the DPoP scheme (RFC 9449 §7.1), or null for any other header. */
+  public static String dpopToken(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "DPoP ", 0, 5) && authorization.length() > 5
+        ? authorization.substring(5).strip() : null;
+  }
+
   /** The thumbprint a DPoP-bound token is bound to, or null. */
   static String jkt(JWTClaimsSet claims) {
     try {
