@@ -3,6 +3,8 @@ package jp.tsunagu.platform.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.CookieManager;
 import java.net.URI;
@@ -60,6 +62,19 @@ class TwoNodeSessionIT {
     assertEquals(2, hazelcastMembers(first));
     assertEquals(2, hazelcastMembers(second));
     assertNotEquals(first.port(), second.port());
+  }
+
+  /**
+   * The platform ships Netty's epoll transport for Linux on x86-64, and a node there runs its event
+   * loops on it (the cluster's traffic and every HTTP and PostgreSQL connection with them). Other
+   * platforms run on Java NIO, which this test cannot check the absence of a native library for.
+   */
+  @Test
+  void onLinuxOnX8664TheEventLoopsRunOnTheNativeTransport() {
+    assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+        "the native transport is packaged for Linux on x86-64 only");
+    assertTrue(first.platform().vertx().isNativeTransportEnabled(), String.valueOf(first.platform().vertx().unavailableNativeTransportCause()));
+    assertTrue(second.platform().vertx().isNativeTransportEnabled());
   }
 
   @Test
