@@ -74,7 +74,7 @@ public final class ClusterNode {
   }
 
   /**
-   * The event loops run on Netty's epoll transport where the platform has it (Linux on x86-64): fewer
+   * The event loops run on Netty's epoll transport where the platform has it (Linux on x86-64 or aarch64): fewer
    * system calls and thread wake-ups per request than Java's NIO selector. Elsewhere Vert.x falls back
    * to NIO, which works the same, and the log says why.
    */

@@ -65,14 +65,14 @@ class TwoNodeSessionIT {
   }
 
   /**
-   * The platform ships Netty's epoll transport for Linux on x86-64, and a node there runs its event
+   * The platform ships Netty's epoll transport for Linux on x86-64 and aarch64, and a node there runs its event
    * loops on it (the cluster's traffic and every HTTP and PostgreSQL connection with them). Other
    * platforms run on Java NIO, which this test cannot check the absence of a native library for.
    */
   @Test
-  void onLinuxOnX8664TheEventLoopsRunOnTheNativeTransport() {
-    assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
-        "the native transport is packaged for Linux on x86-64 only");
+  void onLinuxTheEventLoopsRunOnTheNativeTransport() {
+    assumeTrue(System.getProperty("os.name").equals("Linux") && java.util.Set.of("amd64", "aarch64").contains(System.getProperty("os.arch")),
+        "the native transport is packaged for Linux on x86-64 and aarch64 only");
     assertTrue(first.platform().vertx().isNativeTransportEnabled(), String.valueOf(first.platform().vertx().unavailableNativeTransportCause()));
     assertTrue(second.platform().vertx().isNativeTransportEnabled());
   }
