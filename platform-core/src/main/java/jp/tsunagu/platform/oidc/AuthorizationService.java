@@ -1,8 +1,6 @@
 package jp.tsunagu.platform.oidc;
 
 import io.vertx.core.Future;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,7 @@ public final class AuthorizationService {
   private final GrantRepository grants;
   private final ServiceConsent consent;
   private final Subjects subjects;
-  private final String issuer;
+  private final AuthorizationResponses responses;
   private final Clock clock;
   private final Duration flowLifetime;
   private final Duration codeLifetime;
@@ -47,7 +45,7 @@ public final class AuthorizationService {
     this.grants = grants;
     this.consent = consent;
     this.subjects = subjects;
-    this.issuer = issuer;
+    this.responses = new AuthorizationResponses(issuer);
     this.clock = clock;
     this.flowLifetime = flowLifetime;
     this.codeLifetime = codeLifetime;
@@ -132,20 +130,20 @@ public final class AuthorizationService {
       }
       String state = first(params, "state");
       if (pushRequired || client.requirePushedRequests()) {
-        return Future.succeededFuture(new Redirect(errorRedirect(redirect, "invalid_request",
+        return Future.succeededFuture(new Redirect(responses.error(redirect, "invalid_request",
             "This client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)", state)));
       }
       AuthorizationRequest request;
       try {
         request = AuthorizationParser.parse(params, client, redirect);
       } catch (OAuthError e) {
-        return Future.succeededFuture(new Redirect(errorRedirect(redirect, e.error(), e.description(), state)));
+        return Future.succeededFuture(new Redirect(responses.error(redirect, e.error(), e.description(), state)));
       }
       Flow flow = new Flow(UUID.randomUUID(), client.clientId(), FlowState.LOGIN, request, null, null, null, null, null, null,
           clock.instant().plus(flowLifetime));
       String binding = Tokens.urlToken();
       return flows.insert(flow.id(), request, Tokens.sha256(binding), flow.expiresAt())
-          .map(v -> new Started(flow, binding, origin(redirect)));
+          .map(v -> new Started(flow, binding, AuthorizationResponses.origin(redirect)));
     });
   }
 
@@ -200,7 +198,7 @@ public final class AuthorizationService {
     return flows.claimPushed(Tokens.sha256(requestUri), client.clientId(), Tokens.sha256(binding), clock.instant().plus(flowLifetime))
         .compose(claimed -> claimed.isEmpty()
             ? Future.failedFuture(new Refused("This sign-in request is unknown, was used already or has expired; start again from the service"))
-            : Future.succeededFuture(new Started(claimed.get(), binding, origin(claimed.get().request().redirectUri()))));
+            : Future.succeededFuture(new Started(claimed.get(), binding, AuthorizationResponses.origin(claimed.get().request().redirectUri()))));
   }
 
   public Future<Optional<Flow>> flow(UUID id, String binding) {
@@ -247,7 +245,7 @@ public final class AuthorizationService {
       return flows.signedInWithConsent(flow.id(), account, citizen.account().account().securityStamp(), citizen.sid(),
               citizen.authTime(), acr.get(), List.copyOf(granted(flow, notice, given.get())), Tokens.sha256(code),
               clock.instant().plus(codeLifetime), subjects.of(client, account))
-          .compose(moved -> moved ? Future.succeededFuture((Step) new Redirect(codeRedirect(flow, code)))
+          .compose(moved -> moved ? Future.succeededFuture((Step) new Redirect(responses.code(flow, code)))
               : Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE)));
     })));
   }
@@ -290,7 +288,7 @@ public final class AuthorizationService {
         .compose(v -> flows.approved(flow.id(), List.copyOf(granted), Tokens.sha256(code), clock.instant().plus(codeLifetime)))
         .compose(moved -> moved.isEmpty() ? Future.failedFuture(new Flow.FlowConflict(flow.id(), flow.state(), FlowState.DONE))
             : grants.rememberSubject(client.clientId(), subjects.of(client, flow.accountId()), flow.accountId()).map(moved.get()))
-        .map(done -> codeRedirect(done, code));
+        .map(done -> responses.code(done, code));
   }
 
   /** The requested scopes that the consent covers (scopes that are no item of the notice pass). */
@@ -308,7 +306,7 @@ public final class AuthorizationService {
   /** The citizen declined (or cancelled the residence step). */
   public Future<String> deny(Flow flow) {
     flow.requireMove(FlowState.DENIED);
-    return flows.denied(flow.id()).map(moved -> errorRedirect(flow.request().redirectUri(), "access_denied",
+    return flows.denied(flow.id()).map(moved -> responses.error(flow.request().redirectUri(), "access_denied",
         "The citizen did not agree", flow.request().state()));
   }
 
@@ -353,51 +351,12 @@ public final class AuthorizationService {
   }
 
   private Future<Step> deny(Flow flow, String error, String description) {
-    return flows.denied(flow.id()).map(v -> new Redirect(errorRedirect(flow.request().redirectUri(), error, description,
+    return flows.denied(flow.id()).map(v -> new Redirect(responses.error(flow.request().redirectUri(), error, description,
         flow.request().state())));
-  }
-
-  private String codeRedirect(Flow flow, String code) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("code", code);
-    if (flow.request().state() != null) {
-      p.put("state", flow.request().state());
-    }
-    p.put("iss", issuer);
-    return append(flow.request().redirectUri(), p);
-  }
-
-  String errorRedirect(String redirect, String error, String description, String state) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("error", error);
-    p.put("error_description", description);
-    if (state != null) {
-      p.put("state", state);
-    }
-    p.put("iss", issuer);
-    return append(redirect, p);
-  }
-
-  static String append(String uri, Map<String, String> params) {
-    StringBuilder out = new StringBuilder(uri).append(uri.contains("?") ? '&' : '?');
-    boolean first = true;
-    for (Map.Entry<String, String> e : params.entrySet()) {
-      if (!first) {
-        out.append('&');
-      }
-      first = false;
-      out.append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
-    }
-    return out.toString();
   }
 
   private static String first(Map<String, List<String>> params, String name) {
     List<String> v = params.get(name);
     return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  static String origin(String uri) {
-    java.net.URI u = java.net.URI.create(uri);
-    return u.getScheme() + "://" + u.getRawAuthority();
   }
 }

@@ -23,6 +23,7 @@ import jp.tsunagu.platform.http.Auth;
 import jp.tsunagu.platform.http.ProblemException;
 import jp.tsunagu.platform.http.Problems;
 import jp.tsunagu.platform.http.SecurityHeaders;
+import jp.tsunagu.platform.oidc.AuthorizationResponses;
 import jp.tsunagu.platform.oidc.AuthorizationService;
 import jp.tsunagu.platform.oidc.AuthorizationService.Citizen;
 import jp.tsunagu.platform.oidc.AuthorizationService.Step;
@@ -176,7 +177,7 @@ final class AuthorizePages {
     // the page's forms must send its origin (see Pages)
     ctx.response().headers().set("Referrer-Policy", "same-origin");
     ctx.response().headers().set("Content-Security-Policy",
-        SecurityHeaders.policyAllowingFormTarget(origin(flow.request().redirectUri())));
+        SecurityHeaders.policyAllowingFormTarget(AuthorizationResponses.origin(flow.request().redirectUri())));
     flow.request().uiLocales().stream().filter(Messages.LANGUAGES::contains).findFirst().ifPresent(l -> ctx.put(Lang.FORCED, l));
     Map<String, Object> model = new HashMap<>();
     model.put("flowPath", flowPath(flow.id()));
@@ -275,11 +276,6 @@ final class AuthorizePages {
 
   static String flowPath(UUID id) {
     return "/authorize/" + id;
-  }
-
-  private static String origin(String uri) {
-    java.net.URI u = java.net.URI.create(uri);
-    return u.getScheme() + "://" + u.getRawAuthority();
   }
 
   /** The failure was answered with a page already. */
